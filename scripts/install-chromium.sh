@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The UI tests drive Debian's Chromium; browsers are never downloaded by a test
+# tool. Install the Debian package when it is missing.
+set -euo pipefail
+if [ -x /usr/bin/chromium ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  SUDO="sudo"
+fi
+echo "Installing Debian's chromium for the UI tests..."
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
