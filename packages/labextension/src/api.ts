@@ -1,0 +1,139 @@
+// The one way the panel talks to the sidecar (through jupyter-server-proxy):
+// every failure becomes a BucketsError with a code, a message and a hint.
+import { isErrorBody, PROXY_PATH, type ErrorCode } from '@jupyter-buckets/core';
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** Codes the panel adds to the sidecar's own (ErrorCode). */
+export type ClientErrorCode =
+  /** The Jupyter server itself could not be reached. */
+  | 'sidecar_unreachable'
+  /** Jupyter has no /jupyter-buckets route: the Python package is missing. */
+  | 'sidecar_missing'
+  /** The proxy route exists but the sidecar did not start or answer. */
+  | 'sidecar_failed'
+  /** The sidecar and the panel come from different releases. */
+  | 'version_mismatch'
+  /** No remote was found in any config file. */
+  | 'no_remotes'
+  /** An answer the panel cannot read. */
+  | 'unexpected_response';
+
+export type BucketsErrorCode = ErrorCode | ClientErrorCode;
+
+export class BucketsError extends Error {
+  constructor(
+    readonly code: BucketsErrorCode,
+    message: string,
+    readonly hint: string = '',
+    /** HTTP status; 0 when there was no answer. */
+    readonly status: number = 0
+  ) {
+    super(message);
+    this.name = 'BucketsError';
+  }
+}
+
+const MISSING_HINT =
+  'The jupyter-buckets server part is not installed or not enabled: ' +
+  '`pip install jupyter-buckets` in the environment that runs Jupyter, then restart it.';
+
+const FAILED_HINT =
+  'Look at the Jupyter server log for why the jupyter-buckets process did not start ' +
+  '(`jupyter buckets --version` in a terminal checks that it can run).';
+
+/**
+ * GET (or send) `path` below the sidecar root, e.g. routes.remotes().
+ * Resolves with the parsed JSON body; rejects with a BucketsError.
+ */
+export async function requestAPI<T>(
+  path: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, PROXY_PATH, path);
+  if (init.body !== undefined) {
+    // State-changing requests are JSON (a cross-site form cannot send it).
+    const headers = new Headers(init.headers);
+    headers.set('Content-Type', 'application/json');
+    init = { ...init, headers };
+  }
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new BucketsError(
+      'sidecar_unreachable',
+      `Could not reach the Jupyter server: ${(error as Error).message}`,
+      'Check that the Jupyter server is still running and your network connection works, then retry.'
+    );
+  }
+  const text = await response.text();
+  const body = parseJSON(text);
+  if (response.ok) {
+    if (body === undefined) {
+      throw new BucketsError(
+        'unexpected_response',
+        `The jupyter-buckets server part answered ${url} with something that is not JSON.`,
+        FAILED_HINT,
+        response.status
+      );
+    }
+    return body as T;
+  }
+  throw toError(response.status, body, text);
+}
+
+function parseJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toError(status: number, body: unknown, text: string): BucketsError {
+  if (isErrorBody(body)) {
+    const { code, message, hint } = body.error;
+    return new BucketsError(code, message, hint ?? '', status);
+  }
+  if (status === 404) {
+    return new BucketsError(
+      'sidecar_missing',
+      `Jupyter has no /${PROXY_PATH}/ route (HTTP 404).`,
+      MISSING_HINT,
+      status
+    );
+  }
+  if (status >= 500) {
+    return new BucketsError(
+      'sidecar_failed',
+      `The jupyter-buckets server part did not answer (HTTP ${status}${summary(text)}).`,
+      FAILED_HINT,
+      status
+    );
+  }
+  if (status === 401 || status === 403) {
+    return new BucketsError(
+      'forbidden',
+      `Jupyter refused the request (HTTP ${status}).`,
+      'Your Jupyter session may have expired: reload the page and log in again.',
+      status
+    );
+  }
+  return new BucketsError(
+    'unexpected_response',
+    `Unexpected answer from the Jupyter server (HTTP ${status}${summary(text)}).`,
+    FAILED_HINT,
+    status
+  );
+}
+
+/** A short, tag-free excerpt of an HTML or text error page. */
+function summary(text: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+  const plain = (title ?? text.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain ? `: ${plain.slice(0, 120)}` : '';
+}

@@ -1,0 +1,352 @@
+// All state of the Buckets panel; views only render it and call these methods.
+import {
+  routes,
+  type IBucketList,
+  type IConfigProblem,
+  type IHealth,
+  type IListing,
+  type IRemote,
+  type IRemoteList
+} from '@jupyter-buckets/core';
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import packageJson from '../package.json';
+import { BucketsError, requestAPI } from './api';
+import type {
+  BucketsChange,
+  IBucketsEntry,
+  IBucketsLocation,
+  IBucketsModel
+} from './tokens';
+
+/** The version the sidecar must report: both come from one release. */
+export const VERSION: string = packageJson.version;
+
+/** Only the remote's name is remembered (never anything secret). */
+const LAST_REMOTE_KEY = 'jupyter-buckets:last-remote';
+
+type Fetch = <T>(path: string) => Promise<T>;
+
+export class BucketsModel implements IBucketsModel {
+  constructor(options: IBucketsModelOptions = {}) {
+    this._fetch = options.fetch ?? (path => requestAPI(path));
+  }
+
+  get stateChanged(): ISignal<IBucketsModel, BucketsChange> {
+    return this._stateChanged;
+  }
+  get remotes(): ReadonlyArray<IRemote> {
+    return this._remotes;
+  }
+  get problems(): ReadonlyArray<IConfigProblem> {
+    return this._problems;
+  }
+  get location(): Readonly<IBucketsLocation> {
+    return this._location;
+  }
+  get entries(): ReadonlyArray<IBucketsEntry> {
+    return this._entries;
+  }
+  get cursor(): string | null {
+    return this._cursor;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get error(): BucketsError | null {
+    return this._error;
+  }
+  get started(): boolean {
+    return this._started;
+  }
+
+  async start(): Promise<void> {
+    this._started = true;
+    const generation = this._begin(true);
+    try {
+      const health = await this._fetch<IHealth>(routes.health());
+      if (health.version !== VERSION) {
+        throw new BucketsError(
+          'version_mismatch',
+          `The jupyter-buckets server part is version ${health.version}, this panel is version ${VERSION}.`,
+          'Reinstall jupyter-buckets (`pip install --force-reinstall jupyter-buckets`) and restart JupyterLab.'
+        );
+      }
+      this._healthy = true;
+      await this._loadRemotes(generation);
+    } catch (error) {
+      this._fail(generation, error);
+      return;
+    }
+    if (generation !== this._generation) {
+      return;
+    }
+    const remembered = readLastRemote();
+    const current =
+      this._remotes.find(r => r.name === this._location.remote) ??
+      this._remotes.find(r => r.name === remembered) ??
+      this._remotes[0];
+    if (!current) {
+      this._fail(
+        generation,
+        new BucketsError(
+          'no_remotes',
+          'No S3 or Google Cloud Storage remote was found.',
+          'Add an AWS profile to ~/.aws/credentials (with `endpoint_url` in ~/.aws/config for S3-compatible stores), ' +
+            'an `s3` or `google cloud storage` remote to rclone.conf, or set GOOGLE_APPLICATION_CREDENTIALS; then refresh.'
+        )
+      );
+      return;
+    }
+    if (current.name === this._location.remote) {
+      await this._load(generation);
+    } else {
+      await this.selectRemote(current.name);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (!this._healthy || this._location.remote === null) {
+      return this.start();
+    }
+    const generation = this._begin(true);
+    try {
+      await this._loadRemotes(generation);
+    } catch (error) {
+      this._fail(generation, error);
+      return;
+    }
+    await this._load(generation);
+  }
+
+  async selectRemote(name: string): Promise<void> {
+    writeLastRemote(name);
+    return this._navigate({ remote: name, bucket: null, prefix: '' });
+  }
+
+  async openBucket(name: string): Promise<void> {
+    return this._navigate({
+      remote: this._location.remote,
+      bucket: name,
+      prefix: ''
+    });
+  }
+
+  async openPrefix(prefix: string): Promise<void> {
+    if (this._location.bucket === null) {
+      return;
+    }
+    return this._navigate({ ...this._location, prefix });
+  }
+
+  async goTo(index: number): Promise<void> {
+    const { remote, bucket, prefix } = this._location;
+    if (index <= 0 || bucket === null) {
+      return this._navigate({ remote, bucket: null, prefix: '' });
+    }
+    const segments = prefix.split('/').filter(s => s !== '');
+    const kept = segments.slice(0, index - 1);
+    return this._navigate({
+      remote,
+      bucket,
+      prefix: kept.length ? kept.join('/') + '/' : ''
+    });
+  }
+
+  async loadMore(): Promise<void> {
+    const { remote, bucket, prefix } = this._location;
+    if (this._cursor === null || this._loading || !remote || !bucket) {
+      return;
+    }
+    const generation = this._generation;
+    this._setLoading(true);
+    try {
+      const page = await this._fetch<IListing>(
+        listingPath(remote, bucket, prefix, this._cursor)
+      );
+      if (generation !== this._generation) {
+        return;
+      }
+      this._applyListing(page, true);
+    } catch (error) {
+      this._fail(generation, error);
+    }
+  }
+
+  /** Move to a location and load it; older answers are then ignored. */
+  private async _navigate(location: IBucketsLocation): Promise<void> {
+    const generation = this._begin(false);
+    this._location = location;
+    this._emit('location');
+    await this._load(generation);
+  }
+
+  /** Start a new request generation: clears the listing and the error. */
+  private _begin(keepEntries: boolean): number {
+    this._generation += 1;
+    this._error = null;
+    if (!keepEntries) {
+      this._entries = [];
+      this._prefixes = [];
+      this._objects = [];
+      this._cursor = null;
+      this._emit('entries');
+    }
+    this._emit('error');
+    this._setLoading(true);
+    return this._generation;
+  }
+
+  private async _load(generation: number): Promise<void> {
+    const { remote, bucket, prefix } = this._location;
+    if (remote === null) {
+      this._setLoading(false);
+      return;
+    }
+    try {
+      if (bucket === null) {
+        const list = await this._fetch<IBucketList>(routes.buckets(remote));
+        if (generation !== this._generation) {
+          return;
+        }
+        this._prefixes = [];
+        this._objects = [];
+        const buckets = [...list.buckets].sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+        );
+        this._entries = buckets.map(b => ({
+          kind: 'bucket',
+          name: b.name,
+          path: b.name,
+          modified: b.created
+        }));
+        this._cursor = null;
+        this._emit('entries');
+        this._setLoading(false);
+      } else {
+        const page = await this._fetch<IListing>(
+          listingPath(remote, bucket, prefix, null)
+        );
+        if (generation !== this._generation) {
+          return;
+        }
+        this._applyListing(page, false);
+      }
+    } catch (error) {
+      this._fail(generation, error);
+    }
+  }
+
+  private async _loadRemotes(generation: number): Promise<void> {
+    const list = await this._fetch<IRemoteList>(routes.remotes());
+    if (generation !== this._generation) {
+      return;
+    }
+    this._remotes = list.remotes;
+    this._problems = list.problems;
+    this._emit('remotes');
+  }
+
+  private _applyListing(page: IListing, append: boolean): void {
+    const prefixes: IBucketsEntry[] = page.prefixes.map(p => ({
+      kind: 'prefix',
+      name: p.name,
+      path: p.prefix
+    }));
+    const objects: IBucketsEntry[] = page.objects.map(o => ({
+      kind: 'object',
+      name: o.name,
+      path: o.key,
+      size: o.size,
+      modified: o.modified
+    }));
+    this._prefixes = append ? this._prefixes.concat(prefixes) : prefixes;
+    this._objects = append ? this._objects.concat(objects) : objects;
+    this._entries = this._prefixes.concat(this._objects);
+    this._cursor = page.cursor;
+    this._emit('entries');
+    this._setLoading(false);
+  }
+
+  private _fail(generation: number, error: unknown): void {
+    if (generation !== this._generation) {
+      return;
+    }
+    this._error =
+      error instanceof BucketsError
+        ? error
+        : new BucketsError(
+            'internal',
+            String((error as Error)?.message ?? error),
+            'This looks like a bug in jupyter-buckets; the browser console may say more.'
+          );
+    this._emit('error');
+    this._setLoading(false);
+  }
+
+  private _setLoading(loading: boolean): void {
+    if (this._loading !== loading) {
+      this._loading = loading;
+      this._emit('loading');
+    }
+  }
+
+  private _emit(change: BucketsChange): void {
+    this._stateChanged.emit(change);
+  }
+
+  private readonly _fetch: Fetch;
+  private readonly _stateChanged = new Signal<IBucketsModel, BucketsChange>(
+    this
+  );
+  private _remotes: IRemote[] = [];
+  private _problems: IConfigProblem[] = [];
+  private _location: IBucketsLocation = {
+    remote: null,
+    bucket: null,
+    prefix: ''
+  };
+  private _entries: IBucketsEntry[] = [];
+  private _prefixes: IBucketsEntry[] = [];
+  private _objects: IBucketsEntry[] = [];
+  private _cursor: string | null = null;
+  private _loading = false;
+  private _error: BucketsError | null = null;
+  private _started = false;
+  private _healthy = false;
+  private _generation = 0;
+}
+
+export interface IBucketsModelOptions {
+  /** Replaces requestAPI (e.g. to go through another server connection). */
+  fetch?: Fetch;
+}
+
+function listingPath(
+  remote: string,
+  bucket: string,
+  prefix: string,
+  cursor: string | null
+): string {
+  const query = new URLSearchParams({ prefix });
+  if (cursor !== null) {
+    query.set('cursor', cursor);
+  }
+  return `${routes.objects(remote, bucket)}?${query.toString()}`;
+}
+
+function readLastRemote(): string | null {
+  try {
+    return window.localStorage.getItem(LAST_REMOTE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeLastRemote(name: string): void {
+  try {
+    window.localStorage.setItem(LAST_REMOTE_KEY, name);
+  } catch {
+    // Private mode or storage disabled: the panel then opens on the first remote.
+  }
+}

@@ -1,0 +1,72 @@
+// The Buckets model's public face: other plugins reach it through this token.
+import type { IConfigProblem, IRemote } from '@jupyter-buckets/core';
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+import type { BucketsError } from './api';
+
+/** Where the panel is: a remote's bucket list, or one level of a bucket. */
+export interface IBucketsLocation {
+  /** null until remotes are known (or when there are none). */
+  remote: string | null;
+  /** null at the remote's root (the list of buckets). */
+  bucket: string | null;
+  /** '' at the bucket root, else ends with '/'. */
+  prefix: string;
+}
+
+export type EntryKind = 'bucket' | 'prefix' | 'object';
+
+/** One row of the listing. */
+export interface IBucketsEntry {
+  kind: EntryKind;
+  /** What the user sees: a bucket name, a prefix's last segment, an object's last segment. */
+  name: string;
+  /** Bucket name, full prefix ('a/b/') or full key. */
+  path: string;
+  /** Bytes, for objects. */
+  size?: number;
+  /** ISO 8601: modification time of objects, creation time of buckets. */
+  modified?: string;
+}
+
+/** What changed, so views can skip work they don't need. */
+export type BucketsChange =
+  'remotes' | 'location' | 'entries' | 'loading' | 'error';
+
+export interface IBucketsModel {
+  /** Fires after any state change, with what changed. */
+  readonly stateChanged: ISignal<IBucketsModel, BucketsChange>;
+  readonly remotes: ReadonlyArray<IRemote>;
+  /** Config files that could not be read completely. */
+  readonly problems: ReadonlyArray<IConfigProblem>;
+  readonly location: Readonly<IBucketsLocation>;
+  /** Prefixes first, then objects (or buckets at a remote's root). */
+  readonly entries: ReadonlyArray<IBucketsEntry>;
+  /** Continuation cursor of the listing; null when everything is loaded. */
+  readonly cursor: string | null;
+  /** A request for the current location (or its next page) is under way. */
+  readonly loading: boolean;
+  /** The last failure for the current location; null when fine. */
+  readonly error: BucketsError | null;
+  /** Whether start() has run (the panel starts the model when first shown). */
+  readonly started: boolean;
+
+  /** Version handshake with the server part, then load remotes. */
+  start(): Promise<void>;
+  /** Reload remotes and the current location (also: retry after an error). */
+  refresh(): Promise<void>;
+  selectRemote(name: string): Promise<void>;
+  openBucket(name: string): Promise<void>;
+  /** Open a prefix of the current bucket ('' for the bucket root). */
+  openPrefix(prefix: string): Promise<void>;
+  /** Go to a breadcrumb: 0 = remote root, 1 = bucket root, n = n-1 prefix segments. */
+  goTo(index: number): Promise<void>;
+  /** Fetch the next page of the current listing. */
+  loadMore(): Promise<void>;
+}
+
+export const IBucketsModel = new Token<IBucketsModel>(
+  '@jupyter-buckets/labextension:IBucketsModel',
+  'The state of the Buckets panel: remotes, location, listing.'
+);

@@ -1,0 +1,71 @@
+// The Buckets side panel: toolbar, config warnings, breadcrumbs, listing.
+import {
+  LabIcon,
+  refreshIcon,
+  Toolbar,
+  ToolbarButton
+} from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
+import { Panel } from '@lumino/widgets';
+
+import { bucketIcon } from '../icons';
+import type { IBucketsModel } from '../tokens';
+import { Breadcrumbs } from './Breadcrumbs';
+import { Listing } from './Listing';
+import { ProblemsBar } from './ProblemsBar';
+import { RemotePicker } from './RemotePicker';
+
+export class BucketsPanel extends Panel {
+  constructor(options: IBucketsPanelOptions) {
+    super();
+    this._model = options.model;
+    this.id = 'jupyter-buckets-panel';
+    this.addClass('jp-Buckets');
+    this.title.icon = bucketIcon;
+    this.title.caption = 'Buckets';
+
+    const toolbar = new Toolbar();
+    toolbar.addClass('jp-Buckets-toolbar');
+    toolbar.addItem('remote', new RemotePicker(this._model));
+    toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: 'Refresh Buckets',
+        className: 'jp-Buckets-refresh',
+        onClick: () => void this._model.refresh()
+      })
+    );
+    this._listing = new Listing(this._model, options.iconFor);
+    this.addWidget(toolbar);
+    this.addWidget(new ProblemsBar(this._model));
+    this.addWidget(new Breadcrumbs(this._model));
+    this.addWidget(this._listing);
+  }
+
+  get model(): IBucketsModel {
+    return this._model;
+  }
+
+  /** The sidecar starts on the first request: only when the panel is seen. */
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (!this._model.started) {
+      void this._model.start();
+    }
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    this._listing.activate();
+  }
+
+  private readonly _model: IBucketsModel;
+  private readonly _listing: Listing;
+}
+
+export interface IBucketsPanelOptions {
+  model: IBucketsModel;
+  /** The icon of an object, from its name (the document registry's file types). */
+  iconFor: (name: string) => LabIcon;
+}

@@ -1,0 +1,63 @@
+// The error box: a title per error code, the message, the hint, a Retry button.
+import { errorIcon } from '@jupyterlab/ui-components';
+
+import type { BucketsError, BucketsErrorCode } from '../api';
+import { h, richText } from './dom';
+
+const TITLES: Record<BucketsErrorCode, string> = {
+  forbidden: 'Request refused',
+  invalid_request: 'Invalid request',
+  invalid_cursor: 'The listing expired',
+  unsupported_media_type: 'Unsupported request format',
+  remote_not_found: 'Remote not found',
+  bucket_not_found: 'Bucket not found',
+  not_found: 'Not found',
+  no_credentials: 'No credentials for this remote',
+  invalid_credentials: 'Credentials rejected',
+  access_denied: 'Access denied',
+  endpoint_unreachable: "Can't reach the endpoint",
+  timeout: 'The endpoint did not answer in time',
+  provider_error: 'The storage service returned an error',
+  internal: 'Something went wrong',
+  sidecar_unreachable: "Can't reach the Jupyter server",
+  sidecar_missing: 'jupyter-buckets is not installed on the server',
+  sidecar_failed: "The jupyter-buckets server part didn't start",
+  version_mismatch: 'Version mismatch',
+  no_remotes: 'No remotes found',
+  unexpected_response: 'Unexpected answer from the server'
+};
+
+export function errorTitle(code: BucketsErrorCode): string {
+  return TITLES[code] ?? 'Something went wrong';
+}
+
+export function renderError(
+  error: BucketsError,
+  onRetry: () => void
+): HTMLElement {
+  const retry = h('button', {
+    className: 'jp-mod-styled jp-mod-accept jp-Buckets-retry',
+    text: error.code === 'no_remotes' ? 'Refresh' : 'Retry'
+  });
+  retry.addEventListener('click', onRetry);
+  const icon = h('span', { className: 'jp-Buckets-errorIcon' });
+  errorIcon.element({ container: icon });
+  return h(
+    'div',
+    {
+      className: 'jp-Buckets-error',
+      attrs: { role: 'alert', 'data-code': error.code }
+    },
+    [
+      h('div', { className: 'jp-Buckets-errorTitle' }, [
+        icon,
+        h('span', { text: errorTitle(error.code) })
+      ]),
+      h('p', { className: 'jp-Buckets-errorMessage' }, richText(error.message)),
+      ...(error.hint
+        ? [h('p', { className: 'jp-Buckets-errorHint' }, richText(error.hint))]
+        : []),
+      retry
+    ]
+  );
+}

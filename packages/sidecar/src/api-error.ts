@@ -1,0 +1,34 @@
+// The one error type that carries an API error code, a message for the user
+// and a hint for what to do; everything else becomes `internal`.
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  type IErrorBody
+} from '@jupyter-buckets/core';
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): IErrorBody {
+    const error: IErrorBody['error'] = {
+      code: this.code,
+      message: this.message
+    };
+    if (this.hint) {
+      error.hint = this.hint;
+    }
+    return { error };
+  }
+}

@@ -1,0 +1,50 @@
+// The sidecar's HTTP API as an Express app: request log, secret check, JSON
+// rule for changes, routes, one error handler. No listening here (server.ts).
+import express, { type Express, type RequestHandler } from 'express';
+import type { BackendFactory } from '../backends/index.js';
+import type { ILogger } from '../log.js';
+import type { IRemoteStore } from '../remotes/discover.js';
+import { requireJsonForChanges, requireToken } from './auth.js';
+import { errorHandler, notFound } from './errors.js';
+import { bucketsRoutes } from './routes/buckets.js';
+import { healthRoutes } from './routes/health.js';
+import { objectsRoutes } from './routes/objects.js';
+import { remotesRoutes } from './routes/remotes.js';
+
+export interface IAppOptions {
+  /** The per-launch secret every request must carry. */
+  token: string;
+  remotes: IRemoteStore;
+  backends: BackendFactory;
+  logger: ILogger;
+}
+
+/** One line per request: method, path, status, duration. Never headers or the query (it may grow secrets later). */
+function requestLog(logger: ILogger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const path = req.path;
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(`${req.method} ${path} ${res.statusCode} ${ms.toFixed(0)}ms`);
+    });
+    next();
+  };
+}
+
+export function createApp(options: IAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(options.logger));
+  app.use(requireToken(options.token));
+  app.use(requireJsonForChanges);
+  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRoutes());
+  app.use(remotesRoutes(options.remotes));
+  app.use(bucketsRoutes(options.remotes, options.backends));
+  app.use(objectsRoutes(options.remotes, options.backends));
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}

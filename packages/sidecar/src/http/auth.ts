@@ -1,0 +1,52 @@
+// Every request must carry the per-launch secret that jupyter-server-proxy
+// injects; without it nothing is done, not even GET /.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { TOKEN_HEADER } from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export function requireToken(token: string): RequestHandler {
+  if (!token) {
+    throw new Error('The sidecar needs a non-empty secret');
+  }
+  // Compare digests so neither content nor length leaks through timing.
+  const expected = digest(token);
+  return (req, _res, next) => {
+    const given = req.get(TOKEN_HEADER);
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) {
+      next();
+      return;
+    }
+    next(
+      new ApiError(
+        'forbidden',
+        'This request did not come through Jupyter.',
+        'Open jupyter-buckets through JupyterLab (the proxy adds the secret).'
+      )
+    );
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * State-changing requests must be JSON: a cross-site HTML form cannot send
+ * that content type, and jupyter-server-proxy does not check XSRF for us.
+ */
+export const requireJsonForChanges: RequestHandler = (req, _res, next) => {
+  if (SAFE_METHODS.has(req.method) || req.is('application/json')) {
+    next();
+    return;
+  }
+  next(
+    new ApiError(
+      'unsupported_media_type',
+      `${req.method} requests must have Content-Type: application/json.`,
+      'Send the request body as JSON.'
+    )
+  );
+};

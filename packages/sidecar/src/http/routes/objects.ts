@@ -1,0 +1,32 @@
+// GET /api/v1/remotes/{remote}/buckets/{bucket}/objects?prefix=&cursor=&limit=:
+// one page of one level of a bucket.
+import { Router } from 'express';
+import { API_PREFIX } from '@jupyter-buckets/core';
+import type { BackendFactory } from '../../backends/index.js';
+import { listLevel, parseLimit } from '../../listing/level.js';
+import type { IRemoteStore } from '../../remotes/discover.js';
+import { queryText, requireRemote } from './context.js';
+
+export function objectsRoutes(
+  store: IRemoteStore,
+  backends: BackendFactory
+): Router {
+  const router = Router();
+  router.get(
+    `${API_PREFIX}/remotes/:remote/buckets/:bucket/objects`,
+    async (req, res) => {
+      const limit = parseLimit(queryText(req.query.limit, 'limit'));
+      const prefix = queryText(req.query.prefix, 'prefix');
+      const cursor = queryText(req.query.cursor, 'cursor');
+      const remote = requireRemote(store, req.params.remote);
+      res.json(
+        await listLevel(backends(remote), req.params.bucket, {
+          prefix,
+          cursor,
+          limit
+        })
+      );
+    }
+  );
+  return router;
+}

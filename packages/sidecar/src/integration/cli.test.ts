@@ -1,0 +1,69 @@
+// The bundled CLI (the single file the Python package ships) on the demo remotes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { IRemoteList } from '@jupyter-buckets/core';
+import { harness } from '../testing/harness.js';
+
+const env = harness();
+const BUNDLE = fileURLToPath(
+  new URL(
+    '../../../../jupyter_buckets/sidecar/jupyter-buckets.cjs',
+    import.meta.url
+  )
+);
+
+function run(...args: string[]) {
+  assert.ok(
+    existsSync(BUNDLE),
+    `${BUNDLE} is missing: run npm run bundle --workspace=@jupyter-buckets/sidecar`
+  );
+  return spawnSync(process.execPath, [BUNDLE, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000
+  });
+}
+
+test('--version prints the package version', () => {
+  const result = run('--version');
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout.trim(), '0.1.0');
+});
+
+test('remotes list --json prints the API shape, without secrets', () => {
+  const result = run('remotes', 'list', '--json');
+  assert.equal(result.status, 0, result.stderr);
+  const list = JSON.parse(result.stdout) as IRemoteList;
+  assert.deepEqual(list.remotes.map(r => r.name).sort(), [
+    'demo-gcs',
+    'demo-s3',
+    'unreachable'
+  ]);
+  assert.deepEqual(list.remotes.find(r => r.name === 'demo-s3')?.sources, [
+    'aws',
+    'rclone'
+  ]);
+  assert.ok(!result.stdout.includes(env.s3SecretKey));
+});
+
+test('remotes list prints a table for people', () => {
+  const result = run('remotes', 'list');
+  assert.equal(result.status, 0, result.stderr);
+  const [header, ...rows] = result.stdout.trim().split('\n');
+  assert.match(header, /^NAME\s+PROVIDER\s+SOURCES\s+ENDPOINT$/);
+  assert.ok(
+    rows.some(row =>
+      /^demo-s3\s+s3\s+aws\+rclone\s+http:\/\/127\.0\.0\.1:\d+$/.test(row)
+    ),
+    result.stdout
+  );
+  assert.ok(!result.stdout.includes(env.s3SecretKey));
+});
+
+test('a bad command fails with a readable message and a non-zero exit code', () => {
+  const result = run('serve');
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /--socket PATH or --port N/);
+});

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// The jupyter-buckets command: `serve` (the sidecar behind jupyter-server-proxy,
+// or on a loopback port for development) and `remotes list`.
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { createBackendFactory } from './backends/index.js';
+import { problemsText, remotesTable } from './cli/remotes.js';
+import { createApp } from './http/app.js';
+import {
+  closeOnSignals,
+  describeAddress,
+  listen,
+  type ListenTarget
+} from './http/server.js';
+import { stderrLogger } from './log.js';
+import {
+  discoverRemotes,
+  publicRemoteList,
+  remoteStore
+} from './remotes/discover.js';
+import { VERSION } from './version.js';
+
+const TOKEN_ENV = 'JUPYTER_BUCKETS_TOKEN';
+
+function portNumber(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  }
+  return port;
+}
+
+async function serve(options: {
+  socket?: string;
+  port?: number;
+}): Promise<void> {
+  if ((options.socket === undefined) === (options.port === undefined)) {
+    throw new Error('give exactly one of --socket PATH or --port N');
+  }
+  let token = process.env[TOKEN_ENV];
+  // Nothing we start later should inherit the secret.
+  delete process.env[TOKEN_ENV];
+  if (!token) {
+    token = randomBytes(32).toString('base64url');
+    process.stderr.write(
+      `jupyter-buckets: ${TOKEN_ENV} is not set; requests must send header x-jupyter-buckets-token: ${token}\n`
+    );
+  }
+  const app = createApp({
+    token,
+    remotes: remoteStore(),
+    backends: createBackendFactory(),
+    logger: stderrLogger
+  });
+  const target: ListenTarget =
+    options.socket !== undefined
+      ? { socket: options.socket }
+      : { port: options.port as number };
+  const server = await listen(app, target);
+  closeOnSignals(server, stderrLogger);
+  stderrLogger.info(
+    `jupyter-buckets ${VERSION} listening on ${describeAddress(server)}`
+  );
+}
+
+function listRemotes(options: { json?: boolean }): void {
+  const list = publicRemoteList(discoverRemotes());
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${list.remotes.length ? remotesTable(list) : 'No remotes found.'}\n`
+  );
+  if (list.problems.length) {
+    process.stderr.write(`${problemsText(list)}\n`);
+  }
+}
+
+const program = new Command('jupyter-buckets')
+  .description(
+    'Browse and move data in S3, S3-compatible stores and Google Cloud Storage'
+  )
+  .version(VERSION, '-V, --version');
+
+program
+  .command('serve')
+  .description('run the HTTP API (under jupyter-server-proxy: --socket)')
+  .option('--socket <path>', 'listen on this unix socket (created owner-only)')
+  .option('--port <n>', 'listen on 127.0.0.1:N (development)', portNumber)
+  .action(serve);
+
+program
+  .command('remotes')
+  .description(
+    'remotes found in AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS'
+  )
+  .command('list')
+  .description('list the remotes (problems reading config files go to stderr)')
+  .option('--json', 'print JSON (the API shape) instead of a table')
+  .action(listRemotes);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(
+    `jupyter-buckets: ${error instanceof Error ? error.message : String(error)}\n`
+  );
+  process.exit(1);
+});

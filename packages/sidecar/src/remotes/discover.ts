@@ -1,0 +1,110 @@
+// All remotes the user already has, from every source, merged by name.
+// Files are re-read on each call: they change under us and reading is cheap.
+import type { IConfigProblem, IRemoteList } from '@jupyter-buckets/core';
+import { readAwsRemotes } from './aws.js';
+import { GCLOUD_REMOTE, readGcloudRemotes } from './gcloud.js';
+import { toPublicRemote } from './public.js';
+import { rclonePath, readRcloneRemotes } from './rclone.js';
+import type { IDiscovery, IRemoteConfig } from './types.js';
+
+/** Values from `first` win; `second` fills what `first` leaves out. */
+function fill<T extends object>(
+  first: T | undefined,
+  second: T | undefined
+): T | undefined {
+  if (!first || !second) {
+    return first ?? second;
+  }
+  const result = { ...second } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(first)) {
+    if (value !== undefined) {
+      result[key] = value;
+    }
+  }
+  return result as T;
+}
+
+/** One remote defined both as an AWS profile and an rclone remote. AWS values win. */
+function merge(aws: IRemoteConfig, rclone: IRemoteConfig): IRemoteConfig {
+  return {
+    name: aws.name,
+    provider: 's3',
+    sources: ['aws', 'rclone'],
+    endpoint: aws.endpoint ?? rclone.endpoint,
+    region: aws.region ?? rclone.region,
+    anonymous: aws.hasCredentials ? false : rclone.anonymous,
+    hasCredentials: aws.hasCredentials || rclone.hasCredentials,
+    // How to authenticate comes from one side only (mixing a key id from one
+    // file with a secret from the other would be a puzzle): the profile when it
+    // has credentials, else rclone's keys, env_auth or anonymous access.
+    s3: aws.hasCredentials
+      ? fill(aws.s3, { forcePathStyle: rclone.s3?.forcePathStyle })
+      : rclone.s3
+  };
+}
+
+export function discoverRemotes(
+  env: NodeJS.ProcessEnv = process.env
+): IDiscovery {
+  const aws = readAwsRemotes(env);
+  const rclone = readRcloneRemotes(env);
+  const gcloud = readGcloudRemotes(env);
+  const problems: IConfigProblem[] = [
+    ...aws.problems,
+    ...rclone.problems,
+    ...gcloud.problems
+  ];
+  const byName = new Map<string, IRemoteConfig>();
+  for (const remote of aws.remotes) {
+    byName.set(remote.name, remote);
+  }
+  for (const remote of rclone.remotes) {
+    const existing = byName.get(remote.name);
+    if (!existing) {
+      byName.set(remote.name, remote);
+    } else if (remote.provider === 's3') {
+      byName.set(remote.name, merge(existing, remote));
+    } else {
+      problems.push({
+        source: 'rclone',
+        file: rclonePath(env),
+        remote: remote.name,
+        message: `rclone remote '${remote.name}' is Google Cloud Storage but an AWS profile has the same name; the AWS profile is used. Rename one of them.`
+      });
+    }
+  }
+  for (const remote of gcloud.remotes) {
+    // An explicitly configured remote named `gcs` takes precedence.
+    if (!byName.has(GCLOUD_REMOTE)) {
+      byName.set(remote.name, remote);
+    }
+  }
+  const remotes = [...byName.values()].sort((a, b) =>
+    a.name.localeCompare(b.name)
+  );
+  return { remotes, problems };
+}
+
+/** The list the API and the CLI show: no secrets. */
+export function publicRemoteList(discovery: IDiscovery): IRemoteList {
+  return {
+    remotes: discovery.remotes.map(toPublicRemote),
+    problems: discovery.problems
+  };
+}
+
+/** Where remotes come from; tests give a fixed environment. */
+export interface IRemoteStore {
+  discover(): IDiscovery;
+  get(name: string): IRemoteConfig | undefined;
+}
+
+export function remoteStore(
+  env: NodeJS.ProcessEnv = process.env
+): IRemoteStore {
+  return {
+    discover: () => discoverRemotes(env),
+    get: name =>
+      discoverRemotes(env).remotes.find(remote => remote.name === name)
+  };
+}
