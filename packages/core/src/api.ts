@@ -11,10 +11,12 @@ export const TOKEN_HEADER = 'x-jupyter-buckets-token';
 /** The URL path jupyter-server-proxy serves the sidecar under (below base_url). */
 export const PROXY_PATH = 'jupyter-buckets';
 
+import type { IBookmark } from './remotes.js';
+
 export type Provider = 's3' | 'gcs';
 
 /** Where a remote's settings were found. */
-export type RemoteSource = 'aws' | 'rclone' | 'gcloud' | 'env';
+export type RemoteSource = 'aws' | 'rclone' | 'gcloud' | 'env' | 'hub';
 
 export interface IHealth {
   status: 'ok';
@@ -34,6 +36,10 @@ export interface IRemote {
   anonymous: boolean;
   /** Whether a secret (key pair, service account) is configured. */
   hasCredentials: boolean;
+  /** Pinned bucket paths (the user's, and the hub's $SCRATCH_BUCKET etc.). */
+  bookmarks?: IBookmark[];
+  /** True when the AWS profile and the rclone remote of this name disagree. */
+  differs?: boolean;
 }
 
 /** A config file that could not be read completely. */

@@ -23,6 +23,12 @@ export const ERROR_STATUS = {
   provider_error: 502,
   /** A state-changing request that is not JSON (guards against cross-site form posts). */
   unsupported_media_type: 415,
+  /** A config file changed on disk since it was read: nothing was written. */
+  conflict: 409,
+  /** A remote of that name exists already. */
+  remote_exists: 409,
+  /** A config file is not valid INI: it is never rewritten. */
+  config_invalid: 422,
   internal: 500
 } as const;
 
@@ -33,6 +39,8 @@ export interface IErrorBody {
     code: ErrorCode;
     message: string;
     hint?: string;
+    /** For invalid_request on a form: the IRemoteInput field at fault. */
+    field?: string;
   };
 }
 

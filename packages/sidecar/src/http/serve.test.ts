@@ -61,3 +61,65 @@ test('serve --socket answers with the secret from JUPYTER_BUCKETS_TOKEN and exit
     dir.remove();
   }
 });
+
+test('serve exits when the process that started it dies without a signal', async () => {
+  const dir = tempDir();
+  const socketPath = join(dir.path, 'jb.sock');
+  const none = join(dir.path, 'none');
+  // A stand-in for a Jupyter server that is killed with SIGKILL: it starts the
+  // sidecar, prints the sidecar's pid, then waits.
+  const parent = spawn(
+    'sh',
+    [
+      '-c',
+      `"${process.execPath}" "${MAIN}" serve --socket "${socketPath}" & echo $!; wait`
+    ],
+    {
+      env: {
+        ...process.env,
+        JUPYTER_BUCKETS_TOKEN: 'from-the-proxy',
+        AWS_SHARED_CREDENTIALS_FILE: none,
+        AWS_CONFIG_FILE: none,
+        RCLONE_CONFIG: none
+      },
+      stdio: ['ignore', 'pipe', 'ignore']
+    }
+  );
+  let sidecarPid = 0;
+  try {
+    sidecarPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', chunk => resolve(Number(String(chunk))));
+      parent.once('exit', code => reject(new Error(`sh exited ${code}`)));
+    });
+    const alive = (): boolean => {
+      try {
+        process.kill(sidecarPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Wait until it is serving, so the watch has started.
+    for (let i = 0; i < 100 && !existsSync(socketPath); i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    assert.ok(alive(), 'the sidecar did not start');
+    parent.kill('SIGKILL');
+    let waited = 0;
+    while (alive() && waited < 8_000) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      waited += 100;
+    }
+    assert.ok(!alive(), 'the orphaned sidecar was still running after 8 s');
+  } finally {
+    parent.kill('SIGKILL');
+    if (sidecarPid) {
+      try {
+        process.kill(sidecarPid, 'SIGKILL');
+      } catch {
+        // already gone: what the test wants
+      }
+    }
+    dir.remove();
+  }
+});

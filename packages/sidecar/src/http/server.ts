@@ -87,9 +87,20 @@ export function describeAddress(server: Server): string {
   return `http://${info.address}:${info.port}`;
 }
 
-/** Stop accepting, finish what is in flight, then exit (the socket file is removed on close). */
+/**
+ * Stop accepting, finish what is in flight, then exit (the socket file is
+ * removed on close): on SIGTERM/SIGINT, and when the process that started us
+ * (the Jupyter server) is gone, since a Jupyter server that was killed never
+ * sends the signal and an orphaned sidecar would live on with its secret.
+ */
 export function closeOnSignals(server: Server, logger: ILogger): void {
+  const parent = process.ppid;
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
     logger.info(`${signal}: shutting down`);
     server.close(() => process.exit(0));
     server.closeIdleConnections();
@@ -98,4 +109,9 @@ export function closeOnSignals(server: Server, logger: ILogger): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      stop('parent process gone');
+    }
+  }, 2_000).unref();
 }
