@@ -14,3 +14,20 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "@jupyter-buckets/labextension"}]
+
+
+ROOT_ENV = "JUPYTER_BUCKETS_ROOT"
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "jupyter_buckets"}]
+
+
+def _load_jupyter_server_extension(serverapp) -> None:  # type: ignore[no-untyped-def]
+    # jupyter-server-proxy can template only the port, socket and base URL into
+    # the sidecar's environment, not the server's root_dir; the sidecar starts
+    # lazily with this process's environment, so putting the root here is enough
+    # for it to confine local paths to what the file browser shows.
+    import os
+
+    os.environ.setdefault(ROOT_ENV, os.path.abspath(os.path.expanduser(serverapp.root_dir)))

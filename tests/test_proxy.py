@@ -126,3 +126,16 @@ def test_a_missing_bundle_gives_a_command_that_fails_clearly(monkeypatch, tmp_pa
     result = subprocess.run(config["command"], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "server part is missing" in result.stderr
+
+
+def test_the_local_disk_is_the_jupyter_root_and_escapes_are_refused(jupyter):
+    # The sidecar learns the server's root_dir from the jupyter_buckets server
+    # extension, so "local" lists exactly what the file browser shows.
+    (jupyter.root / "outputs").mkdir(exist_ok=True)
+    (jupyter.root / "outputs" / "result.nc").write_bytes(b"netcdf")
+    listing = jupyter.get("/jupyter-buckets/api/v1/remotes/local/buckets/root/objects?prefix=outputs/")
+    assert listing.status_code == 200, listing.text
+    assert [o["key"] for o in listing.json()["objects"]] == ["outputs/result.nc"]
+    escape = jupyter.get("/jupyter-buckets/api/v1/remotes/local/buckets/root/object?key=../jupyter.log")
+    assert escape.status_code == 403, escape.text
+    assert escape.json()["error"]["code"] == "path_outside_root"

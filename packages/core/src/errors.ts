@@ -15,6 +15,10 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   /** The provider knows the caller but refuses the operation. */
   access_denied: 403,
+  /** A local path that leads outside the Jupyter root ('..', absolute, a symlink out). */
+  path_outside_root: 403,
+  /** A Range header no byte of the object satisfies. */
+  range_not_satisfiable: 416,
   /** The endpoint could not be reached (DNS, refused, TLS). */
   endpoint_unreachable: 502,
   /** The endpoint did not answer in time. */

@@ -3,3 +3,4 @@ export * from './api.js';
 export * from './errors.js';
 export * from './location.js';
 export * from './remotes.js';
+export * from './objects.js';

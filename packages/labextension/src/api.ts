@@ -27,7 +27,9 @@ export class BucketsError extends Error {
     message: string,
     readonly hint: string = '',
     /** HTTP status; 0 when there was no answer. */
-    readonly status: number = 0
+    readonly status: number = 0,
+    /** For invalid_request on a form: the IRemoteInput field at fault. */
+    readonly field?: string
   ) {
     super(message);
     this.name = 'BucketsError';
@@ -71,6 +73,10 @@ export async function requestAPI<T>(
   const text = await response.text();
   const body = parseJSON(text);
   if (response.ok) {
+    if (response.status === 204) {
+      // No Content (e.g. DELETE): nothing to parse.
+      return undefined as T;
+    }
     if (body === undefined) {
       throw new BucketsError(
         'unexpected_response',
@@ -94,8 +100,8 @@ function parseJSON(text: string): unknown {
 
 function toError(status: number, body: unknown, text: string): BucketsError {
   if (isErrorBody(body)) {
-    const { code, message, hint } = body.error;
-    return new BucketsError(code, message, hint ?? '', status);
+    const { code, message, hint, field } = body.error;
+    return new BucketsError(code, message, hint ?? '', status, field);
   }
   if (status === 404) {
     return new BucketsError(

@@ -5,9 +5,10 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { fileIcon, refreshIcon } from '@jupyterlab/ui-components';
 
+import { CredentialsPanel, keyIcon, RemotesManager } from './credentials';
 import { bucketIcon } from './icons';
 import { BucketsModel } from './model';
 import { IBucketsModel } from './tokens';
@@ -19,7 +20,8 @@ export * from './tokens';
 
 const CommandIDs = {
   open: 'jupyter-buckets:open',
-  refresh: 'jupyter-buckets:refresh'
+  refresh: 'jupyter-buckets:refresh',
+  manageRemotes: 'jupyter-buckets:manage-remotes'
 } as const;
 
 const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
@@ -35,10 +37,12 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     restorer: ILayoutRestorer | null
   ): IBucketsModel => {
     const model = new BucketsModel();
+    const manager = new RemotesManager({ buckets: model });
     const panel = new BucketsPanel({
       model,
       iconFor: name =>
-        app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon
+        app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
+      onManageRemotes: () => void app.commands.execute(CommandIDs.manageRemotes)
     });
     (labShell ?? app.shell).add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
@@ -55,7 +59,35 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       icon: refreshIcon,
       execute: () => (model.started ? model.refresh() : model.start())
     });
-    for (const command of [CommandIDs.open, CommandIDs.refresh]) {
+    // One credentials panel at a time, in the main area.
+    let credentials: MainAreaWidget<CredentialsPanel> | null = null;
+    app.commands.addCommand(CommandIDs.manageRemotes, {
+      label: 'Manage Remotes',
+      caption:
+        'Add, edit, test and delete remotes (AWS profiles and rclone remotes)',
+      icon: keyIcon,
+      execute: () => {
+        if (!credentials || credentials.isDisposed) {
+          credentials = new MainAreaWidget({
+            content: new CredentialsPanel(manager)
+          });
+          credentials.id = 'jupyter-buckets-credentials';
+          // The panel has its own actions: no empty toolbar strip on top.
+          credentials.toolbar.hide();
+          credentials.title.label = 'Remotes';
+          credentials.title.icon = keyIcon;
+          credentials.title.caption = 'Manage Remotes';
+          credentials.title.closable = true;
+          app.shell.add(credentials, 'main');
+        }
+        app.shell.activateById(credentials.id);
+      }
+    });
+    for (const command of [
+      CommandIDs.open,
+      CommandIDs.refresh,
+      CommandIDs.manageRemotes
+    ]) {
       palette?.addItem({ command, category: 'Buckets' });
     }
     return model;

@@ -132,6 +132,14 @@ export class BucketsModel implements IBucketsModel {
     });
   }
 
+  async openPath(bucket: string, prefix: string): Promise<void> {
+    return this._navigate({
+      remote: this._location.remote,
+      bucket,
+      prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix
+    });
+  }
+
   async openPrefix(prefix: string): Promise<void> {
     if (this._location.bucket === null) {
       return;
@@ -205,7 +213,19 @@ export class BucketsModel implements IBucketsModel {
     }
     try {
       if (bucket === null) {
-        const list = await this._fetch<IBucketList>(routes.buckets(remote));
+        const bookmarks = this._bookmarkEntries(remote);
+        let list: IBucketList;
+        try {
+          list = await this._fetch<IBucketList>(routes.buckets(remote));
+        } catch (error) {
+          // Many shared pods deny listing buckets: the bookmarks still work.
+          const denied =
+            error instanceof BucketsError && error.code === 'access_denied';
+          if (!denied || !bookmarks.length) {
+            throw error;
+          }
+          list = { buckets: [] };
+        }
         if (generation !== this._generation) {
           return;
         }
@@ -214,12 +234,15 @@ export class BucketsModel implements IBucketsModel {
         const buckets = [...list.buckets].sort((a, b) =>
           a.name < b.name ? -1 : a.name > b.name ? 1 : 0
         );
-        this._entries = buckets.map(b => ({
-          kind: 'bucket',
-          name: b.name,
-          path: b.name,
-          modified: b.created
-        }));
+        this._entries = [
+          ...bookmarks,
+          ...buckets.map((b): IBucketsEntry => ({
+            kind: 'bucket',
+            name: b.name,
+            path: b.name,
+            modified: b.created
+          }))
+        ];
         this._cursor = null;
         this._emit('entries');
         this._setLoading(false);
@@ -235,6 +258,16 @@ export class BucketsModel implements IBucketsModel {
     } catch (error) {
       this._fail(generation, error);
     }
+  }
+
+  private _bookmarkEntries(remote: string): IBucketsEntry[] {
+    const bookmarks =
+      this._remotes.find(r => r.name === remote)?.bookmarks ?? [];
+    return bookmarks.map(b => ({
+      kind: 'bookmark',
+      name: b.label ?? b.path,
+      path: b.path
+    }));
   }
 
   private async _loadRemotes(generation: number): Promise<void> {

@@ -15,14 +15,15 @@ export interface IBucketsLocation {
   prefix: string;
 }
 
-export type EntryKind = 'bucket' | 'prefix' | 'object';
+/** 'bookmark': a pinned bucket path of the remote, shown above its buckets. */
+export type EntryKind = 'bucket' | 'prefix' | 'object' | 'bookmark';
 
 /** One row of the listing. */
 export interface IBucketsEntry {
   kind: EntryKind;
   /** What the user sees: a bucket name, a prefix's last segment, an object's last segment. */
   name: string;
-  /** Bucket name, full prefix ('a/b/') or full key. */
+  /** Bucket name, full prefix ('a/b/'), full key, or a bookmark's 'bucket/prefix/'. */
   path: string;
   /** Bytes, for objects. */
   size?: number;
@@ -62,6 +63,8 @@ export interface IBucketsModel {
   openPrefix(prefix: string): Promise<void>;
   /** Go to a breadcrumb: 0 = remote root, 1 = bucket root, n = n-1 prefix segments. */
   goTo(index: number): Promise<void>;
+  /** Open a bucket at a prefix in one step (bookmarks: 'bucket/prefix/'). */
+  openPath(bucket: string, prefix: string): Promise<void>;
   /** Fetch the next page of the current listing. */
   loadMore(): Promise<void>;
 }

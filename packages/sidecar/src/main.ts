@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The jupyter-buckets command: `serve` (the sidecar behind jupyter-server-proxy,
-// or on a loopback port for development) and `remotes list`.
+// or on a loopback port for development) and `remotes list|show|add|edit|rm|test`.
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { createBackendFactory } from './backends/index.js';
+import { errorText, registerManageCommands } from './cli/manage.js';
+import { addObjectCommands } from './cli/objects.js';
 import { problemsText, remotesTable } from './cli/remotes.js';
 import { createApp } from './http/app.js';
 import {
@@ -90,19 +92,21 @@ program
   .option('--port <n>', 'listen on 127.0.0.1:N (development)', portNumber)
   .action(serve);
 
-program
+const remotesCommand = program
   .command('remotes')
   .description(
     'remotes found in AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS'
-  )
+  );
+remotesCommand
   .command('list')
   .description('list the remotes (problems reading config files go to stderr)')
   .option('--json', 'print JSON (the API shape) instead of a table')
   .action(listRemotes);
+registerManageCommands(remotesCommand);
+
+addObjectCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(
-    `jupyter-buckets: ${error instanceof Error ? error.message : String(error)}\n`
-  );
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import {
 import type { Message } from '@lumino/messaging';
 import { Panel } from '@lumino/widgets';
 
+import { keyIcon } from '../credentials/icons';
 import { bucketIcon } from '../icons';
 import type { IBucketsModel } from '../tokens';
 import { Breadcrumbs } from './Breadcrumbs';
@@ -36,6 +37,17 @@ export class BucketsPanel extends Panel {
         onClick: () => void this._model.refresh()
       })
     );
+    if (options.onManageRemotes) {
+      toolbar.addItem(
+        'manage-remotes',
+        new ToolbarButton({
+          icon: keyIcon,
+          tooltip: 'Manage Remotes (credentials)',
+          className: 'jp-Buckets-manageRemotes',
+          onClick: options.onManageRemotes
+        })
+      );
+    }
     this._listing = new Listing(this._model, options.iconFor);
     this.addWidget(toolbar);
     this.addWidget(new ProblemsBar(this._model));
@@ -68,4 +80,6 @@ export interface IBucketsPanelOptions {
   model: IBucketsModel;
   /** The icon of an object, from its name (the document registry's file types). */
   iconFor: (name: string) => LabIcon;
+  /** Opens the credentials panel (a key button in the toolbar when set). */
+  onManageRemotes?: () => void;
 }

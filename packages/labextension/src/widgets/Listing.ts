@@ -4,6 +4,7 @@ import { folderIcon, LabIcon, Spinner } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 
+import { pinIcon } from '../credentials/icons';
 import { bucketIcon } from '../icons';
 import { formatModified, formatSize } from '../format';
 import type { BucketsChange, IBucketsEntry, IBucketsModel } from '../tokens';
@@ -108,9 +109,11 @@ export class Listing extends Widget {
     const icon =
       entry.kind === 'bucket'
         ? bucketIcon
-        : entry.kind === 'prefix'
-          ? folderIcon
-          : this._iconFor(entry.name);
+        : entry.kind === 'bookmark'
+          ? pinIcon
+          : entry.kind === 'prefix'
+            ? folderIcon
+            : this._iconFor(entry.name);
     const modified = formatModified(entry.modified);
     const row = h(
       'li',
@@ -152,6 +155,8 @@ export class Listing extends Widget {
     switch (entry.kind) {
       case 'bucket':
         return `${remote}:${entry.path}\nDouble-click to open`;
+      case 'bookmark':
+        return `Bookmark: ${remote}:${entry.path}\nClick to open`;
       case 'prefix':
         return `${remote}:${bucket}/${entry.path}\nDouble-click to open`;
       default: {
@@ -256,6 +261,10 @@ export class Listing extends Widget {
     if (row) {
       this._selected = Number(row.dataset.index);
       this._updateSelection(false);
+      // Bookmarks are shortcuts: one click goes there.
+      if (row.dataset.kind === 'bookmark') {
+        this._open(this._selected);
+      }
     }
   };
 
@@ -304,7 +313,13 @@ export class Listing extends Widget {
     if (!entry) {
       return;
     }
-    if (entry.kind === 'bucket') {
+    if (entry.kind === 'bookmark') {
+      const slash = entry.path.indexOf('/');
+      void this._model.openPath(
+        slash < 0 ? entry.path : entry.path.slice(0, slash),
+        slash < 0 ? '' : entry.path.slice(slash + 1)
+      );
+    } else if (entry.kind === 'bucket') {
       void this._model.openBucket(entry.path);
     } else if (entry.kind === 'prefix') {
       void this._model.openPrefix(entry.path);

@@ -15,6 +15,8 @@ const TITLES: Record<BucketsErrorCode, string> = {
   no_credentials: 'No credentials for this remote',
   invalid_credentials: 'Credentials rejected',
   access_denied: 'Access denied',
+  path_outside_root: 'Outside the Jupyter root',
+  range_not_satisfiable: 'Range not satisfiable',
   endpoint_unreachable: "Can't reach the endpoint",
   timeout: 'The endpoint did not answer in time',
   provider_error: 'The storage service returned an error',

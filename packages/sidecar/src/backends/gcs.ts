@@ -1,15 +1,26 @@
 // The gcs backend: Google Cloud Storage (and fake-gcs-server) through
 // @google-cloud/storage.
+import { once } from 'node:events';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Storage, type StorageOptions } from '@google-cloud/storage';
 import type { IBucket } from '@jupyter-buckets/core';
+import pLimit from 'p-limit';
+import { ApiError } from '../api-error.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { toApiError, type IErrorContext } from './errors.js';
+import { choosePartSize } from './parts.js';
 import type {
   IBackend,
+  IByteRange,
   ICapabilities,
+  IChunkedWriter,
+  IDeleteResult,
   IListOptions,
   IListPage,
-  IObjectInfo
+  IObjectInfo,
+  IPutOptions,
+  IWriterOptions
 } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -56,20 +67,41 @@ const CAPABILITIES: ICapabilities = {
   serverSideCopy: true,
   rangedReads: true,
   // GCS has no S3-style parts; resumable uploads take chunks in multiples of 256 KiB.
+  // The chunks of one session go in order, one at a time.
   multipartWrite: {
-    minPartSize: 8 * MiB,
+    minPartSize: 256 * 1024,
     maxPartSize: 5 * 1024 * MiB,
-    maxParts: 10_000
+    maxParts: 10_000,
+    partSizeMultiple: 256 * 1024,
+    parallelParts: false
   },
   hashes: ['md5', 'crc32c'],
-  realDirectories: false
+  realDirectories: false,
+  maxKeyBytes: 1024
 };
+
+/**
+ * Deletes in flight at once: GCS has no batch delete in its JSON API client,
+ * so a prefix is deleted one request per object. Unbounded, 100,000 keys would
+ * open 100,000 requests at once (sockets, memory, 429s); p-limit keeps a fixed
+ * number in flight and returns results in order.
+ */
+const DELETE_CONCURRENCY = 32;
 
 interface IGcsObjectMetadata {
   name?: string;
   size?: string | number;
   updated?: string;
   etag?: string;
+  contentType?: string;
+  storageClass?: string;
+  metadata?: Record<string, unknown>;
+  md5Hash?: string;
+  crc32c?: string;
+}
+
+function base64ToHex(value: string): string {
+  return Buffer.from(value, 'base64').toString('hex');
 }
 
 function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
@@ -82,6 +114,23 @@ function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
   }
   if (metadata.etag) {
     info.etag = metadata.etag;
+  }
+  if (metadata.contentType) {
+    info.contentType = metadata.contentType;
+  }
+  if (metadata.storageClass) {
+    info.storageClass = metadata.storageClass;
+  }
+  if (metadata.metadata && Object.keys(metadata.metadata).length) {
+    info.metadata = Object.fromEntries(
+      Object.entries(metadata.metadata).map(([k, v]) => [k, String(v)])
+    );
+  }
+  if (metadata.md5Hash) {
+    info.md5 = base64ToHex(metadata.md5Hash);
+  }
+  if (metadata.crc32c) {
+    info.crc32c = base64ToHex(metadata.crc32c);
   }
   return info;
 }
@@ -126,8 +175,8 @@ export class GcsBackend implements IBackend {
     try {
       const [files, , response] = await this.storage.bucket(bucket).getFiles({
         autoPaginate: false,
-        delimiter: '/',
         prefix: options.prefix,
+        delimiter: options.recursive ? undefined : '/',
         maxResults: options.limit,
         pageToken: options.token
       });
@@ -157,5 +206,235 @@ export class GcsBackend implements IBackend {
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
     }
+  }
+
+  async read(
+    bucket: string,
+    key: string,
+    range?: IByteRange
+  ): Promise<Readable> {
+    const context = { ...this.context(bucket), key };
+    const source = this.storage
+      .bucket(bucket)
+      .file(key)
+      .createReadStream(
+        range ? { start: range.start, end: range.end, validation: false } : {}
+      );
+    // Errors arrive on the stream: wait for the answer so a missing object
+    // rejects here, and later errors come out in the user's words.
+    const output = new PassThrough();
+    source.on('error', error => output.destroy(toApiError(error, context)));
+    source.pipe(output);
+    await Promise.race([
+      once(source, 'response'),
+      once(output, 'readable'),
+      once(output, 'end')
+    ]).catch((error: unknown) => {
+      throw toApiError(error, context);
+    });
+    return output;
+  }
+
+  async put(
+    bucket: string,
+    key: string,
+    body: Buffer | Readable,
+    options: IPutOptions
+  ): Promise<IObjectInfo> {
+    const context = { ...this.context(bucket), key };
+    const file = this.storage.bucket(bucket).file(key);
+    try {
+      if (Buffer.isBuffer(body)) {
+        await file.save(body, {
+          resumable: false,
+          contentType: options.contentType
+        });
+      } else {
+        await pipeline(
+          body,
+          file.createWriteStream({
+            resumable: false,
+            contentType: options.contentType
+          })
+        );
+      }
+    } catch (error) {
+      throw toApiError(error, context);
+    }
+    return this.stat(bucket, key);
+  }
+
+  async writer(
+    bucket: string,
+    key: string,
+    options: IWriterOptions
+  ): Promise<IChunkedWriter> {
+    const partSize = choosePartSize(
+      CAPABILITIES.multipartWrite!,
+      options.size,
+      options.partSize
+    );
+    const stream = this.storage
+      .bucket(bucket)
+      .file(key)
+      .createWriteStream({
+        resumable: true,
+        // Each chunk is one PUT of the session: a multiple of 256 KiB.
+        chunkSize: partSize,
+        contentType: options.contentType,
+        metadata: options.contentType
+          ? { contentType: options.contentType }
+          : undefined
+      });
+    return new GcsResumableWriter(
+      stream,
+      partSize,
+      { ...this.context(bucket), key },
+      () => this.stat(bucket, key)
+    );
+  }
+
+  async copy(
+    fromBucket: string,
+    fromKey: string,
+    toBucket: string,
+    toKey: string
+  ): Promise<IObjectInfo> {
+    try {
+      // File.copy loops over rewrite tokens until the copy is done.
+      await this.storage
+        .bucket(fromBucket)
+        .file(fromKey)
+        .copy(this.storage.bucket(toBucket).file(toKey));
+    } catch (error) {
+      throw toApiError(error, { ...this.context(fromBucket), key: fromKey });
+    }
+    return this.stat(toBucket, toKey);
+  }
+
+  async delete(bucket: string, key: string): Promise<void> {
+    try {
+      await this.storage
+        .bucket(bucket)
+        .file(key)
+        .delete({ ignoreNotFound: true });
+    } catch (error) {
+      throw toApiError(error, { ...this.context(bucket), key });
+    }
+  }
+
+  async deleteMany(bucket: string, keys: string[]): Promise<IDeleteResult> {
+    const limit = pLimit(DELETE_CONCURRENCY);
+    await Promise.all(keys.map(key => limit(() => this.delete(bucket, key))));
+    return { deleted: keys.length };
+  }
+}
+
+/**
+ * A resumable upload session fed part by part. The session takes its bytes
+ * in order, so parts that arrive early wait here until their turn (the
+ * caller bounds how many are in flight, hence the memory).
+ */
+class GcsResumableWriter implements IChunkedWriter {
+  private readonly pending = new Map<
+    number,
+    { data: Buffer; resolve: () => void; reject: (error: unknown) => void }
+  >();
+  private next = 1;
+  private pumping = false;
+  private failure: unknown;
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly stream: Writable,
+    readonly partSize: number,
+    private readonly context: IErrorContext,
+    private readonly stat: () => Promise<IObjectInfo>
+  ) {
+    this.finished = new Promise((resolve, reject) => {
+      stream.once('finish', resolve);
+      stream.once('error', error => {
+        this.failure = error;
+        reject(error);
+      });
+    });
+    // Observed through complete(); never an unhandled rejection.
+    this.finished.catch(() => undefined);
+  }
+
+  writePart(partNumber: number, data: Buffer): Promise<void> {
+    if (partNumber < this.next || this.pending.has(partNumber)) {
+      return Promise.reject(
+        new ApiError(
+          'invalid_request',
+          `Part ${partNumber} was already written.`
+        )
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(partNumber, { data, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      return;
+    }
+    this.pumping = true;
+    try {
+      for (
+        let part = this.pending.get(this.next);
+        part;
+        part = this.pending.get(this.next)
+      ) {
+        this.pending.delete(this.next);
+        this.next += 1;
+        try {
+          await this.write(part.data);
+          part.resolve();
+        } catch (error) {
+          part.reject(toApiError(error, this.context));
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async write(data: Buffer): Promise<void> {
+    if (this.failure) {
+      throw this.failure;
+    }
+    if (!this.stream.write(data)) {
+      await Promise.race([once(this.stream, 'drain'), this.finished]);
+    }
+  }
+
+  async complete(): Promise<IObjectInfo> {
+    if (this.pending.size) {
+      await this.abort();
+      throw new ApiError(
+        'invalid_request',
+        `Part ${this.next} was never written; the upload was aborted.`
+      );
+    }
+    this.stream.end();
+    try {
+      await this.finished;
+    } catch (error) {
+      throw toApiError(error, this.context);
+    }
+    return this.stat();
+  }
+
+  async abort(): Promise<void> {
+    // An unfinished session never becomes an object (and expires in a week).
+    this.failure ??= new ApiError('invalid_request', 'The upload was aborted.');
+    for (const part of this.pending.values()) {
+      part.reject(this.failure);
+    }
+    this.pending.clear();
+    this.stream.destroy();
   }
 }

@@ -15,11 +15,17 @@ export interface ICapabilities {
     minPartSize: number;
     maxPartSize: number;
     maxParts: number;
+    /** Every part but the last must be a multiple of this (GCS: 256 KiB). */
+    partSizeMultiple: number;
+    /** Whether parts may be sent in parallel (the writer orders them otherwise). */
+    parallelParts: boolean;
   } | null;
   /** Hashes the provider gives cheaply in listings or stat. */
   hashes: HashKind[];
   /** Folders exist as things of their own (not just key prefixes). */
   realDirectories: boolean;
+  /** Longest key in UTF-8 bytes. */
+  maxKeyBytes: number;
 }
 
 export interface IObjectInfo {
@@ -28,15 +34,25 @@ export interface IObjectInfo {
   modified?: Date;
   /** Without quotes. */
   etag?: string;
+  contentType?: string;
+  storageClass?: string;
+  /** User metadata (x-amz-meta-*, GCS custom metadata). */
+  metadata?: Record<string, string>;
+  /** Hex; only when the provider states it (GCS md5Hash, an S3 ETag of a single-part upload). */
+  md5?: string;
+  /** Hex (big-endian), as rclone prints it; GCS only. */
+  crc32c?: string;
 }
 
 export interface IListOptions {
-  /** '' for the bucket root, else ends with '/'. */
+  /** '' for the bucket root, else ends with '/' (any text when recursive). */
   prefix: string;
   /** The provider's own continuation token, from a previous page. */
   token?: string;
   /** 1..1000. */
   limit: number;
+  /** Every key under the prefix, no delimiter (prefixes stays empty). */
+  recursive?: boolean;
 }
 
 /** One page of one level (delimiter '/'), in the provider's order. */
@@ -54,16 +70,35 @@ export interface IByteRange {
   end?: number;
 }
 
-/** A chunked upload: parts may be written in parallel, then completed or aborted. */
+/**
+ * A chunked upload: parts are numbered from 1, every part but the last is
+ * exactly `partSize` bytes; they may be written in parallel (a backend that
+ * needs them in order queues them), then completed or aborted. Nothing is
+ * visible at the key before complete(); abort() leaves nothing behind.
+ */
 export interface IChunkedWriter {
+  readonly partSize: number;
   writePart(partNumber: number, data: Buffer): Promise<void>;
   complete(): Promise<IObjectInfo>;
   abort(): Promise<void>;
 }
 
 export interface IWriterOptions {
+  /** Total size when known (lets a backend send the last part as final at once). */
   size?: number;
   contentType?: string;
+  /** Wanted part size; the backend rounds it to its limits (see choosePartSize). */
+  partSize?: number;
+}
+
+export interface IPutOptions {
+  contentType?: string;
+  /** Required for a Readable body on some backends (S3). */
+  size?: number;
+}
+
+export interface IDeleteResult {
+  deleted: number;
 }
 
 export interface IBackend {
@@ -71,19 +106,28 @@ export interface IBackend {
   listBuckets(): Promise<IBucket[]>;
   list(bucket: string, options: IListOptions): Promise<IListPage>;
   stat(bucket: string, key: string): Promise<IObjectInfo>;
-  // The next issues implement these; callers test for them (or the capability)
-  // so adding them changes no caller.
+  // Callers test for these (or the capability) so a backend may lack some.
   read?(bucket: string, key: string, range?: IByteRange): Promise<Readable>;
   writer?(
     bucket: string,
     key: string,
     options: IWriterOptions
   ): Promise<IChunkedWriter>;
+  /** One request; for small objects. */
+  put?(
+    bucket: string,
+    key: string,
+    body: Buffer | Readable,
+    options: IPutOptions
+  ): Promise<IObjectInfo>;
   copy?(
     fromBucket: string,
     fromKey: string,
     toBucket: string,
     toKey: string
   ): Promise<IObjectInfo>;
+  /** Idempotent: deleting a missing key succeeds. */
   delete?(bucket: string, key: string): Promise<void>;
+  /** Idempotent per key; fails with the first error if any key could not be deleted. */
+  deleteMany?(bucket: string, keys: string[]): Promise<IDeleteResult>;
 }

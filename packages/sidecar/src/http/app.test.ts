@@ -133,16 +133,16 @@ test('a request that changes something must be JSON (415 otherwise), so forms ca
     (form.body as { error: { code: string } }).error.code,
     'unsupported_media_type'
   );
-  // JSON passes the rule (and then finds no such route yet).
+  // JSON passes the rule (and then the empty remote is refused for what it is).
   const json = await call(target, '/api/v1/remotes', {
     method: 'POST',
     headers: { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' },
     body: '{}'
   });
-  assert.equal(json.status, 404);
+  assert.equal(json.status, 400);
   assert.equal(
     (json.body as { error: { code: string } }).error.code,
-    'not_found'
+    'invalid_request'
   );
   // Without the secret, the secret check comes first.
   const anonymous = await call(target, '/api/v1/remotes', {

@@ -4,10 +4,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { BackendFactory } from '../backends/index.js';
 import type { ILogger } from '../log.js';
 import type { IRemoteStore } from '../remotes/discover.js';
-import { requireJsonForChanges, requireToken } from './auth.js';
+import { RemoteManager } from '../remotes/manager.js';
+import { isRawUpload, requireJsonForChanges, requireToken } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { bucketsRoutes } from './routes/buckets.js';
 import { healthRoutes } from './routes/health.js';
+import { manageRoutes } from './routes/manage.js';
+import { objectRoutes } from './routes/object.js';
 import { objectsRoutes } from './routes/objects.js';
 import { remotesRoutes } from './routes/remotes.js';
 
@@ -17,6 +20,10 @@ export interface IAppOptions {
   remotes: IRemoteStore;
   backends: BackendFactory;
   logger: ILogger;
+  /** The Jupyter disk, served as remote `local` (default: $JUPYTER_BUCKETS_ROOT, else the cwd). */
+  localRoot?: string;
+  /** Creates, edits and deletes remotes; defaults to one over the store's environment. */
+  manager?: RemoteManager;
 }
 
 /** One line per request: method, path, status, duration. Never headers or the query (it may grow secrets later). */
@@ -39,11 +46,25 @@ export function createApp(options: IAppOptions): Express {
   app.use(requestLog(options.logger));
   app.use(requireToken(options.token));
   app.use(requireJsonForChanges);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(
+    express.json({
+      limit: '1mb',
+      type: req =>
+        !isRawUpload(req as express.Request) &&
+        Boolean((req as express.Request).is('application/json'))
+    })
+  );
   app.use(healthRoutes());
   app.use(remotesRoutes(options.remotes));
-  app.use(bucketsRoutes(options.remotes, options.backends));
-  app.use(objectsRoutes(options.remotes, options.backends));
+  app.use(
+    manageRoutes(
+      options.manager ?? new RemoteManager(options.remotes.env),
+      options.backends
+    )
+  );
+  app.use(bucketsRoutes(options.remotes, options.backends, options.localRoot));
+  app.use(objectsRoutes(options.remotes, options.backends, options.localRoot));
+  app.use(objectRoutes(options.remotes, options.backends, options.localRoot));
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -1,8 +1,8 @@
 // Every request must carry the per-launch secret that jupyter-server-proxy
 // injects; without it nothing is done, not even GET /.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { TOKEN_HEADER } from '@jupyter-buckets/core';
+import type { Request, RequestHandler } from 'express';
+import { REQUEST_HEADER, TOKEN_HEADER } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 
 function digest(value: string): Buffer {
@@ -33,12 +33,33 @@ export function requireToken(token: string): RequestHandler {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** PUT .../content: the body is the object's bytes, whatever its type (never parsed as JSON). */
+export function isRawUpload(req: Request): boolean {
+  return req.method === 'PUT' && req.path.endsWith('/content');
+}
+
 /**
  * State-changing requests must be JSON: a cross-site HTML form cannot send
  * that content type, and jupyter-server-proxy does not check XSRF for us.
  */
 export const requireJsonForChanges: RequestHandler = (req, _res, next) => {
-  if (SAFE_METHODS.has(req.method) || req.is('application/json')) {
+  // req.is() is null for a request without a body (a DELETE): read the header.
+  const type = (req.get('content-type') ?? '').split(';')[0].trim();
+  if (
+    SAFE_METHODS.has(req.method) ||
+    type.toLowerCase() === 'application/json'
+  ) {
+    next();
+    return;
+  }
+  // Uploads (PUT .../content) carry raw bytes, not JSON, and DELETE .../object
+  // has no body. They must carry a custom header instead: a cross-site form
+  // cannot set one (nor send PUT or DELETE), and a cross-origin fetch that
+  // sets one needs a CORS preflight, which we never answer.
+  if (
+    (isRawUpload(req) || req.method === 'DELETE') &&
+    req.get(REQUEST_HEADER) === '1'
+  ) {
     next();
     return;
   }

@@ -2,7 +2,10 @@
 // Files are re-read on each call: they change under us and reading is cheap.
 import type { IConfigProblem, IRemoteList } from '@jupyter-buckets/core';
 import { readAwsRemotes } from './aws.js';
+import { compareSides } from './differences.js';
+import { readExtras } from './extras.js';
 import { GCLOUD_REMOTE, readGcloudRemotes } from './gcloud.js';
+import { addHubBookmarks } from './hub.js';
 import { toPublicRemote } from './public.js';
 import { rclonePath, readRcloneRemotes } from './rclone.js';
 import type { IDiscovery, IRemoteConfig } from './types.js';
@@ -63,7 +66,9 @@ export function discoverRemotes(
     if (!existing) {
       byName.set(remote.name, remote);
     } else if (remote.provider === 's3') {
-      byName.set(remote.name, merge(existing, remote));
+      const merged = merge(existing, remote);
+      merged.differences = compareSides(existing, remote);
+      byName.set(remote.name, merged);
     } else {
       problems.push({
         source: 'rclone',
@@ -79,6 +84,33 @@ export function discoverRemotes(
       byName.set(remote.name, remote);
     }
   }
+  // What this tool keeps beside the files: the preset and the user's bookmarks.
+  const extras = readExtras(env);
+  for (const remote of byName.values()) {
+    const extra = extras.remotes[remote.name];
+    if (
+      !extra ||
+      !(remote.sources.includes('aws') || remote.sources.includes('rclone'))
+    ) {
+      continue;
+    }
+    remote.preset = extra.preset;
+    if (
+      extra.preset === 'public' &&
+      remote.provider === 's3' &&
+      !remote.hasCredentials
+    ) {
+      // A public remote is saved as an AWS profile without keys (the AWS tools
+      // then sign nothing only with --no-sign-request); we know it is anonymous.
+      remote.anonymous = true;
+      remote.s3 = { forcePathStyle: remote.s3?.forcePathStyle };
+    }
+    remote.bookmarks = (extra.bookmarks ?? []).map(path => ({
+      path,
+      source: 'user' as const
+    }));
+  }
+  addHubBookmarks(env, byName, problems);
   const remotes = [...byName.values()].sort((a, b) =>
     a.name.localeCompare(b.name)
   );
@@ -95,6 +127,8 @@ export function publicRemoteList(discovery: IDiscovery): IRemoteList {
 
 /** Where remotes come from; tests give a fixed environment. */
 export interface IRemoteStore {
+  /** The environment its files are found from (also where remotes are saved). */
+  env?: NodeJS.ProcessEnv;
   discover(): IDiscovery;
   get(name: string): IRemoteConfig | undefined;
 }
@@ -103,6 +137,7 @@ export function remoteStore(
   env: NodeJS.ProcessEnv = process.env
 ): IRemoteStore {
   return {
+    env,
     discover: () => discoverRemotes(env),
     get: name =>
       discoverRemotes(env).remotes.find(remote => remote.name === name)

@@ -65,6 +65,18 @@ export class IniSection {
   }
 }
 
+/** One line as the editor sees it. */
+export interface ILineInfo {
+  kind: 'blank' | 'comment' | 'section' | 'entry' | 'invalid';
+  /** With its line ending. */
+  text: string;
+  /** For a section header: its name. */
+  section?: string;
+  /** For an entry: its key. */
+  key?: string;
+  subProperty?: boolean;
+}
+
 type Line =
   | { kind: 'blank' | 'comment'; text: string }
   | { kind: 'section'; text: string; section: IniSection }
@@ -161,6 +173,29 @@ export class IniDocument {
   /** The sections of that name, in file order (a name may appear twice). */
   section(name: string): IniSection[] {
     return this.sections.filter(section => section.name === name);
+  }
+
+  /** What each line is, in order (the editor in ini-edit.ts works on these). */
+  lineInfo(): ILineInfo[] {
+    return this.lines.map(line => {
+      switch (line.kind) {
+        case 'section':
+          return {
+            kind: 'section',
+            text: line.text,
+            section: line.section.name
+          };
+        case 'entry':
+          return {
+            kind: 'entry',
+            text: line.text,
+            key: line.entry.key,
+            subProperty: line.entry.subProperty
+          };
+        default:
+          return { kind: line.kind, text: line.text };
+      }
+    });
   }
 
   /** The document as text, identical to what was parsed until edits exist. */

@@ -17,5 +17,7 @@ export function toPublicRemote(remote: IRemoteConfig): IRemote {
   if (remote.region) {
     result.region = remote.region;
   }
+  result.bookmarks = (remote.bookmarks ?? []).map(b => ({ ...b }));
+  result.differs = (remote.differences?.length ?? 0) > 0;
   return result;
 }

@@ -1,8 +1,11 @@
 // A remote as the sidecar holds it internally: WITH its secrets. Only
 // toPublicRemote() (public.ts) may turn it into something that leaves the process.
 import type {
+  IBookmark,
   IConfigProblem,
+  IFieldDifference,
   Provider,
+  RemotePreset,
   RemoteSource
 } from '@jupyter-buckets/core';
 
@@ -39,6 +42,12 @@ export interface IRemoteConfig {
   hasCredentials: boolean;
   s3?: IS3Settings;
   gcs?: IGcsSettings;
+  /** The user's (remotes.json) and the hub's ($SCRATCH_BUCKET...) pinned paths. */
+  bookmarks?: IBookmark[];
+  /** The preset it was saved from (remotes.json), when this tool saved it. */
+  preset?: RemotePreset;
+  /** Set when both an AWS profile and an rclone remote define it; masked values. */
+  differences?: IFieldDifference[];
 }
 
 /** What one kind of config file yielded. */

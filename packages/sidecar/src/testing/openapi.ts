@@ -27,26 +27,27 @@ function escape(part: string): string {
   return part.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Assert that `body` matches the schema openapi.yaml gives for GET `route` answering `status`. */
+/** Assert that `body` matches the schema openapi.yaml gives for `method` (default GET) `route` answering `status`. */
 export function assertMatchesSpec(
   route: string,
   status: number,
-  body: unknown
+  body: unknown,
+  method = 'get'
 ): void {
-  const response = spec.paths[route]?.get?.responses[String(status)];
+  const response = spec.paths[route]?.[method]?.responses[String(status)];
   assert.ok(
     response,
-    `openapi.yaml has no ${status} response for GET ${route}`
+    `openapi.yaml has no ${status} response for ${method.toUpperCase()} ${route}`
   );
   // A response is either inline or a $ref to components/responses.
   const base = response.$ref
     ? `${SPEC_ID}${response.$ref}`
-    : `${SPEC_ID}#/paths/${escape(route)}/get/responses/${status}`;
+    : `${SPEC_ID}#/paths/${escape(route)}/${method}/responses/${status}`;
   const location = `${base}/content/application~1json/schema`;
   const validate = ajv.getSchema(location);
   assert.ok(validate, `no schema at ${location}`);
   assert.ok(
     validate(body),
-    `GET ${route} ${status} does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`
+    `${method.toUpperCase()} ${route} ${status} does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`
   );
 }

@@ -5,11 +5,13 @@ import { API_PREFIX } from '@jupyter-buckets/core';
 import type { BackendFactory } from '../../backends/index.js';
 import { listLevel, parseLimit } from '../../listing/level.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
-import { queryText, requireRemote } from './context.js';
+import { queryText } from './context.js';
+import { resolveBackend } from './resolve.js';
 
 export function objectsRoutes(
   store: IRemoteStore,
-  backends: BackendFactory
+  backends: BackendFactory,
+  localRoot?: string
 ): Router {
   const router = Router();
   router.get(
@@ -18,9 +20,14 @@ export function objectsRoutes(
       const limit = parseLimit(queryText(req.query.limit, 'limit'));
       const prefix = queryText(req.query.prefix, 'prefix');
       const cursor = queryText(req.query.cursor, 'cursor');
-      const remote = requireRemote(store, req.params.remote);
+      const backend = resolveBackend(
+        store,
+        backends,
+        req.params.remote,
+        localRoot
+      );
       res.json(
-        await listLevel(backends(remote), req.params.bucket, {
+        await listLevel(backend, req.params.bucket, {
           prefix,
           cursor,
           limit

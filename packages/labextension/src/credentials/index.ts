@@ -1,0 +1,3 @@
+export * from './CredentialsPanel';
+export * from './icons';
+export * from './model';

@@ -1,0 +1,128 @@
+// Object operations written once above the backend interface: deleting a
+// prefix, and a move that deletes the source only after the copy is verified.
+import { MAX_PAGE_SIZE } from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+import type { IBackend, IObjectInfo } from './types.js';
+
+/** Every key under a prefix (no delimiter), page by page. */
+export async function* walkKeys(
+  backend: IBackend,
+  bucket: string,
+  prefix: string
+): AsyncGenerator<IObjectInfo[]> {
+  let token: string | undefined;
+  do {
+    const page = await backend.list(bucket, {
+      prefix,
+      token,
+      limit: MAX_PAGE_SIZE,
+      recursive: true
+    });
+    if (page.objects.length) {
+      yield page.objects;
+    }
+    token = page.nextToken ?? undefined;
+  } while (token);
+}
+
+export async function countPrefix(
+  backend: IBackend,
+  bucket: string,
+  prefix: string
+): Promise<number> {
+  let count = 0;
+  for await (const page of walkKeys(backend, bucket, prefix)) {
+    count += page.length;
+  }
+  return count;
+}
+
+function need<K extends keyof IBackend>(
+  backend: IBackend,
+  method: K
+): NonNullable<IBackend[K]> {
+  const fn = backend[method];
+  if (!fn) {
+    throw new ApiError(
+      'invalid_request',
+      `This remote cannot ${String(method)} objects.`
+    );
+  }
+  return (fn as (...args: unknown[]) => unknown).bind(backend) as NonNullable<
+    IBackend[K]
+  >;
+}
+
+/**
+ * Delete everything under `prefix`, a page at a time (what was listed is what
+ * is deleted: nothing outside the prefix). A prefix that vanished meanwhile
+ * deletes 0.
+ */
+export async function deletePrefix(
+  backend: IBackend,
+  bucket: string,
+  prefix: string
+): Promise<number> {
+  const deleteMany = need(backend, 'deleteMany');
+  let deleted = 0;
+  // Collect first: deleting while paging would move the provider's cursor.
+  const keys: string[] = [];
+  for await (const page of walkKeys(backend, bucket, prefix)) {
+    keys.push(...page.map(object => object.key));
+  }
+  for (let start = 0; start < keys.length; start += MAX_PAGE_SIZE) {
+    deleted += (
+      await deleteMany(bucket, keys.slice(start, start + MAX_PAGE_SIZE))
+    ).deleted;
+  }
+  if (backend.capabilities.realDirectories && backend.delete) {
+    await backend.delete(bucket, prefix);
+  }
+  return deleted;
+}
+
+/** Whether two stats describe the same bytes, as far as both can tell. */
+export function sameContent(a: IObjectInfo, b: IObjectInfo): boolean {
+  if (a.size !== b.size) {
+    return false;
+  }
+  if (a.md5 && b.md5) {
+    return a.md5 === b.md5;
+  }
+  if (a.crc32c && b.crc32c) {
+    return a.crc32c === b.crc32c;
+  }
+  return true;
+}
+
+/** Server-side copy within one backend; with `move`, the source goes only after the copy checks out. */
+export async function copyObject(
+  backend: IBackend,
+  fromBucket: string,
+  fromKey: string,
+  toBucket: string,
+  toKey: string,
+  move = false
+): Promise<IObjectInfo> {
+  if (fromBucket === toBucket && fromKey === toKey) {
+    throw new ApiError(
+      'invalid_request',
+      'The source and the destination are the same object.',
+      'Choose another name.'
+    );
+  }
+  const copy = need(backend, 'copy');
+  const source = await backend.stat(fromBucket, fromKey);
+  const result = await copy(fromBucket, fromKey, toBucket, toKey);
+  if (!sameContent(source, result)) {
+    throw new ApiError(
+      'provider_error',
+      `The copy of ${fromKey} does not match its source (size or checksum differ); the source was kept.`,
+      'Try again.'
+    );
+  }
+  if (move) {
+    await need(backend, 'delete')(fromBucket, fromKey);
+  }
+  return result;
+}

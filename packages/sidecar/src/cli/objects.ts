@@ -1,0 +1,365 @@
+// `jupyter-buckets ls|stat|cat|rm|mkdir LOCATION`: the object operations of
+// the API, on the same backends, for terminals and scripts.
+import { resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import {
+  LOCAL_BUCKET,
+  LOCAL_REMOTE,
+  baseName,
+  parseLocation,
+  type IObjectStat
+} from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+import { createBackendFactory } from '../backends/index.js';
+import { LocalBackend } from '../backends/local.js';
+import { countPrefix, deletePrefix } from '../backends/operations.js';
+import type { IBackend, IObjectInfo } from '../backends/types.js';
+import { toObjectStat } from '../http/routes/object.js';
+import { localBackend } from '../http/routes/resolve.js';
+import { remoteStore } from '../remotes/discover.js';
+
+interface ITarget {
+  backend: IBackend;
+  bucket: string;
+  /** Key or prefix inside the bucket ('' = the bucket root). */
+  path: string;
+  /** How to show it in messages. */
+  label: string;
+  local: boolean;
+}
+
+/** The CLI runs as the user in their own shell: local paths are not confined (the HTTP API's root is). */
+let diskBackend: LocalBackend | undefined;
+
+function resolveTarget(text: string, remoteOption?: string): ITarget {
+  const location = parseLocation(text);
+  if (location.kind === 'local') {
+    diskBackend ??= new LocalBackend('/');
+    const absolute = resolvePath(location.path);
+    const trailing =
+      /[/\\]$/.test(location.path) && absolute !== '/' ? '/' : '';
+    return {
+      backend: diskBackend,
+      bucket: LOCAL_BUCKET,
+      path: absolute.slice(1) + trailing,
+      label: location.path,
+      local: true
+    };
+  }
+  const store = remoteStore(process.env);
+  let name: string;
+  if (location.kind === 'remote') {
+    name = location.remote;
+  } else {
+    const provider = location.scheme === 's3' ? 's3' : 'gcs';
+    if (remoteOption) {
+      name = remoteOption;
+    } else {
+      const candidates = store
+        .discover()
+        .remotes.filter(r => r.provider === provider);
+      if (candidates.length !== 1) {
+        throw new ApiError(
+          'invalid_request',
+          `Which remote should open ${text}? ${candidates.length ? `There are ${candidates.length} ${provider} remotes` : `There is no ${provider} remote`}.`,
+          `Add --remote NAME, or write it as NAME:${location.bucket}/${location.path} (see jupyter-buckets remotes list).`
+        );
+      }
+      name = candidates[0].name;
+    }
+  }
+  const remote = store.get(name);
+  if (!remote) {
+    if (name === LOCAL_REMOTE) {
+      return {
+        backend: localBackend(),
+        bucket: location.bucket,
+        path: location.path,
+        label: text,
+        local: true
+      };
+    }
+    throw new ApiError(
+      'remote_not_found',
+      `No remote named ${name}.`,
+      'See jupyter-buckets remotes list.'
+    );
+  }
+  return {
+    backend: createBackendFactory()(remote),
+    bucket: location.bucket,
+    path: location.path,
+    label: text,
+    local: false
+  };
+}
+
+function when(date: Date | undefined): string {
+  return date
+    ? date.toISOString().slice(0, 19).replace('T', ' ')
+    : ''.padEnd(19);
+}
+
+function objectLine(info: IObjectInfo, name: string): string {
+  return `${String(info.size).padStart(12)}  ${when(info.modified)}  ${name}`;
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function ls(
+  location: string,
+  options: { remote?: string; recursive?: boolean; json?: boolean }
+): Promise<void> {
+  const target = resolveTarget(location, options.remote);
+  if (!target.local && target.bucket === '') {
+    for (const bucket of await target.backend.listBuckets()) {
+      out(options.json ? JSON.stringify(bucket) : `${bucket.name}/`);
+    }
+    return;
+  }
+  let prefix = target.path;
+  if (prefix && !prefix.endsWith('/')) {
+    // An object named exactly so is listed alone; else it names a folder.
+    const single = await target.backend
+      .stat(target.bucket, prefix)
+      .catch(() => undefined);
+    if (single) {
+      out(
+        options.json
+          ? JSON.stringify(toObjectStat(target.bucket, single))
+          : objectLine(single, baseName(single.key))
+      );
+      return;
+    }
+    prefix += '/';
+  }
+  let token: string | undefined;
+  do {
+    const page = await target.backend.list(target.bucket, {
+      prefix,
+      token,
+      limit: 1000,
+      recursive: options.recursive
+    });
+    for (const folder of page.prefixes) {
+      const name = folder.slice(prefix.length);
+      out(
+        options.json
+          ? JSON.stringify({ prefix: folder, name: name.slice(0, -1) })
+          : `${'PRE'.padStart(35)} ${name}`
+      );
+    }
+    for (const object of page.objects) {
+      if (object.key === prefix) {
+        continue; // a folder marker
+      }
+      const name = object.key.slice(prefix.length);
+      out(
+        options.json
+          ? JSON.stringify(toObjectStat(target.bucket, object))
+          : objectLine(object, name)
+      );
+    }
+    token = page.nextToken ?? undefined;
+  } while (token);
+}
+
+async function stat(
+  location: string,
+  options: { remote?: string; json?: boolean }
+): Promise<void> {
+  const target = resolveTarget(location, options.remote);
+  const info: IObjectStat = toObjectStat(
+    target.bucket,
+    await target.backend.stat(target.bucket, target.path)
+  );
+  if (options.json) {
+    out(JSON.stringify(info));
+    return;
+  }
+  const { metadata, ...fields } = info;
+  for (const [field, value] of Object.entries(fields)) {
+    out(`${`${field}:`.padEnd(14)}${String(value)}`);
+  }
+  for (const [field, value] of Object.entries(metadata ?? {})) {
+    out(`${`meta.${field}:`.padEnd(14)}${value}`);
+  }
+}
+
+function parseRange(
+  text: string
+): { start: number; end?: number } | { suffix: number } {
+  const match = /^(\d*)-(\d*)$/.exec(text);
+  if (!match || (match[1] === '' && match[2] === '')) {
+    throw new ApiError(
+      'invalid_request',
+      `--range ${text} is not a byte range.`,
+      'Write START-END (inclusive), START- or -LAST_BYTES.'
+    );
+  }
+  if (match[1] === '') {
+    return { suffix: Number(match[2]) };
+  }
+  return {
+    start: Number(match[1]),
+    end: match[2] === '' ? undefined : Number(match[2])
+  };
+}
+
+async function cat(
+  location: string,
+  options: { remote?: string; range?: string }
+): Promise<void> {
+  const target = resolveTarget(location, options.remote);
+  if (!target.backend.read) {
+    throw new ApiError('invalid_request', `${target.label} cannot be read.`);
+  }
+  let range: { start: number; end?: number } | undefined;
+  if (options.range) {
+    const parsed = parseRange(options.range);
+    if ('suffix' in parsed) {
+      const { size } = await target.backend.stat(target.bucket, target.path);
+      range = { start: Math.max(0, size - parsed.suffix) };
+    } else {
+      range = parsed;
+    }
+  }
+  const body = await target.backend.read(target.bucket, target.path, range);
+  await pipeline(body, process.stdout);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function rm(
+  location: string,
+  options: { remote?: string; recursive?: boolean; yes?: boolean }
+): Promise<void> {
+  const target = resolveTarget(location, options.remote);
+  if (!options.recursive) {
+    if (!target.backend.delete || !target.path || target.path.endsWith('/')) {
+      throw new ApiError(
+        'invalid_request',
+        `${target.label} is not an object.`,
+        'Give an object, or add -r to delete everything under a folder.'
+      );
+    }
+    // Deleting is idempotent in the providers; say so when nothing was there.
+    await target.backend.stat(target.bucket, target.path);
+    await target.backend.delete(target.bucket, target.path);
+    out(`deleted ${target.label}`);
+    return;
+  }
+  const prefix =
+    target.path.endsWith('/') || !target.path ? target.path : `${target.path}/`;
+  if (!prefix) {
+    throw new ApiError(
+      'invalid_request',
+      'Refusing to delete a whole bucket.',
+      'Give a folder inside it.'
+    );
+  }
+  const count = await countPrefix(target.backend, target.bucket, prefix);
+  if (count === 0) {
+    out(`nothing under ${target.label}`);
+    return;
+  }
+  if (!options.yes && process.stdin.isTTY) {
+    if (
+      !(await confirm(`Delete ${count} objects under ${target.label}? [y/N] `))
+    ) {
+      out('nothing deleted');
+      return;
+    }
+  }
+  const deleted = await deletePrefix(target.backend, target.bucket, prefix);
+  out(`deleted ${deleted} objects under ${target.label}`);
+}
+
+async function mkdir(
+  location: string,
+  options: { remote?: string }
+): Promise<void> {
+  const target = resolveTarget(location, options.remote);
+  if (target.backend instanceof LocalBackend) {
+    await target.backend.makeDirectory(target.bucket, target.path);
+    return;
+  }
+  out(
+    `${target.label}: buckets have no folders until something is written into them; nothing was created (copy a file to ${target.label.replace(/\/?$/, '/')}NAME to make it appear).`
+  );
+}
+
+/** Errors in the user's words: the message, then the hint. */
+function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        process.stderr.write(
+          `jupyter-buckets: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`
+        );
+        process.exit(1);
+      }
+      throw error;
+    }
+  };
+}
+
+const LOCATION_HELP =
+  'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';
+
+export function addObjectCommands(program: Command): void {
+  program
+    .command('ls')
+    .description('list a bucket folder (all pages), or the buckets of remote:')
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .option('-R, --recursive', 'every key below, not one level')
+    .option('--json', 'one JSON object per line')
+    .action(action(ls));
+  program
+    .command('stat')
+    .description("an object's size, dates, checksums, content type, metadata")
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .option('--json', 'print JSON (the API shape)')
+    .action(action(stat));
+  program
+    .command('cat')
+    .description('write an object to stdout, streamed')
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .option(
+      '--range <a-b>',
+      'only bytes a to b (inclusive), a-, or -n (the last n)'
+    )
+    .action(action(cat));
+  program
+    .command('rm')
+    .description('delete an object, or with -r everything under a folder')
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .option('-r, --recursive', 'delete everything under the folder')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(action(rm));
+  program
+    .command('mkdir')
+    .description('create a local folder (buckets have no empty folders)')
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .action(action(mkdir));
+}

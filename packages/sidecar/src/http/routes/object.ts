@@ -1,0 +1,284 @@
+// One object at a time, and deletes and copies of many:
+//   GET    .../object?key=K    stat
+//   DELETE .../object?key=K    delete (idempotent)
+//   GET    .../content?key=K   the bytes, streamed (Range, download=1)
+//   PUT    .../content?key=K   write the raw body (streamed into the backend)
+//   POST   .../delete          {keys} or {prefix}, with dryRun: a count
+//   POST   .../copy            server-side copy (or move) within the remote
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type Response } from 'express';
+import {
+  API_PREFIX,
+  baseName,
+  type ICopyRequest,
+  type IDeleteCount,
+  type IDeleteRequest,
+  type IDeleteResult,
+  type IObjectStat
+} from '@jupyter-buckets/core';
+import { ApiError } from '../../api-error.js';
+import {
+  copyObject,
+  countPrefix,
+  deletePrefix
+} from '../../backends/operations.js';
+import type { BackendFactory } from '../../backends/index.js';
+import type { IBackend, IObjectInfo } from '../../backends/types.js';
+import { uploadStream } from '../../backends/upload.js';
+import type { IRemoteStore } from '../../remotes/discover.js';
+import { checkKey, queryKey, rawQueryParam } from './keys.js';
+import { resolveBackend } from './resolve.js';
+
+const BUCKET_PATH = `${API_PREFIX}/remotes/:remote/buckets/:bucket`;
+
+export function toObjectStat(bucket: string, info: IObjectInfo): IObjectStat {
+  const stat: IObjectStat = {
+    bucket,
+    key: info.key,
+    name: baseName(info.key),
+    size: info.size
+  };
+  if (info.modified) {
+    stat.modified = info.modified.toISOString();
+  }
+  for (const field of [
+    'etag',
+    'contentType',
+    'storageClass',
+    'md5',
+    'crc32c'
+  ] as const) {
+    if (info[field]) {
+      stat[field] = info[field];
+    }
+  }
+  if (info.metadata) {
+    stat.metadata = info.metadata;
+  }
+  return stat;
+}
+
+function need<K extends 'read' | 'delete'>(
+  backend: IBackend,
+  method: K
+): NonNullable<IBackend[K]> {
+  const fn = backend[method];
+  if (!fn) {
+    throw new ApiError(
+      'invalid_request',
+      `This remote cannot ${method} objects.`
+    );
+  }
+  return fn.bind(backend) as NonNullable<IBackend[K]>;
+}
+
+function objectHeaders(res: Response, info: IObjectInfo): void {
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Content-Type', info.contentType || 'application/octet-stream');
+  if (info.etag) {
+    res.setHeader('ETag', `"${info.etag}"`);
+  }
+  if (info.modified) {
+    res.setHeader('Last-Modified', info.modified.toUTCString());
+  }
+}
+
+async function sendContent(
+  req: Request,
+  res: Response,
+  backend: IBackend,
+  bucket: string
+): Promise<void> {
+  const key = queryKey(req, backend);
+  const read = need(backend, 'read');
+  const info = await backend.stat(bucket, key);
+  if (rawQueryParam(req, 'download') === '1') {
+    // Express writes RFC 6266 with an RFC 5987 filename* for names that are
+    // not plain ASCII (the content-disposition package).
+    res.attachment(baseName(key));
+  }
+  objectHeaders(res, info);
+  let start = 0;
+  let end = info.size - 1;
+  const header = req.get('range');
+  // An empty object has no byte to range over: it is sent whole (RFC 9110 allows ignoring Range).
+  if (header && info.size > 0) {
+    const ranges = req.range(info.size);
+    if (ranges === -1) {
+      res.setHeader('Content-Range', `bytes */${info.size}`);
+      throw new ApiError(
+        'range_not_satisfiable',
+        `The range ${header} is outside the object (${info.size} bytes).`,
+        'Ask for bytes below the object size.'
+      );
+    }
+    if (ranges === -2) {
+      throw new ApiError(
+        'invalid_request',
+        `The Range header '${header}' is malformed.`,
+        'Use bytes=START-END, bytes=START- or bytes=-SUFFIX.'
+      );
+    }
+    // Several ranges would need multipart/byteranges: send the whole object.
+    if (ranges && ranges.type === 'bytes' && ranges.length === 1) {
+      start = ranges[0].start;
+      end = ranges[0].end;
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${start}-${end}/${info.size}`);
+    }
+  }
+  const length = info.size === 0 ? 0 : end - start + 1;
+  res.setHeader('Content-Length', String(length));
+  if (req.method === 'HEAD' || length === 0) {
+    res.end();
+    return;
+  }
+  const partial = start !== 0 || end !== info.size - 1;
+  const body = await read(bucket, key, partial ? { start, end } : undefined);
+  // Headers are out: a failure now can only cut the connection, so the
+  // client sees a short body instead of a wrong one.
+  await pipeline(body, res).catch(() => {
+    res.destroy();
+  });
+}
+
+function parseSize(req: Request): number | undefined {
+  const value = req.get('content-length');
+  if (value === undefined) {
+    return undefined;
+  }
+  const size = Number(value);
+  return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+}
+
+function body<T>(req: Request): Partial<T> {
+  const value: unknown = req.body;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError(
+      'invalid_request',
+      'The request body must be a JSON object.'
+    );
+  }
+  return value as Partial<T>;
+}
+
+function bucketName(backend: IBackend, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ApiError('invalid_request', 'toBucket must be a bucket name.');
+  }
+  return value;
+}
+
+async function deleteObjects(
+  backend: IBackend,
+  bucket: string,
+  request: Partial<IDeleteRequest>
+): Promise<IDeleteResult | IDeleteCount> {
+  const { keys, prefix, dryRun } = request;
+  if ((keys === undefined) === (prefix === undefined)) {
+    throw new ApiError(
+      'invalid_request',
+      'Give either keys or prefix.',
+      'keys: a list of object keys; prefix: a folder ending with "/".'
+    );
+  }
+  if (keys !== undefined) {
+    if (!Array.isArray(keys)) {
+      throw new ApiError('invalid_request', 'keys must be a list of keys.');
+    }
+    const checked = keys.map(key => checkKey(backend, key));
+    if (dryRun) {
+      return { count: checked.length };
+    }
+    if (!backend.deleteMany) {
+      throw new ApiError('invalid_request', 'This remote cannot delete.');
+    }
+    return backend.deleteMany(bucket, checked);
+  }
+  const folder = checkKey(backend, prefix, 'prefix');
+  if (!folder.endsWith('/')) {
+    throw new ApiError(
+      'invalid_request',
+      `The prefix '${folder}' does not end with '/'.`,
+      'Give a folder, e.g. "results/2024/", so that "results/2024-old" is not deleted with it.'
+    );
+  }
+  if (dryRun) {
+    return { count: await countPrefix(backend, bucket, folder) };
+  }
+  return { deleted: await deletePrefix(backend, bucket, folder) };
+}
+
+export function objectRoutes(
+  store: IRemoteStore,
+  backends: BackendFactory,
+  localRoot?: string
+): Router {
+  const router = Router();
+  const backendOf = (req: Request): IBackend =>
+    resolveBackend(store, backends, req.params.remote as string, localRoot);
+
+  router.get(`${BUCKET_PATH}/object`, async (req, res) => {
+    const backend = backendOf(req);
+    const bucket = req.params.bucket as string;
+    const info = await backend.stat(bucket, queryKey(req, backend));
+    res.json(toObjectStat(bucket, info));
+  });
+
+  router.delete(`${BUCKET_PATH}/object`, async (req, res) => {
+    const backend = backendOf(req);
+    await need(backend, 'delete')(
+      req.params.bucket as string,
+      queryKey(req, backend)
+    );
+    res.status(204).end();
+  });
+
+  router.get(`${BUCKET_PATH}/content`, async (req, res) => {
+    await sendContent(req, res, backendOf(req), req.params.bucket as string);
+  });
+
+  router.put(`${BUCKET_PATH}/content`, async (req, res) => {
+    const backend = backendOf(req);
+    const bucket = req.params.bucket as string;
+    const key = queryKey(req, backend);
+    const type = req.get('content-type');
+    const info = await uploadStream(backend, bucket, key, req, {
+      size: parseSize(req),
+      contentType:
+        type && type !== 'application/x-www-form-urlencoded' ? type : undefined
+    });
+    res.status(201).json(toObjectStat(bucket, info));
+  });
+
+  router.post(`${BUCKET_PATH}/delete`, async (req, res) => {
+    const backend = backendOf(req);
+    res.json(
+      await deleteObjects(
+        backend,
+        req.params.bucket as string,
+        body<IDeleteRequest>(req)
+      )
+    );
+  });
+
+  router.post(`${BUCKET_PATH}/copy`, async (req, res) => {
+    const backend = backendOf(req);
+    const bucket = req.params.bucket as string;
+    const request = body<ICopyRequest>(req);
+    const toBucket =
+      request.toBucket === undefined
+        ? bucket
+        : bucketName(backend, request.toBucket);
+    const info = await copyObject(
+      backend,
+      bucket,
+      checkKey(backend, request.fromKey, 'fromKey'),
+      toBucket,
+      checkKey(backend, request.toKey, 'toKey'),
+      request.move === true
+    );
+    res.json(toObjectStat(toBucket, info));
+  });
+  return router;
+}
