@@ -67,7 +67,7 @@ test-ui: install
 	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory ui-tests
 
 test: install lint test-unit
-	$(PY) scripts/servers.py run -- $(MAKE) --no-print-directory --keep-going sidecar-tests python-tests ui-tests
+	$(PY) scripts/servers.py run --guard-secrets -- $(MAKE) --no-print-directory --keep-going sidecar-tests python-tests ui-tests
 
 # The inner targets expect the servers' environment (JB_TEST_*).
 .PHONY: sidecar-tests python-tests ui-tests

@@ -25,6 +25,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -510,7 +511,29 @@ def _raise_terminated(signum, _frame):
     raise _Terminated(signum)
 
 
-def cmd_run(command: list[str]) -> int:
+class SecretGuard:
+    """Copies the command's output through, redacting the servers' secrets, and counts them.
+
+    Every suite runs with keys the harness made up, so any of them turning up in
+    what the tests, Jupyter or the sidecar print is a leak into a log line.
+    """
+
+    def __init__(self, secrets_to_hide: list[str]) -> None:
+        self.secrets = [s.encode() for s in secrets_to_hide if len(s) >= 8]
+        self.leaks = 0
+
+    def pump(self, stream) -> None:  # type: ignore[no-untyped-def]
+        out = sys.stdout.buffer
+        for line in iter(stream.readline, b""):
+            for secret in self.secrets:
+                if secret in line:
+                    self.leaks += line.count(secret)
+                    line = line.replace(secret, b"[REDACTED SECRET]")
+            out.write(line)
+            out.flush()
+
+
+def cmd_run(command: list[str], guard_secrets: bool = False) -> int:
     if not command:
         log("nothing to run: use `servers.py run -- CMD ARGS...`")
         return 2
@@ -521,7 +544,17 @@ def cmd_run(command: list[str]) -> int:
     try:
         env = start_servers()
         log(f"running: {' '.join(command)}")
-        child = subprocess.Popen(command, env=scrubbed_env(env))
+        guard = None
+        pump = None
+        if guard_secrets:
+            guard = SecretGuard([env["JB_TEST_S3_SECRET_KEY"], "unreachable-dummy-secret"])
+            child = subprocess.Popen(
+                command, env=scrubbed_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
+            pump = threading.Thread(target=guard.pump, args=(child.stdout,), daemon=True)
+            pump.start()
+        else:
+            child = subprocess.Popen(command, env=scrubbed_env(env))
         while True:
             try:
                 code = child.wait()
@@ -529,6 +562,16 @@ def cmd_run(command: list[str]) -> int:
             except KeyboardInterrupt:
                 # The child got the same SIGINT from the terminal; let it finish.
                 log("interrupted: waiting for the command to stop")
+        if pump is not None:
+            pump.join()
+        if guard is not None and guard.leaks:
+            log(
+                f"FAILED: a secret of the test servers appeared {guard.leaks} time(s) in the output "
+                "(redacted above): something logs or returns a secret"
+            )
+            return code or 1
+        if guard is not None:
+            log("no secret of the test servers appeared in the output")
         return code if code >= 0 else 128 - code
     except KeyboardInterrupt:
         log("interrupted")
@@ -629,6 +672,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the servers, run CMD with their env, stop them")
+    run.add_argument(
+        "--guard-secrets",
+        action="store_true",
+        help="fail if a secret of the servers appears in CMD's output (it is redacted)",
+    )
     run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     for name, text in (("start", "start the servers in the background"), ("stop", "stop servers started by `start`")):
         p = sub.add_parser(name, help=text)
@@ -636,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "run":
         command = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-        return cmd_run(command)
+        return cmd_run(command, guard_secrets=args.guard_secrets)
     if args.command == "start":
         return cmd_start(args.state_dir)
     return cmd_stop(args.state_dir)

@@ -2,9 +2,8 @@
 // configuration so connections (and their pools) are shared across requests.
 import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
-import { Storage } from '@google-cloud/storage';
 import type { IRemoteConfig } from '../remotes/types.js';
-import { GcsBackend, storageOptions } from './gcs.js';
+import { createStorage, GcsBackend } from './gcs.js';
 import { S3Backend, s3ClientConfig } from './s3.js';
 import type { IBackend } from './types.js';
 
@@ -26,7 +25,7 @@ export function createBackendFactory(): BackendFactory {
       backend =
         remote.provider === 's3'
           ? new S3Backend(remote, sharedS3Client(remote))
-          : new GcsBackend(remote, new Storage(storageOptions(remote)));
+          : new GcsBackend(remote, createStorage(remote));
       cache.set(key, backend);
     }
     return backend;

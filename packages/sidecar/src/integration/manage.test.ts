@@ -323,11 +323,8 @@ describe('an S3-compatible remote through the API', () => {
 });
 
 describe('a GCS remote on fake-gcs-server through the API', () => {
-  test('saved with a service-account key: key stored, rclone endpoint written', async () => {
-    // Listing through it needs a token from oauth2.googleapis.com, which
-    // @google-cloud/storage fetches even for a custom endpoint (no network
-    // here); rclone, which honours the key's token_uri, lists it in
-    // tests/test_interop.py.
+  test('saved with a service-account key: key stored, rclone endpoint written, listed by the sidecar', async () => {
+    // rclone lists the same kind of remote in tests/test_interop.py.
     const answer = await api('POST', REMOTES, REMOTES, {
       name: 'fakegcs',
       preset: 'gcs',
@@ -349,6 +346,19 @@ describe('a GCS remote on fake-gcs-server through the API', () => {
     assert.equal(
       readFileSync(detail.serviceAccountFile as string, 'utf8'),
       SERVICE_ACCOUNT
+    );
+    // The sidecar lists through it: the key signs its own JWTs, so no token
+    // service is asked (fake-gcs-server accepts any bearer token).
+    const buckets = await api(
+      'GET',
+      BUCKETS,
+      '/api/v1/remotes/fakegcs/buckets'
+    );
+    assert.equal(buckets.status, 200, buckets.text);
+    assert.ok(
+      (buckets.body as IBucketList).buckets.some(
+        b => b.name === 'leap-persistent'
+      )
     );
   });
 
