@@ -101,6 +101,12 @@ export interface IListing {
 /** Query parameters of GET /remotes/{remote}/buckets/{bucket}/objects. */
 export interface IListQuery {
   prefix?: string;
+  /**
+   * Only entries whose name (last segment) starts with this, filtered by the
+   * provider (sent as part of its prefix). No '/', NUL; at most 1024 bytes.
+   * A cursor is only valid with the same prefix and startsWith.
+   */
+  startsWith?: string;
   cursor?: string;
   /** 1..1000, default 1000. */
   limit?: number;

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './location.js';
 export * from './remotes.js';
 export * from './objects.js';
+export * from './transfers.js';

@@ -65,6 +65,16 @@ export interface ICopyRequest {
   move?: boolean;
 }
 
+/** GET .../share?key=K&expires=SECONDS: a presigned read URL (a share link). */
+export interface IShareLink {
+  url: string;
+  /** ISO 8601: when the link stops working. */
+  expires: string;
+}
+
+/** Share links live 1 second to 7 days (the S3 SigV4 and GCS V4 maximum). */
+export const MAX_SHARE_SECONDS = 7 * 24 * 3600;
+
 function bucketPath(remote: string, bucket: string): string {
   return `${API_PREFIX}/remotes/${encodeURIComponent(remote)}/buckets/${encodeURIComponent(bucket)}`;
 }
@@ -81,5 +91,8 @@ export const objectRoutes = {
     `${bucketPath(remote, bucket)}/content?key=${encodeURIComponent(key)}${options.download ? '&download=1' : ''}`,
   delete: (remote: string, bucket: string) =>
     `${bucketPath(remote, bucket)}/delete`,
-  copy: (remote: string, bucket: string) => `${bucketPath(remote, bucket)}/copy`
+  copy: (remote: string, bucket: string) =>
+    `${bucketPath(remote, bucket)}/copy`,
+  share: (remote: string, bucket: string, key: string, expires: number) =>
+    `${bucketPath(remote, bucket)}/share?key=${encodeURIComponent(key)}&expires=${expires}`
 };

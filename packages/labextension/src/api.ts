@@ -1,6 +1,11 @@
 // The one way the panel talks to the sidecar (through jupyter-server-proxy):
 // every failure becomes a BucketsError with a code, a message and a hint.
-import { isErrorBody, PROXY_PATH, type ErrorCode } from '@jupyter-buckets/core';
+import {
+  isErrorBody,
+  PROXY_PATH,
+  REQUEST_HEADER,
+  type ErrorCode
+} from '@jupyter-buckets/core';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
@@ -88,6 +93,54 @@ export async function requestAPI<T>(
     return body as T;
   }
   throw toError(response.status, body, text);
+}
+
+/** The sidecar URL of `path` (for links the browser follows itself, e.g. downloads). */
+export function apiURL(
+  path: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): string {
+  const url = URLExt.join(settings.baseUrl, PROXY_PATH, path);
+  // Like Jupyter's own download links: a token-authenticated session needs
+  // the token in a URL the browser opens without our headers.
+  if (settings.appendToken && settings.token) {
+    return `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(settings.token)}`;
+  }
+  return url;
+}
+
+/**
+ * Send `path` below the sidecar root with a raw (non-JSON) body or read a
+ * raw answer (object bytes): resolves with the Response once its status is
+ * a success; rejects with a BucketsError like requestAPI. Bodies that are not
+ * JSON carry REQUEST_HEADER (the sidecar's rule against cross-site forms).
+ */
+export async function requestRaw(
+  path: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Response> {
+  const url = URLExt.join(settings.baseUrl, PROXY_PATH, path);
+  if (init.body !== undefined && init.body !== null) {
+    const headers = new Headers(init.headers);
+    headers.set(REQUEST_HEADER, '1');
+    init = { ...init, headers };
+  }
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new BucketsError(
+      'sidecar_unreachable',
+      `Could not reach the Jupyter server: ${(error as Error).message}`,
+      'Check that the Jupyter server is still running and your network connection works, then retry.'
+    );
+  }
+  if (response.ok) {
+    return response;
+  }
+  const text = await response.text();
+  throw toError(response.status, parseJSON(text), text);
 }
 
 function parseJSON(text: string): unknown {

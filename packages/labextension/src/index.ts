@@ -6,9 +6,13 @@ import {
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { fileIcon, refreshIcon } from '@jupyterlab/ui-components';
 
+import { addObjectActions } from './actions';
 import { CredentialsPanel, keyIcon, RemotesManager } from './credentials';
+import { addBucketDrives } from './drive';
 import { bucketIcon } from './icons';
 import { BucketsModel } from './model';
 import { IBucketsModel } from './tokens';
@@ -29,12 +33,20 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
   description: 'A side panel that browses S3 and Google Cloud Storage buckets.',
   autoStart: true,
   provides: IBucketsModel,
-  optional: [ILabShell, ICommandPalette, ILayoutRestorer],
+  optional: [
+    ILabShell,
+    ICommandPalette,
+    ILayoutRestorer,
+    IDocumentManager,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     labShell: ILabShell | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    docManager: IDocumentManager | null,
+    fileBrowser: IDefaultFileBrowser | null
   ): IBucketsModel => {
     const model = new BucketsModel();
     const manager = new RemotesManager({ buckets: model });
@@ -89,6 +101,18 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       CommandIDs.manageRemotes
     ]) {
       palette?.addItem({ command, category: 'Buckets' });
+    }
+    // Objects open in JupyterLab's own editors through one drive per remote.
+    addBucketDrives(app, model);
+    if (docManager) {
+      addObjectActions({
+        app,
+        model,
+        panel: panel.node,
+        docManager,
+        fileBrowser,
+        palette
+      });
     }
     return model;
   }

@@ -16,7 +16,8 @@ import type {
   BucketsChange,
   IBucketsEntry,
   IBucketsLocation,
-  IBucketsModel
+  IBucketsModel,
+  ISortState
 } from './tokens';
 
 /** The version the sidecar must report: both come from one release. */
@@ -58,6 +59,58 @@ export class BucketsModel implements IBucketsModel {
   }
   get started(): boolean {
     return this._started;
+  }
+  get filter(): string {
+    return this._filter;
+  }
+  get sort(): Readonly<ISortState> {
+    return this._sort;
+  }
+  get selection(): ReadonlySet<string> {
+    return this._selection;
+  }
+  get selectedEntries(): ReadonlyArray<IBucketsEntry> {
+    if (!this._selection.size) {
+      return [];
+    }
+    return this._entries.filter(e => this._selection.has(e.path));
+  }
+  get selectionChanged(): ISignal<IBucketsModel, ReadonlySet<string>> {
+    return this._selectionChanged;
+  }
+
+  setSelection(paths: Iterable<string>): void {
+    const next = new Set(paths);
+    if (
+      next.size === this._selection.size &&
+      [...next].every(p => this._selection.has(p))
+    ) {
+      return;
+    }
+    this._selection = next;
+    this._selectionChanged.emit(next);
+  }
+
+  async setFilter(text: string): Promise<void> {
+    if (text === this._filter) {
+      return;
+    }
+    this._filter = text;
+    this._emit('filter');
+    if (this._location.bucket === null) {
+      // Bucket names are filtered here: a remote has few.
+      this._applyBuckets();
+      return;
+    }
+    const generation = this._begin(false);
+    await this._load(generation);
+  }
+
+  setSort(sort: ISortState): void {
+    this._sort = { ...sort };
+    this._emit('sort');
+    this._entries = this._sorted();
+    this._emit('entries');
   }
 
   async start(): Promise<void> {
@@ -170,7 +223,7 @@ export class BucketsModel implements IBucketsModel {
     this._setLoading(true);
     try {
       const page = await this._fetch<IListing>(
-        listingPath(remote, bucket, prefix, this._cursor)
+        listingPath(remote, bucket, prefix, this._filter, this._cursor)
       );
       if (generation !== this._generation) {
         return;
@@ -185,6 +238,10 @@ export class BucketsModel implements IBucketsModel {
   private async _navigate(location: IBucketsLocation): Promise<void> {
     const generation = this._begin(false);
     this._location = location;
+    if (this._filter) {
+      this._filter = '';
+      this._emit('filter');
+    }
     this._emit('location');
     await this._load(generation);
   }
@@ -198,7 +255,9 @@ export class BucketsModel implements IBucketsModel {
       this._prefixes = [];
       this._objects = [];
       this._cursor = null;
+      this._bucketEntries = [];
       this._emit('entries');
+      this.setSelection([]);
     }
     this._emit('error');
     this._setLoading(true);
@@ -234,7 +293,7 @@ export class BucketsModel implements IBucketsModel {
         const buckets = [...list.buckets].sort((a, b) =>
           a.name < b.name ? -1 : a.name > b.name ? 1 : 0
         );
-        this._entries = [
+        this._bucketEntries = [
           ...bookmarks,
           ...buckets.map((b): IBucketsEntry => ({
             kind: 'bucket',
@@ -244,11 +303,11 @@ export class BucketsModel implements IBucketsModel {
           }))
         ];
         this._cursor = null;
-        this._emit('entries');
+        this._applyBuckets();
         this._setLoading(false);
       } else {
         const page = await this._fetch<IListing>(
-          listingPath(remote, bucket, prefix, null)
+          listingPath(remote, bucket, prefix, this._filter, null)
         );
         if (generation !== this._generation) {
           return;
@@ -258,6 +317,42 @@ export class BucketsModel implements IBucketsModel {
     } catch (error) {
       this._fail(generation, error);
     }
+  }
+
+  private _applyBuckets(): void {
+    const filter = this._filter;
+    this._prefixes = this._bucketEntries.filter(
+      e => e.kind === 'bookmark' && e.name.startsWith(filter)
+    );
+    this._objects = this._bucketEntries.filter(
+      e => e.kind === 'bucket' && e.name.startsWith(filter)
+    );
+    this._entries = this._sorted();
+    this._emit('entries');
+  }
+
+  /**
+   * Folders (and bookmarks) first, then objects (or buckets), each group in
+   * the chosen order. Ascending by name is the provider's own order, kept
+   * as it is (no work at 100,000 entries).
+   */
+  private _sorted(): IBucketsEntry[] {
+    const { key, ascending } = this._sort;
+    const order = (list: IBucketsEntry[]): IBucketsEntry[] => {
+      if (key === 'name') {
+        return ascending ? list : [...list].reverse();
+      }
+      const value = (e: IBucketsEntry): number =>
+        key === 'size'
+          ? (e.size ?? -1)
+          : e.modified
+            ? Date.parse(e.modified)
+            : -1;
+      const sign = ascending ? 1 : -1;
+      // Stable: equal values keep the name order.
+      return [...list].sort((a, b) => sign * (value(a) - value(b)));
+    };
+    return order(this._prefixes).concat(order(this._objects));
   }
 
   private _bookmarkEntries(remote: string): IBucketsEntry[] {
@@ -281,11 +376,15 @@ export class BucketsModel implements IBucketsModel {
   }
 
   private _applyListing(page: IListing, append: boolean): void {
-    const prefixes: IBucketsEntry[] = page.prefixes.map(p => ({
-      kind: 'prefix',
-      name: p.name,
-      path: p.prefix
-    }));
+    // Some servers (fake-gcs-server) repeat a folder on every page.
+    const known = new Set(append ? this._prefixes.map(p => p.path) : []);
+    const prefixes: IBucketsEntry[] = page.prefixes
+      .filter(p => !known.has(p.prefix))
+      .map(p => ({
+        kind: 'prefix',
+        name: p.name,
+        path: p.prefix
+      }));
     const objects: IBucketsEntry[] = page.objects.map(o => ({
       kind: 'object',
       name: o.name,
@@ -295,7 +394,7 @@ export class BucketsModel implements IBucketsModel {
     }));
     this._prefixes = append ? this._prefixes.concat(prefixes) : prefixes;
     this._objects = append ? this._objects.concat(objects) : objects;
-    this._entries = this._prefixes.concat(this._objects);
+    this._entries = this._sorted();
     this._cursor = page.cursor;
     this._emit('entries');
     this._setLoading(false);
@@ -340,6 +439,14 @@ export class BucketsModel implements IBucketsModel {
     prefix: ''
   };
   private _entries: IBucketsEntry[] = [];
+  private _bucketEntries: IBucketsEntry[] = [];
+  private _filter = '';
+  private _sort: ISortState = { key: 'name', ascending: true };
+  private _selection: ReadonlySet<string> = new Set();
+  private readonly _selectionChanged = new Signal<
+    IBucketsModel,
+    ReadonlySet<string>
+  >(this);
   private _prefixes: IBucketsEntry[] = [];
   private _objects: IBucketsEntry[] = [];
   private _cursor: string | null = null;
@@ -359,9 +466,13 @@ function listingPath(
   remote: string,
   bucket: string,
   prefix: string,
+  startsWith: string,
   cursor: string | null
 ): string {
   const query = new URLSearchParams({ prefix });
+  if (startsWith) {
+    query.set('startsWith', startsWith);
+  }
   if (cursor !== null) {
     query.set('cursor', cursor);
   }

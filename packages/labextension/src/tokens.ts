@@ -33,7 +33,15 @@ export interface IBucketsEntry {
 
 /** What changed, so views can skip work they don't need. */
 export type BucketsChange =
-  'remotes' | 'location' | 'entries' | 'loading' | 'error';
+  'remotes' | 'location' | 'entries' | 'loading' | 'error' | 'filter' | 'sort';
+
+/** Sortable columns of the listing. */
+export type SortKey = 'name' | 'size' | 'modified';
+
+export interface ISortState {
+  key: SortKey;
+  ascending: boolean;
+}
 
 export interface IBucketsModel {
   /** Fires after any state change, with what changed. */
@@ -67,6 +75,25 @@ export interface IBucketsModel {
   openPath(bucket: string, prefix: string): Promise<void>;
   /** Fetch the next page of the current listing. */
   loadMore(): Promise<void>;
+
+  /** Names-start-with filter of the current level ('' = none); the server applies it. */
+  readonly filter: string;
+  /** Reload the current level with only names starting with `text`. */
+  setFilter(text: string): Promise<void>;
+  /**
+   * How entries are ordered (folders always first). Sorting orders what is
+   * loaded: with more pages to come, new pages are merged in as they arrive.
+   */
+  readonly sort: Readonly<ISortState>;
+  setSort(sort: ISortState): void;
+  /** Paths (keys, prefixes, bucket names) of the selected entries. */
+  readonly selection: ReadonlySet<string>;
+  /** The selected entries among those loaded, in display order. */
+  readonly selectedEntries: ReadonlyArray<IBucketsEntry>;
+  /** Fires when the selection changes (also when navigating clears it). */
+  readonly selectionChanged: ISignal<IBucketsModel, ReadonlySet<string>>;
+  /** Replace the selection (paths of entries). */
+  setSelection(paths: Iterable<string>): void;
 }
 
 export const IBucketsModel = new Token<IBucketsModel>(

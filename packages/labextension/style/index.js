@@ -1,2 +1,3 @@
 import './base.css';
 import './credentials.css';
+import './actions.css';

@@ -7,7 +7,9 @@ import { createBackendFactory } from './backends/index.js';
 import { errorText, registerManageCommands } from './cli/manage.js';
 import { addObjectCommands } from './cli/objects.js';
 import { problemsText, remotesTable } from './cli/remotes.js';
+import { addTransferCommands } from './cli/transfers.js';
 import { createApp } from './http/app.js';
+import { createJobManager } from './http/routes/transfers.js';
 import {
   closeOnSignals,
   describeAddress,
@@ -48,11 +50,19 @@ async function serve(options: {
       `jupyter-buckets: ${TOKEN_ENV} is not set; requests must send header x-jupyter-buckets-token: ${token}\n`
     );
   }
+  const remotes = remoteStore();
+  const backends = createBackendFactory();
+  // Jobs interrupted by the last stop resume (their finished files are skipped).
+  const transfers = createJobManager(remotes, backends);
   const app = createApp({
     token,
-    remotes: remoteStore(),
-    backends: createBackendFactory(),
-    logger: stderrLogger
+    remotes,
+    backends,
+    logger: stderrLogger,
+    transfers
+  });
+  void transfers.resume().catch((error: unknown) => {
+    stderrLogger.error(`could not resume transfer jobs: ${String(error)}`);
   });
   const target: ListenTarget =
     options.socket !== undefined
@@ -105,6 +115,7 @@ remotesCommand
 registerManageCommands(remotesCommand);
 
 addObjectCommands(program);
+addTransferCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${errorText(error)}\n`);

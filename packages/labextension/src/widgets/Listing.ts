@@ -1,5 +1,12 @@
 // The rows of one level (buckets, or prefixes then objects), with the file
 // browser's look and keys, and the loading, empty and error states.
+//
+// Folders in climate buckets hold 100,000 objects and more, so the rows are
+// virtualized: only the visible window (plus a margin) is in the DOM, every
+// row has the same height, and a sizer gives the scroll area its full height.
+// The windowing is written here (about 40 lines) rather than taken from
+// JupyterLab: its DirListing renders every row, and a general virtual-list
+// library would bring a framework for what is a fixed-height list.
 import { folderIcon, LabIcon, Spinner } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
@@ -7,12 +14,35 @@ import type { Message } from '@lumino/messaging';
 import { pinIcon } from '../credentials/icons';
 import { bucketIcon } from '../icons';
 import { formatModified, formatSize } from '../format';
-import type { BucketsChange, IBucketsEntry, IBucketsModel } from '../tokens';
+import type {
+  BucketsChange,
+  IBucketsEntry,
+  IBucketsModel,
+  SortKey
+} from '../tokens';
 import { renderError } from './errors';
 import { h } from './dom';
 
 /** Fast answers should not flash a spinner. */
 const SPINNER_DELAY_MS = 150;
+/** Must match `.jp-Buckets-item` height in style/base.css. */
+export const ROW_HEIGHT = 24;
+/** Rows rendered above and below the visible ones. */
+const MARGIN_ROWS = 20;
+/** Fetch the next page when the view comes this close to the last loaded row. */
+const PREFETCH_ROWS = 300;
+/** Typing pauses this long before the filter asks the server. */
+const FILTER_DELAY_MS = 250;
+
+const COLUMNS: { key: SortKey; className: string; label: string }[] = [
+  { key: 'name', className: 'jp-Buckets-headerName', label: 'Name' },
+  { key: 'size', className: 'jp-Buckets-headerSize', label: 'Size' },
+  {
+    key: 'modified',
+    className: 'jp-Buckets-headerModified',
+    label: 'Modified'
+  }
+];
 
 export class Listing extends Widget {
   constructor(
@@ -20,32 +50,76 @@ export class Listing extends Widget {
     private readonly _iconFor: (name: string) => LabIcon
   ) {
     super({ node: h('div', { className: 'jp-Buckets-listing' }) });
-    this._header = h('div', { className: 'jp-Buckets-header' }, [
-      h('span', { className: 'jp-Buckets-headerName', text: 'Name' }),
-      h('span', { className: 'jp-Buckets-headerSize', text: 'Size' }),
-      h('span', { className: 'jp-Buckets-headerModified', text: 'Modified' })
-    ]);
-    this._content = h('ul', {
-      className: 'jp-Buckets-content',
-      attrs: { tabindex: '0', role: 'listbox', 'aria-label': 'Bucket contents' }
+    this._filterInput = h('input', {
+      className: 'jp-Buckets-filter jp-mod-styled',
+      attrs: {
+        type: 'search',
+        placeholder: 'Filter: names starting with…',
+        'aria-label': 'Filter by the start of the name',
+        spellcheck: 'false'
+      }
     });
+    this._filterInput.addEventListener('input', this._onFilterInput);
+    this._filterInput.addEventListener('keydown', this._onFilterKey);
+    this._header = h(
+      'div',
+      { className: 'jp-Buckets-header' },
+      COLUMNS.map(column => {
+        const cell = h('span', {
+          className: `${column.className} jp-Buckets-sortable`,
+          text: column.label,
+          attrs: { 'data-sort': column.key, role: 'button' }
+        });
+        cell.addEventListener('click', () => this._onSortClick(column.key));
+        return cell;
+      })
+    );
+    this._rows = h('ul', { className: 'jp-Buckets-rows' });
+    this._sizer = h('div', { className: 'jp-Buckets-sizer' }, [this._rows]);
+    this._content = h(
+      'div',
+      {
+        className: 'jp-Buckets-content',
+        attrs: {
+          tabindex: '0',
+          role: 'listbox',
+          'aria-multiselectable': 'true',
+          'aria-label': 'Bucket contents'
+        }
+      },
+      [this._sizer]
+    );
     this._status = h('div', { className: 'jp-Buckets-status' });
+    this._count = h('div', {
+      className: 'jp-Buckets-count',
+      attrs: { 'aria-live': 'polite' }
+    });
     this._spinner = new Spinner();
     this._spinner.addClass('jp-Buckets-spinner');
     this.node.append(
+      this._filterInput,
       this._header,
-      h('div', { className: 'jp-Buckets-body' }, [this._content, this._status])
+      h('div', { className: 'jp-Buckets-body' }, [this._content, this._status]),
+      this._count
     );
-    this._content.addEventListener('click', this._onClick);
+    this._content.addEventListener('scroll', this._onScroll, {
+      passive: true
+    });
+    this._content.addEventListener('mousedown', this._onMouseDown);
     this._content.addEventListener('dblclick', this._onDoubleClick);
     this._content.addEventListener('keydown', this._onKeyDown);
     this._model.stateChanged.connect(this._onChange, this);
-    this._renderRows(true);
+    this._model.selectionChanged.connect(this._scheduleRender, this);
+    this._resizeObserver = new ResizeObserver(() => this._scheduleRender());
+    this._resizeObserver.observe(this._content);
+    this._onEntries();
     this._renderStatus();
   }
 
   dispose(): void {
     window.clearTimeout(this._spinnerTimer);
+    window.clearTimeout(this._filterTimer);
+    this._resizeObserver.disconnect();
     this._spinner.dispose();
     super.dispose();
   }
@@ -55,57 +129,137 @@ export class Listing extends Widget {
   }
 
   private _onChange(_: IBucketsModel, change: BucketsChange): void {
-    if (change === 'entries') {
-      this._renderRows(false);
-    } else if (change === 'location') {
-      this._selected = -1;
-    }
-    if (change === 'loading') {
-      this._onLoading();
+    switch (change) {
+      case 'entries':
+        this._onEntries();
+        break;
+      case 'location':
+        this._focus = -1;
+        this._anchor = -1;
+        this._content.scrollTop = 0;
+        break;
+      case 'filter':
+        if (this._filterInput.value !== this._model.filter) {
+          window.clearTimeout(this._filterTimer);
+          this._filterInput.value = this._model.filter;
+        }
+        this._content.scrollTop = 0;
+        break;
+      case 'sort':
+        this._renderHeader();
+        break;
+      case 'loading':
+        this._onLoading();
+        break;
     }
     this._renderStatus();
   }
 
-  /**
-   * Sync the rows with the model's entries. Rows of earlier pages are kept
-   * (the model appends pages keeping entry identity); a new page that brings
-   * prefixes reorders the tail (prefixes come first), so rebuild from there.
-   */
-  private _renderRows(reset: boolean): void {
+  private _onEntries(): void {
     const entries = this._model.entries;
-    const rows = Array.from(
-      this._content.querySelectorAll<HTMLElement>('.jp-Buckets-item')
-    );
-    let keep = 0;
-    if (!reset) {
-      while (
-        keep < rows.length &&
-        keep < entries.length &&
-        this._renderedEntries[keep] === entries[keep]
-      ) {
-        keep += 1;
-      }
+    if (this._focus >= entries.length) {
+      this._focus = entries.length - 1;
     }
-    this._content.querySelector('.jp-Buckets-loadMore')?.remove();
-    rows.slice(keep).forEach(row => row.remove());
-    const fragment = document.createDocumentFragment();
-    for (let i = keep; i < entries.length; i++) {
-      fragment.append(this._renderRow(entries[i], i));
-    }
-    this._content.append(fragment);
-    this._renderedEntries = entries;
-    if (this._selected >= entries.length) {
-      this._selected = -1;
-    }
-    const buckets = this._isBucketList();
-    this._header.classList.toggle('jp-mod-buckets', buckets);
-    // Buckets carry their creation time; objects their modification time.
-    this._header.querySelector('.jp-Buckets-headerModified')!.textContent =
-      buckets ? 'Created' : 'Modified';
-    this._updateSelection(false);
+    this._sizer.style.height = `${entries.length * ROW_HEIGHT}px`;
+    this._renderHeader();
+    this._renderWindow();
   }
 
-  private _renderRow(entry: IBucketsEntry, index: number): HTMLElement {
+  private _renderHeader(): void {
+    const buckets = this._model.location.bucket === null;
+    this._header.classList.toggle('jp-mod-buckets', buckets);
+    const { key, ascending } = this._model.sort;
+    for (const cell of Array.from(
+      this._header.querySelectorAll<HTMLElement>('.jp-Buckets-sortable')
+    )) {
+      const column = COLUMNS.find(c => c.key === cell.dataset.sort)!;
+      // Buckets carry their creation time; objects their modification time.
+      const label =
+        column.key === 'modified' && buckets ? 'Created' : column.label;
+      const sorted = column.key === key;
+      cell.textContent = sorted ? `${label} ${ascending ? '▲' : '▼'}` : label;
+      cell.classList.toggle('jp-mod-sorted', sorted);
+      cell.setAttribute(
+        'aria-sort',
+        sorted ? (ascending ? 'ascending' : 'descending') : 'none'
+      );
+      cell.title = `Sort by ${label.toLowerCase()}`;
+    }
+  }
+
+  private _onSortClick(key: SortKey): void {
+    const current = this._model.sort;
+    this._model.setSort({
+      key,
+      ascending: current.key === key ? !current.ascending : true
+    });
+  }
+
+  private _scheduleRender(): void {
+    if (this._frame) {
+      return;
+    }
+    this._frame = window.requestAnimationFrame(() => {
+      this._frame = 0;
+      this._renderWindow();
+    });
+  }
+
+  private _onScroll = (): void => this._scheduleRender();
+
+  /** Render the rows in view (plus a margin); fetch the next page near the end. */
+  private _renderWindow(): void {
+    const entries = this._model.entries;
+    const top = this._content.scrollTop;
+    const height = this._content.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - MARGIN_ROWS);
+    const last = Math.min(
+      entries.length,
+      Math.ceil((top + height) / ROW_HEIGHT) + MARGIN_ROWS
+    );
+    const selection = this._model.selection;
+    const same =
+      entries === this._shown.entries &&
+      first === this._shown.first &&
+      last === this._shown.last;
+    if (same) {
+      // Only the selection or focus moved: keep the row nodes (a double
+      // click must land on the row its first click hit).
+      for (const row of Array.from(this._rows.children) as HTMLElement[]) {
+        const index = Number(row.dataset.index);
+        const selected = selection.has(entries[index].path);
+        row.classList.toggle('jp-mod-selected', selected);
+        row.classList.toggle('jp-mod-focused', index === this._focus);
+        row.setAttribute('aria-selected', String(selected));
+      }
+    } else {
+      this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+      const fragment = document.createDocumentFragment();
+      for (let i = first; i < last; i++) {
+        fragment.append(
+          this._renderRow(entries[i], i, selection.has(entries[i].path))
+        );
+      }
+      this._rows.replaceChildren(fragment);
+      this._shown = { entries, first, last };
+    }
+    const { cursor, loading, error } = this._model;
+    if (
+      cursor !== null &&
+      !loading &&
+      !error &&
+      last + PREFETCH_ROWS >= entries.length
+    ) {
+      void this._model.loadMore();
+    }
+    this._renderCount();
+  }
+
+  private _renderRow(
+    entry: IBucketsEntry,
+    index: number,
+    selected: boolean
+  ): HTMLElement {
     const icon =
       entry.kind === 'bucket'
         ? bucketIcon
@@ -115,16 +269,24 @@ export class Listing extends Widget {
             ? folderIcon
             : this._iconFor(entry.name);
     const modified = formatModified(entry.modified);
-    const row = h(
+    const classes = [`jp-Buckets-item`, `jp-mod-${entry.kind}`];
+    if (selected) {
+      classes.push('jp-mod-selected');
+    }
+    if (index === this._focus) {
+      classes.push('jp-mod-focused');
+    }
+    return h(
       'li',
       {
-        className: `jp-Buckets-item jp-mod-${entry.kind}`,
+        className: classes.join(' '),
         title: this._describe(entry),
         attrs: {
           role: 'option',
-          'aria-selected': 'false',
+          'aria-selected': String(selected),
           'data-name': entry.name,
           'data-kind': entry.kind,
+          'data-key': entry.path,
           'data-path': entry.path,
           'data-index': String(index)
         }
@@ -147,7 +309,6 @@ export class Listing extends Widget {
         )
       ]
     );
-    return row;
   }
 
   private _describe(entry: IBucketsEntry): string {
@@ -170,10 +331,6 @@ export class Listing extends Widget {
     }
   }
 
-  private _isBucketList(): boolean {
-    return this._model.location.bucket === null;
-  }
-
   private _onLoading(): void {
     window.clearTimeout(this._spinnerTimer);
     this._spinnerShown = false;
@@ -182,12 +339,15 @@ export class Listing extends Widget {
         this._spinnerShown = this._model.loading;
         this._renderStatus();
       }, SPINNER_DELAY_MS);
+    } else {
+      // A page arrived: the window may need the next one already.
+      this._scheduleRender();
     }
   }
 
-  /** The overlay (spinner, empty, error) and the 'Load more' row. */
+  /** The overlay (spinner, empty, error) and the count line. */
   private _renderStatus(): void {
-    const { loading, error, entries, cursor, location } = this._model;
+    const { loading, error, entries, cursor, location, filter } = this._model;
     const loadingMore = loading && cursor !== null && entries.length > 0;
     let overlay: Node | null = null;
     if (error) {
@@ -197,8 +357,9 @@ export class Listing extends Widget {
     } else if (!loading && entries.length === 0 && location.remote !== null) {
       overlay = h('div', {
         className: 'jp-Buckets-empty',
-        text:
-          location.bucket === null
+        text: filter
+          ? `No names start with “${filter}”`
+          : location.bucket === null
             ? 'No buckets in this remote'
             : location.prefix
               ? 'This folder is empty'
@@ -208,6 +369,7 @@ export class Listing extends Widget {
     this.node.classList.toggle('jp-mod-error', error !== null);
     // Column titles mean nothing above an error or before a remote is chosen.
     this._header.hidden = error !== null || location.remote === null;
+    this._filterInput.hidden = location.remote === null;
     this.node.classList.toggle(
       'jp-mod-loading',
       loading && this._spinnerShown && !loadingMore && entries.length > 0
@@ -221,57 +383,97 @@ export class Listing extends Widget {
       this._status.replaceChildren();
       this._status.hidden = true;
     }
-    this._renderLoadMore(loadingMore);
+    this._renderCount();
   }
 
-  private _renderLoadMore(loadingMore: boolean): void {
-    const { cursor, entries, error } = this._model;
-    let row = this._content.querySelector<HTMLElement>('.jp-Buckets-loadMore');
-    if (cursor === null || entries.length === 0 || error) {
-      row?.remove();
+  /**
+   * 'N items', 'N items loaded, more…' while pages remain (they load as the
+   * view scrolls), and the selection count. Sorting orders the loaded
+   * entries only (loading 100,000 entries to sort them would take the
+   * waiting the paging avoids); the line says so while more pages exist.
+   */
+  private _renderCount(): void {
+    const { entries, cursor, error, location, selection, sort, loading } =
+      this._model;
+    if (error || location.remote === null || entries.length === 0) {
+      this._count.hidden = true;
       return;
     }
-    if (!row) {
-      const button = h('button', {
-        className: 'jp-Buckets-loadMoreButton'
-      });
-      button.addEventListener('click', () => void this._model.loadMore());
-      row = h('li', { className: 'jp-Buckets-loadMore' }, [
-        h('span', { className: 'jp-Buckets-loadMoreCount' }),
-        button
-      ]);
-      this._content.append(row);
+    this._count.hidden = false;
+    const parts: string[] = [];
+    const n = entries.length.toLocaleString('en');
+    const noun = entries.length === 1 ? 'item' : 'items';
+    if (cursor !== null) {
+      parts.push(`${n} ${noun} loaded, more${loading ? ' loading' : ''}…`);
+      if (sort.key !== 'name' || !sort.ascending) {
+        parts.push('sorted among loaded items');
+      }
+    } else {
+      parts.push(`${n} ${noun}`);
     }
-    const count = row.querySelector('.jp-Buckets-loadMoreCount')!;
-    count.textContent = `${entries.length.toLocaleString()} items shown`;
-    row.title = `More entries in this ${
-      this._model.location.prefix ? 'folder' : 'bucket'
-    } than one page: load them page by page.`;
-    const button = row.querySelector('button')!;
-    button.textContent = loadingMore ? 'Loading…' : 'Load more';
-    button.disabled = loadingMore;
+    if (selection.size) {
+      parts.push(`${selection.size.toLocaleString('en')} selected`);
+    }
+    this._count.textContent = parts.join(' · ');
+    this._count.classList.toggle('jp-mod-more', cursor !== null);
   }
 
-  private _rowAt(target: EventTarget | null): HTMLElement | null {
-    return (target as HTMLElement).closest<HTMLElement>('.jp-Buckets-item');
+  private _indexAt(target: EventTarget | null): number {
+    const row = (target as HTMLElement).closest<HTMLElement>(
+      '.jp-Buckets-item'
+    );
+    return row ? Number(row.dataset.index) : -1;
   }
 
-  private _onClick = (event: MouseEvent): void => {
-    const row = this._rowAt(event.target);
-    if (row) {
-      this._selected = Number(row.dataset.index);
-      this._updateSelection(false);
+  private _onMouseDown = (event: MouseEvent): void => {
+    const index = this._indexAt(event.target);
+    if (index < 0) {
+      return;
+    }
+    // Right-click on a selected row keeps the selection (context menus act on it).
+    if (
+      event.button === 2 &&
+      this._model.selection.has(this._model.entries[index]?.path)
+    ) {
+      this._focus = index;
+      this._scheduleRender();
+      return;
+    }
+    if (event.button !== 0 && event.button !== 2) {
+      return;
+    }
+    if (event.shiftKey && event.button === 0) {
+      this._selectRange(this._anchor < 0 ? index : this._anchor, index);
+      this._focus = index;
+    } else if ((event.ctrlKey || event.metaKey) && event.button === 0) {
+      const path = this._model.entries[index].path;
+      const next = new Set(this._model.selection);
+      if (next.has(path)) {
+        next.delete(path);
+      } else {
+        next.add(path);
+      }
+      this._anchor = index;
+      this._focus = index;
+      this._model.setSelection(next);
+    } else {
+      this._select(index);
       // Bookmarks are shortcuts: one click goes there.
-      if (row.dataset.kind === 'bookmark') {
-        this._open(this._selected);
+      if (
+        event.button === 0 &&
+        this._model.entries[index].kind === 'bookmark'
+      ) {
+        this._open(index);
       }
     }
+    this._scheduleRender();
+    this._renderCount();
   };
 
   private _onDoubleClick = (event: MouseEvent): void => {
-    const row = this._rowAt(event.target);
-    if (row) {
-      this._open(Number(row.dataset.index));
+    const index = this._indexAt(event.target);
+    if (index >= 0 && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+      this._open(index);
     }
   };
 
@@ -280,13 +482,23 @@ export class Listing extends Widget {
     if (!count) {
       return;
     }
-    let next = this._selected;
+    const page = Math.max(
+      1,
+      Math.floor(this._content.clientHeight / ROW_HEIGHT) - 1
+    );
+    let next: number;
     switch (event.key) {
       case 'ArrowDown':
-        next = Math.min(count - 1, this._selected + 1);
+        next = Math.min(count - 1, this._focus + 1);
         break;
       case 'ArrowUp':
-        next = Math.max(0, this._selected - 1);
+        next = Math.max(0, this._focus - 1);
+        break;
+      case 'PageDown':
+        next = Math.min(count - 1, Math.max(0, this._focus) + page);
+        break;
+      case 'PageUp':
+        next = Math.max(0, this._focus - page);
         break;
       case 'Home':
         next = 0;
@@ -295,17 +507,98 @@ export class Listing extends Widget {
         next = count - 1;
         break;
       case 'Enter':
-        if (this._selected >= 0) {
-          this._open(this._selected);
+        if (this._focus >= 0) {
+          this._open(this._focus);
         }
         event.preventDefault();
+        return;
+      case 'Escape':
+        this._model.setSelection([]);
+        event.preventDefault();
+        return;
+      case 'a':
+      case 'A':
+        if (event.ctrlKey || event.metaKey) {
+          event.preventDefault();
+          event.stopPropagation();
+          this._model.setSelection(this._model.entries.map(e => e.path));
+        }
         return;
       default:
         return;
     }
     event.preventDefault();
-    this._selected = next;
-    this._updateSelection(true);
+    event.stopPropagation();
+    if (event.shiftKey) {
+      if (this._anchor < 0) {
+        this._anchor = Math.max(0, this._focus);
+      }
+      this._selectRange(this._anchor, next);
+      this._focus = next;
+    } else {
+      this._select(next);
+    }
+    this._scrollToFocus();
+    this._scheduleRender();
+  };
+
+  private _select(index: number): void {
+    this._focus = index;
+    this._anchor = index;
+    const entry = this._model.entries[index];
+    this._model.setSelection(entry ? [entry.path] : []);
+  }
+
+  private _selectRange(from: number, to: number): void {
+    const entries = this._model.entries;
+    const start = Math.min(from, to);
+    const end = Math.max(from, to);
+    const paths: string[] = [];
+    for (let i = start; i <= end && i < entries.length; i++) {
+      paths.push(entries[i].path);
+    }
+    this._model.setSelection(paths);
+  }
+
+  private _scrollToFocus(): void {
+    if (this._focus < 0) {
+      return;
+    }
+    const top = this._focus * ROW_HEIGHT;
+    const view = this._content;
+    if (top < view.scrollTop) {
+      view.scrollTop = top;
+    } else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
+      view.scrollTop = top + ROW_HEIGHT - view.clientHeight;
+    }
+  }
+
+  private _onFilterInput = (): void => {
+    window.clearTimeout(this._filterTimer);
+    this._filterTimer = window.setTimeout(
+      () => void this._model.setFilter(this._filterInput.value),
+      FILTER_DELAY_MS
+    );
+  };
+
+  private _onFilterKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      window.clearTimeout(this._filterTimer);
+      this._filterInput.value = '';
+      void this._model.setFilter('');
+    } else if (event.key === 'Enter') {
+      window.clearTimeout(this._filterTimer);
+      void this._model.setFilter(this._filterInput.value);
+    } else if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      this._content.focus();
+      if (this._focus < 0 && this._model.entries.length) {
+        this._select(0);
+        this._scheduleRender();
+      }
+    }
   };
 
   private _open(index: number): void {
@@ -324,34 +617,29 @@ export class Listing extends Widget {
     } else if (entry.kind === 'prefix') {
       void this._model.openPrefix(entry.path);
     }
-    // Objects: opening and downloading come with the read API.
+    // Objects: opening is the actions' part (they listen to dblclick/Enter too).
   }
 
-  private _updateSelection(scroll: boolean): void {
-    const previous = this._content.querySelector('.jp-mod-selected');
-    previous?.classList.remove('jp-mod-selected');
-    previous?.setAttribute('aria-selected', 'false');
-    if (this._selected < 0) {
-      return;
-    }
-    const row = this._content.querySelector<HTMLElement>(
-      `.jp-Buckets-item[data-index="${this._selected}"]`
-    );
-    if (row) {
-      row.classList.add('jp-mod-selected');
-      row.setAttribute('aria-selected', 'true');
-      if (scroll) {
-        row.scrollIntoView({ block: 'nearest' });
-      }
-    }
-  }
-
+  private readonly _filterInput: HTMLInputElement;
   private readonly _header: HTMLElement;
-  private readonly _content: HTMLUListElement;
+  private readonly _content: HTMLElement;
+  private readonly _sizer: HTMLElement;
+  private readonly _rows: HTMLUListElement;
   private readonly _status: HTMLElement;
+  private readonly _count: HTMLElement;
   private readonly _spinner: Spinner;
+  private readonly _resizeObserver: ResizeObserver;
+  private _shown: {
+    entries: ReadonlyArray<IBucketsEntry> | null;
+    first: number;
+    last: number;
+  } = { entries: null, first: 0, last: 0 };
   private _spinnerTimer = 0;
+  private _filterTimer = 0;
+  private _frame = 0;
   private _spinnerShown = false;
-  private _selected = -1;
-  private _renderedEntries: ReadonlyArray<IBucketsEntry> = [];
+  /** The row the keyboard acts on (index into entries), -1 for none. */
+  private _focus = -1;
+  /** Where a shift-click or shift-arrow range starts. */
+  private _anchor = -1;
 }

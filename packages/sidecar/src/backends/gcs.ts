@@ -209,6 +209,30 @@ export class GcsBackend implements IBackend {
     }
   }
 
+  /** A V4 signed URL; signing needs a service-account key, not ADC or anonymous access. */
+  async presign(bucket: string, key: string, seconds: number): Promise<string> {
+    if (!this.remote.gcs?.keyFile && !this.remote.gcs?.credentialsJson) {
+      throw new ApiError(
+        'invalid_request',
+        `The remote '${this.remote.name}' has no service-account key to sign a share link with.`,
+        'Share links of GCS objects need a remote with a service-account key (Manage Remotes).'
+      );
+    }
+    try {
+      const [url] = await this.storage
+        .bucket(bucket)
+        .file(key)
+        .getSignedUrl({
+          version: 'v4',
+          action: 'read',
+          expires: Date.now() + seconds * 1000
+        });
+      return url;
+    } catch (error) {
+      throw toApiError(error, { ...this.context(bucket), key });
+    }
+  }
+
   async stat(bucket: string, key: string): Promise<IObjectInfo> {
     try {
       const [metadata] = await this.storage

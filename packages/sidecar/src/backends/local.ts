@@ -254,9 +254,9 @@ export class LocalBackend implements IBackend {
     // The token is the last key (or prefix) of the previous page.
     const after = options.token;
     const page: IListPage = { prefixes: [], objects: [], nextToken: null };
-    const folder = options.recursive
-      ? options.prefix.slice(0, options.prefix.lastIndexOf('/') + 1)
-      : options.prefix;
+    // The prefix may end inside a name ('many/item-0', a startsWith filter):
+    // read the folder it is in and keep the entries that start with it.
+    const folder = options.prefix.slice(0, options.prefix.lastIndexOf('/') + 1);
     const dir = await this.resolve(bucket, folder);
     let count = 0;
     let last = '';

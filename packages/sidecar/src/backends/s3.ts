@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ApiError } from '../api-error.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { toApiError, type IErrorContext } from './errors.js';
@@ -215,6 +216,22 @@ export class S3Backend implements IBackend {
     } catch (error) {
       throw toApiError(error, this.context(bucket));
     }
+  }
+
+  /** A SigV4 presigned GET (signed locally: no request to the store). */
+  async presign(bucket: string, key: string, seconds: number): Promise<string> {
+    if (this.remote.anonymous) {
+      throw new ApiError(
+        'invalid_request',
+        `The remote '${this.remote.name}' has no credentials to sign a share link with.`,
+        'Objects of a public bucket need no signature: share their plain URL.'
+      );
+    }
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+      { expiresIn: seconds }
+    );
   }
 
   async stat(bucket: string, key: string): Promise<IObjectInfo> {

@@ -130,4 +130,6 @@ export interface IBackend {
   delete?(bucket: string, key: string): Promise<void>;
   /** Idempotent per key; fails with the first error if any key could not be deleted. */
   deleteMany?(bucket: string, keys: string[]): Promise<IDeleteResult>;
+  /** A URL that reads the object without credentials for `seconds` (a share link). */
+  presign?(bucket: string, key: string, seconds: number): Promise<string>;
 }

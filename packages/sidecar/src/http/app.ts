@@ -11,8 +11,11 @@ import { bucketsRoutes } from './routes/buckets.js';
 import { healthRoutes } from './routes/health.js';
 import { manageRoutes } from './routes/manage.js';
 import { objectRoutes } from './routes/object.js';
+import { presignRoutes } from './routes/presign.js';
 import { objectsRoutes } from './routes/objects.js';
 import { remotesRoutes } from './routes/remotes.js';
+import { createJobManager, transfersRoutes } from './routes/transfers.js';
+import type { JobManager } from '../transfers/jobs.js';
 
 export interface IAppOptions {
   /** The per-launch secret every request must carry. */
@@ -24,6 +27,8 @@ export interface IAppOptions {
   localRoot?: string;
   /** Creates, edits and deletes remotes; defaults to one over the store's environment. */
   manager?: RemoteManager;
+  /** Transfer jobs; defaults to one over the store and the local root. */
+  transfers?: JobManager;
 }
 
 /** One line per request: method, path, status, duration. Never headers or the query (it may grow secrets later). */
@@ -65,6 +70,13 @@ export function createApp(options: IAppOptions): Express {
   app.use(bucketsRoutes(options.remotes, options.backends, options.localRoot));
   app.use(objectsRoutes(options.remotes, options.backends, options.localRoot));
   app.use(objectRoutes(options.remotes, options.backends, options.localRoot));
+  app.use(presignRoutes(options.remotes, options.backends, options.localRoot));
+  app.use(
+    transfersRoutes(
+      options.transfers ??
+        createJobManager(options.remotes, options.backends, options.localRoot)
+    )
+  );
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

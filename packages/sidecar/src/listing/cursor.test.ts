@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../api-error.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { normalizePrefix, parseLimit } from './level.js';
+import { normalizePrefix, parseLimit, parseStartsWith } from './level.js';
 
 function invalidCursor(error: unknown): boolean {
   return (
@@ -53,4 +53,31 @@ test("a prefix names a folder: '' is the root, others end with '/'", () => {
   assert.equal(normalizePrefix(''), '');
   assert.equal(normalizePrefix('cmip6'), 'cmip6/');
   assert.equal(normalizePrefix('cmip6/tas/'), 'cmip6/tas/');
+});
+
+test('startsWith: a name start within the folder, checked', () => {
+  assert.equal(parseStartsWith(undefined), '');
+  assert.equal(parseStartsWith(''), '');
+  assert.equal(parseStartsWith('tas_ 2020+ü'), 'tas_ 2020+ü');
+  for (const bad of [
+    'a/b',
+    '/',
+    'a\0',
+    'x'.repeat(1025),
+    'é'.repeat(513),
+    '\uD800'
+  ]) {
+    assert.throws(
+      () => parseStartsWith(bad),
+      (e: unknown) =>
+        e instanceof ApiError && e.code === 'invalid_request' && Boolean(e.hint)
+    );
+  }
+});
+
+test('a cursor made with a filter is only good for that filter', () => {
+  const cursor = encodeCursor('many/item-01', 'tok');
+  assert.equal(decodeCursor(cursor, 'many/item-01'), 'tok');
+  assert.throws(() => decodeCursor(cursor, 'many/'), invalidCursor);
+  assert.throws(() => decodeCursor(cursor, 'many/item-0'), invalidCursor);
 });

@@ -4,7 +4,7 @@ import { ApiError } from '../api-error.js';
 
 interface ICursorData {
   v: 1;
-  /** The prefix the cursor was made for. */
+  /** The provider prefix the cursor was made for: the level's prefix plus any startsWith filter. */
   p: string;
   /** The provider's own continuation token. */
   t: string;
@@ -50,7 +50,7 @@ export function decodeCursor(cursor: string, prefix: string): string {
   if (record.p !== prefix) {
     throw new ApiError(
       'invalid_cursor',
-      `The cursor was made for prefix '${record.p}', not '${prefix}'.`,
+      `The cursor was made for prefix and filter '${record.p}', not '${prefix}'.`,
       HINT
     );
   }

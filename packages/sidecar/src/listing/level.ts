@@ -11,8 +11,46 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 
 export interface ILevelQuery {
   prefix?: string;
+  /** Only names (last segments) starting with this; the provider filters it. */
+  startsWith?: string;
   cursor?: string;
   limit?: number;
+}
+
+/** Longest startsWith accepted: keys are at most 1024 bytes on S3 and GCS. */
+export const MAX_STARTS_WITH_BYTES = 1024;
+
+/**
+ * A name filter within one level: text without '/' (it filters names, not
+ * paths) or NUL, at most 1024 bytes. '' and absent mean no filter.
+ */
+export function parseStartsWith(value: string | undefined): string {
+  if (value === undefined || value === '') {
+    return '';
+  }
+  let problem: string | null = null;
+  if (value.includes('/')) {
+    problem =
+      "startsWith filters names within one folder, so it cannot contain '/'.";
+  } else if (value.includes('\0')) {
+    problem = 'startsWith contains a NUL character.';
+  } else if (
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(
+      value
+    )
+  ) {
+    problem = 'startsWith is not valid UTF-8 text.';
+  } else if (Buffer.byteLength(value, 'utf8') > MAX_STARTS_WITH_BYTES) {
+    problem = `startsWith is longer than ${MAX_STARTS_WITH_BYTES} bytes.`;
+  }
+  if (problem) {
+    throw new ApiError(
+      'invalid_request',
+      problem,
+      "Give the start of a name in this folder, e.g. 'tas_' (open a subfolder to filter inside it)."
+    );
+  }
+  return value;
 }
 
 /** '' stays the bucket root; anything else names a folder, so it ends with '/'. */
@@ -51,8 +89,11 @@ export async function listLevel(
 ): Promise<IListing> {
   const prefix = normalizePrefix(query.prefix);
   const limit = query.limit ?? MAX_PAGE_SIZE;
-  const token = query.cursor ? decodeCursor(query.cursor, prefix) : undefined;
-  const page = await backend.list(bucket, { prefix, token, limit });
+  // The provider does the filtering (a prefix query scales to any folder
+  // size); the cursor is bound to exactly this provider prefix.
+  const listed = prefix + parseStartsWith(query.startsWith);
+  const token = query.cursor ? decodeCursor(query.cursor, listed) : undefined;
+  const page = await backend.list(bucket, { prefix: listed, token, limit });
   const objects: IObjectEntry[] = [];
   for (const object of page.objects) {
     // The zero-byte "folder marker" some tools create for the folder itself.
@@ -77,6 +118,6 @@ export async function listLevel(
     prefix,
     prefixes: page.prefixes.map(p => ({ prefix: p, name: lastSegment(p) })),
     objects,
-    cursor: page.nextToken ? encodeCursor(prefix, page.nextToken) : null
+    cursor: page.nextToken ? encodeCursor(listed, page.nextToken) : null
   };
 }

@@ -1,4 +1,4 @@
-// GET /api/v1/remotes/{remote}/buckets/{bucket}/objects?prefix=&cursor=&limit=:
+// GET /api/v1/remotes/{remote}/buckets/{bucket}/objects?prefix=&startsWith=&cursor=&limit=:
 // one page of one level of a bucket.
 import { Router } from 'express';
 import { API_PREFIX } from '@jupyter-buckets/core';
@@ -6,6 +6,7 @@ import type { BackendFactory } from '../../backends/index.js';
 import { listLevel, parseLimit } from '../../listing/level.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
 import { queryText } from './context.js';
+import { rawQueryParam } from './keys.js';
 import { resolveBackend } from './resolve.js';
 
 export function objectsRoutes(
@@ -19,6 +20,8 @@ export function objectsRoutes(
     async (req, res) => {
       const limit = parseLimit(queryText(req.query.limit, 'limit'));
       const prefix = queryText(req.query.prefix, 'prefix');
+      // Decoded strictly: invalid UTF-8 is refused, not turned into U+FFFD.
+      const startsWith = rawQueryParam(req, 'startsWith');
       const cursor = queryText(req.query.cursor, 'cursor');
       const backend = resolveBackend(
         store,
@@ -29,6 +32,7 @@ export function objectsRoutes(
       res.json(
         await listLevel(backend, req.params.bucket, {
           prefix,
+          startsWith,
           cursor,
           limit
         })

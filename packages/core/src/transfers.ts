@@ -1,0 +1,115 @@
+// Transfers (copy, move, sync) as jobs: the request the API and the CLI take,
+// the job record, the dry-run plan and the Server-Sent Events of a job.
+import { API_PREFIX } from './api.js';
+
+export type TransferOp = 'copy' | 'move' | 'sync';
+
+export interface ITransferOptions {
+  /** Globs on the path relative to the source (picomatch syntax); none = everything. */
+  include?: string[];
+  exclude?: string[];
+  /** Sync: compare checksums (MD5/ETag, CRC32C) instead of size + modification time. */
+  checksum?: boolean;
+  /** Sync: delete destination files the source does not have. */
+  delete?: boolean;
+  /** Return the plan, do nothing. */
+  dryRun?: boolean;
+  /** Files in flight at once (default 16). */
+  transfers?: number;
+}
+
+/** POST /api/v1/transfers. Locations as the CLI takes them: 'remote:bucket/path' or a path relative to the Jupyter root. */
+export interface ITransferRequest {
+  op: TransferOp;
+  src: string;
+  dst: string;
+  options?: ITransferOptions;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ITransferFileError {
+  /** Path relative to the source. */
+  path: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ITransferProgress {
+  bytes: number;
+  files: number;
+  failed: number;
+  skipped: number;
+  deleted: number;
+  /** Bytes per second since the job (re)started. */
+  rate: number;
+  /** Seconds left, when a rate is known. */
+  eta?: number;
+  /** Paths (relative to the source) being copied now. */
+  current: string[];
+  /** Bytes that went through the sidecar (0 for server-side copies). */
+  streamedBytes: number;
+  /** Files copied by the provider itself (same endpoint and credentials). */
+  serverSideFiles: number;
+}
+
+export interface ITransferJob {
+  id: string;
+  op: TransferOp;
+  src: string;
+  dst: string;
+  options: ITransferOptions;
+  state: JobState;
+  /** ISO 8601. */
+  created: string;
+  finished?: string;
+  totals: { files: number; bytes: number };
+  progress: ITransferProgress;
+  errors: ITransferFileError[];
+  /** Why the whole job failed (planning, a refused destination). */
+  error?: { code: string; message: string; hint?: string };
+}
+
+export interface ITransferPlanFile {
+  /** Path relative to the source (the file itself for a single object). */
+  path: string;
+  size: number;
+}
+
+/** The answer to a dry run. */
+export interface ITransferPlan {
+  op: TransferOp;
+  src: string;
+  dst: string;
+  copy: ITransferPlanFile[];
+  /** Destination paths (relative to the destination) a sync with delete would remove. */
+  delete: string[];
+  /** Files already identical at the destination. */
+  skipped: number;
+  totals: { files: number; bytes: number };
+}
+
+export interface ITransferList {
+  jobs: ITransferJob[];
+}
+
+/** Event names on GET /transfers/{id}/events; data is JSON. */
+export type TransferEventName =
+  /** ITransferJob, at most a few per second. */
+  | 'progress'
+  /** { path, size } */
+  | 'file-done'
+  /** ITransferFileError */
+  | 'file-failed'
+  /** ITransferJob in its final state; the stream ends after it. */
+  | 'end';
+
+export const TRANSFER_ROUTES = {
+  transfers: () => `${API_PREFIX}/transfers`,
+  transfer: (id: string) => `${API_PREFIX}/transfers/${encodeURIComponent(id)}`,
+  events: (id: string) =>
+    `${API_PREFIX}/transfers/${encodeURIComponent(id)}/events`,
+  retry: (id: string) =>
+    `${API_PREFIX}/transfers/${encodeURIComponent(id)}/retry`
+};

@@ -1,0 +1,263 @@
+// `jupyter-buckets cp|mv|sync SRC DST`: the transfer engine for terminals and
+// scripts, rclone-like: a one-line progress bar on a terminal, JSON lines
+// otherwise (or with --json), a summary, and exit code 1 if any file failed.
+import { createInterface } from 'node:readline/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import type {
+  ITransferJob,
+  ITransferOptions,
+  ITransferRequest,
+  TransferOp
+} from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+import { createBackendFactory } from '../backends/index.js';
+import { remoteStore } from '../remotes/discover.js';
+import { JobManager } from '../transfers/jobs.js';
+import { resolveLocation } from '../transfers/locations.js';
+
+interface ICliOptions {
+  remote?: string;
+  dryRun?: boolean;
+  include: string[];
+  exclude: string[];
+  checksum?: boolean;
+  delete?: boolean;
+  yes?: boolean;
+  transfers?: number;
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new InvalidArgumentError('a whole number from 1 to 256');
+  }
+  return n;
+}
+
+/** 1536 -> '1.5 KiB'. */
+export function humanBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
+}
+
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) {
+    return '--';
+  }
+  const s = Math.round(seconds);
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
+}
+
+function progressLine(job: ITransferJob): string {
+  const p = job.progress;
+  const total = job.totals.bytes;
+  const percent = total ? Math.floor((100 * p.bytes) / total) : 100;
+  return `${humanBytes(p.bytes)} / ${humanBytes(total)} (${percent}%)  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  files ${p.files}/${job.totals.files}${p.failed ? `  failed ${p.failed}` : ''}`;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function jsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+async function transfer(
+  op: TransferOp,
+  src: string,
+  dst: string,
+  options: ICliOptions
+): Promise<number> {
+  const store = remoteStore(process.env);
+  const backends = createBackendFactory();
+  const jobs = new JobManager({
+    resolve: text =>
+      resolveLocation(text, { store, backends, remote: options.remote })
+  });
+  const transferOptions: ITransferOptions = {
+    include: options.include,
+    exclude: options.exclude,
+    checksum: options.checksum,
+    transfers: options.transfers
+  };
+  if (op === 'sync' && options.delete) {
+    transferOptions.delete = true;
+  }
+  const request: ITransferRequest = { op, src, dst, options: transferOptions };
+  const json = Boolean(options.json) || !process.stdout.isTTY;
+  if (options.dryRun) {
+    const plan = await jobs.plan(request);
+    if (json) {
+      jsonLine({ type: 'plan', ...plan });
+    } else {
+      for (const file of plan.copy) {
+        process.stdout.write(
+          `copy    ${file.path} (${humanBytes(file.size)})\n`
+        );
+      }
+      for (const path of plan.delete) {
+        process.stdout.write(`delete  ${path}\n`);
+      }
+      process.stdout.write(
+        `dry run: ${plan.copy.length} to copy (${humanBytes(plan.totals.bytes)}), ${plan.delete.length} to delete, ${plan.skipped} identical\n`
+      );
+    }
+    return 0;
+  }
+  if (transferOptions.delete && !options.yes && process.stdin.isTTY) {
+    const plan = await jobs.plan(request);
+    if (
+      plan.delete.length &&
+      !(await confirm(
+        `Delete ${plan.delete.length} files at ${dst} that ${src} does not have? [y/N] `
+      ))
+    ) {
+      transferOptions.delete = false;
+      process.stderr.write('nothing will be deleted\n');
+    }
+  }
+  const started = Date.now();
+  const job = await jobs.create(request);
+  const onSignal = (): void => {
+    void jobs.cancel(job.id);
+  };
+  process.once('SIGINT', onSignal);
+  let shown = false;
+  const unsubscribe = jobs.subscribe(job.id, (name, data) => {
+    if (json) {
+      jsonLine(
+        name === 'progress' || name === 'end'
+          ? { type: name, job: data }
+          : { type: name, ...(data as object) }
+      );
+    } else if (name === 'progress') {
+      process.stderr.write(`\r\x1b[K${progressLine(data as ITransferJob)}`);
+      shown = true;
+    } else if (name === 'file-failed') {
+      const failure = data as { path: string; message: string };
+      process.stderr.write(
+        `\r\x1b[Kfailed: ${failure.path}: ${failure.message}\n`
+      );
+    }
+  });
+  const end = await jobs.wait(job.id);
+  unsubscribe();
+  process.off('SIGINT', onSignal);
+  if (json) {
+    jsonLine({ type: 'end', job: end });
+  } else {
+    if (shown) {
+      process.stderr.write(`\r\x1b[K`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const p = end.progress;
+    process.stderr.write(
+      `${end.state}: ${p.files} files (${humanBytes(p.bytes)}) in ${seconds.toFixed(1)}s, ${humanBytes(p.bytes / Math.max(seconds, 0.001))}/s; ${p.skipped} identical, ${p.deleted} deleted, ${p.failed} failed\n`
+    );
+    for (const error of end.errors) {
+      process.stderr.write(
+        `  ${error.path}: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`
+      );
+    }
+  }
+  return end.state === 'done' ? 0 : 1;
+}
+
+function action(op: TransferOp) {
+  return async (src: string, dst: string, options: ICliOptions) => {
+    try {
+      process.exitCode = await transfer(op, src, dst, options);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (options.json) {
+          jsonLine({ type: 'error', error: error.toBody().error });
+        }
+        process.stderr.write(
+          `jupyter-buckets: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`
+        );
+        process.exit(1);
+      }
+      throw error;
+    }
+  };
+}
+
+const LOCATION =
+  'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';
+
+export function addTransferCommands(program: Command): void {
+  const commands: [TransferOp, string, string][] = [
+    [
+      'copy',
+      'cp',
+      'copy files (SRC/ copies the contents of the folder into DST)'
+    ],
+    [
+      'move',
+      'mv',
+      'move files: each source is deleted after its copy is verified'
+    ],
+    [
+      'sync',
+      'sync',
+      'make DST like SRC: copy what differs (size and time, or --checksum)'
+    ]
+  ];
+  for (const [op, name, description] of commands) {
+    const command = program
+      .command(name)
+      .description(description)
+      .argument('<src>', LOCATION)
+      .argument('<dst>', LOCATION)
+      .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+      .option(
+        '--dry-run',
+        'show what would be copied (and deleted), do nothing'
+      )
+      .option(
+        '--include <glob>',
+        'only paths matching (repeatable)',
+        collect,
+        []
+      )
+      .option(
+        '--exclude <glob>',
+        'leave out paths matching (repeatable)',
+        collect,
+        []
+      )
+      .option('--checksum', 'sync: compare checksums, not size and time')
+      .option('--transfers <n>', 'files in flight at once (default 16)', count)
+      .option(
+        '--json',
+        'JSON progress lines on stdout (the default when not a terminal)'
+      );
+    if (op === 'sync') {
+      command
+        .option('--delete', 'delete destination files the source does not have')
+        .option('-y, --yes', 'do not ask before deleting');
+    }
+    command.action(action(op));
+  }
+}

@@ -1,0 +1,92 @@
+// Transfers as jobs: POST /api/v1/transfers (201 job, or 200 plan for a dry
+// run), GET list and one, GET .../events (Server-Sent Events), DELETE
+// (cancel), POST .../retry. The engine is transfers/; this is only HTTP.
+import { Router } from 'express';
+import { createSession } from 'better-sse';
+import {
+  API_PREFIX,
+  type ITransferList,
+  type ITransferRequest,
+  type TransferEventName
+} from '@jupyter-buckets/core';
+import type { BackendFactory } from '../../backends/index.js';
+import { localRootFromEnv } from '../../backends/local.js';
+import type { IRemoteStore } from '../../remotes/discover.js';
+import { JobManager } from '../../transfers/jobs.js';
+import { defaultJournalDir } from '../../transfers/journal.js';
+import { resolveLocation } from '../../transfers/locations.js';
+
+/** The jobs of the HTTP API: local paths confined to the Jupyter root, journals in the state folder. */
+export function createJobManager(
+  store: IRemoteStore,
+  backends: BackendFactory,
+  localRoot?: string,
+  journalDir = defaultJournalDir(store.env ?? process.env)
+): JobManager {
+  const root = localRoot ?? localRootFromEnv(store.env ?? process.env);
+  return new JobManager({
+    resolve: text =>
+      resolveLocation(text, { store, backends, localRoot: root }),
+    journalDir
+  });
+}
+
+export function transfersRoutes(jobs: JobManager): Router {
+  const router = Router();
+  const base = `${API_PREFIX}/transfers`;
+  router.post(base, async (req, res) => {
+    const request = (req.body ?? {}) as ITransferRequest;
+    if (request.options?.dryRun) {
+      res.status(200).json(await jobs.plan(request));
+      return;
+    }
+    res.status(201).json(await jobs.create(request));
+  });
+  router.get(base, (_req, res) => {
+    const list: ITransferList = { jobs: jobs.list() };
+    res.json(list);
+  });
+  router.get(`${base}/:id`, (req, res) => {
+    res.json(jobs.get(req.params.id));
+  });
+  router.delete(`${base}/:id`, async (req, res) => {
+    res.json(await jobs.cancel(req.params.id));
+  });
+  router.post(`${base}/:id/retry`, (req, res) => {
+    res.json(jobs.retry(req.params.id));
+  });
+  // better-sse: a maintained SSE library that writes the headers, keeps the
+  // connection alive and serializes events (rather than hand-written frames).
+  router.get(`${base}/:id/events`, async (req, res) => {
+    const job = jobs.get(req.params.id); // 404 before any stream starts
+    const session = await createSession(req, res, { keepAlive: 15_000 });
+    const ended = job.state !== 'running' && job.state !== 'queued';
+    session.push(job, ended ? 'end' : 'progress');
+    if (ended) {
+      res.end();
+      return;
+    }
+    const unsubscribe = jobs.subscribe(
+      req.params.id,
+      (name: TransferEventName, data: unknown) => {
+        if (!session.isConnected) {
+          return;
+        }
+        session.push(data, name);
+        if (name === 'end') {
+          unsubscribe();
+          res.end();
+        }
+      }
+    );
+    session.once('disconnected', unsubscribe);
+    // It may have ended between the first look and the subscription.
+    const now = jobs.get(req.params.id);
+    if (now.state !== 'running' && now.state !== 'queued') {
+      unsubscribe();
+      session.push(now, 'end');
+      res.end();
+    }
+  });
+  return router;
+}

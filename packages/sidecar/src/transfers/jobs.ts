@@ -1,0 +1,604 @@
+// Jobs: a transfer planned up front (refusals are errors of the request),
+// then run in the background with many files in parallel, live progress
+// (events), cancel, retry of failed files, and a journal that lets a job
+// resumed after a restart skip the files it already finished.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type {
+  ITransferFileError,
+  ITransferJob,
+  ITransferPlan,
+  ITransferRequest,
+  TransferEventName
+} from '@jupyter-buckets/core';
+import pLimit from 'p-limit';
+import { ApiError } from '../api-error.js';
+import {
+  copyFile,
+  DEFAULT_PART_SIZE,
+  DEFAULT_PARTS_IN_FLIGHT,
+  DEFAULT_SINGLE_PUT_LIMIT
+} from './copy.js';
+import { ByteBudget } from './budget.js';
+import { Journal } from './journal.js';
+import type { IEndpoint } from './locations.js';
+import { planTransfer, type IFileTask, type IPlan } from './plan.js';
+import { DEFAULT_RETRY, withRetry, type IRetryPolicy } from './retry.js';
+
+export const DEFAULT_TRANSFERS = 16;
+const MAX_TRANSFERS = 256;
+const PROGRESS_INTERVAL_MS = 250;
+const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
+/** Whole-file attempts (on top of per-request retries): an ordered GCS session restarts from scratch. */
+const FILE_ATTEMPTS = 3;
+
+export interface IJobManagerOptions {
+  /** A location string to an endpoint (HTTP: confined to the Jupyter root; CLI: the user's paths). */
+  resolve: (location: string) => IEndpoint;
+  /** Where journals go; none = no journal (the CLI). */
+  journalDir?: string;
+  partsInFlight?: number;
+  partSize?: number;
+  singlePutLimit?: number;
+  retry?: IRetryPolicy;
+  /** Bytes of buffers in flight across all jobs (default 192 MiB). */
+  memoryBudget?: number;
+}
+
+interface IJob {
+  record: ITransferJob;
+  events: EventEmitter;
+  controller: AbortController;
+  src: IEndpoint;
+  dst: IEndpoint;
+  plan: IPlan;
+  /** Paths finished (this run or an earlier one, from the journal). */
+  done: Set<string>;
+  failedTasks: IFileTask[];
+  running?: Promise<void>;
+  /** Stopped by shutdown(): no end is journaled, so it resumes next time. */
+  suspended: boolean;
+}
+
+function emptyProgress(): ITransferJob['progress'] {
+  return {
+    bytes: 0,
+    files: 0,
+    failed: 0,
+    skipped: 0,
+    deleted: 0,
+    rate: 0,
+    current: [],
+    streamedBytes: 0,
+    serverSideFiles: 0
+  };
+}
+
+function errorOf(error: unknown): {
+  code: string;
+  message: string;
+  hint?: string;
+} {
+  if (error instanceof ApiError) {
+    return error.hint
+      ? { code: error.code, message: error.message, hint: error.hint }
+      : { code: error.code, message: error.message };
+  }
+  return {
+    code: 'internal',
+    message: error instanceof Error ? error.message : String(error)
+  };
+}
+
+function checkRequest(request: ITransferRequest): void {
+  const body = request as unknown as Record<string, unknown>;
+  if (!['copy', 'move', 'sync'].includes(body?.op as string)) {
+    throw new ApiError(
+      'invalid_request',
+      "op must be 'copy', 'move' or 'sync'."
+    );
+  }
+  if (
+    typeof body.src !== 'string' ||
+    typeof body.dst !== 'string' ||
+    !body.src ||
+    !body.dst
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      'src and dst must be location strings.',
+      "Write 'remote:bucket/path' or a path relative to the Jupyter root."
+    );
+  }
+  const options = (body.options ?? {}) as Record<string, unknown>;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new ApiError('invalid_request', 'options must be an object.');
+  }
+  for (const name of ['include', 'exclude']) {
+    const value = options[name];
+    if (
+      value !== undefined &&
+      !(Array.isArray(value) && value.every(v => typeof v === 'string'))
+    ) {
+      throw new ApiError(
+        'invalid_request',
+        `options.${name} must be a list of globs.`
+      );
+    }
+  }
+  for (const name of ['checksum', 'delete', 'dryRun']) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new ApiError(
+        'invalid_request',
+        `options.${name} must be true or false.`
+      );
+    }
+  }
+  const transfers = options.transfers;
+  if (
+    transfers !== undefined &&
+    !(
+      Number.isInteger(transfers) &&
+      (transfers as number) >= 1 &&
+      (transfers as number) <= MAX_TRANSFERS
+    )
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
+    );
+  }
+  if (options.delete && body.op !== 'sync') {
+    throw new ApiError('invalid_request', 'options.delete is for sync only.');
+  }
+}
+
+export class JobManager {
+  private readonly jobs = new Map<string, IJob>();
+  /** Finished jobs read back from journals (no endpoints kept). */
+  private readonly past = new Map<string, ITransferJob>();
+  private readonly journal?: Journal;
+  /** Shared by all jobs: the buffers in flight never exceed it. */
+  readonly budget: ByteBudget;
+
+  constructor(private readonly options: IJobManagerOptions) {
+    this.budget = new ByteBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+    if (options.journalDir) {
+      this.journal = new Journal(options.journalDir);
+    }
+  }
+
+  private endpoints(request: ITransferRequest): {
+    src: IEndpoint;
+    dst: IEndpoint;
+  } {
+    return {
+      src: this.options.resolve(request.src),
+      dst: this.options.resolve(request.dst)
+    };
+  }
+
+  /** The plan without doing anything (a dry run). */
+  async plan(request: ITransferRequest): Promise<ITransferPlan> {
+    checkRequest(request);
+    const { src, dst } = this.endpoints(request);
+    const plan = await planTransfer(
+      request.op,
+      src,
+      dst,
+      request.options ?? {}
+    );
+    return {
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      copy: plan.files.map(file => ({ path: file.path, size: file.size })),
+      delete: plan.deletes.map(task => task.path),
+      skipped: plan.skipped,
+      totals: plan.totals
+    };
+  }
+
+  /** Plan (refusals throw here, before any job exists) and start. */
+  async create(request: ITransferRequest): Promise<ITransferJob> {
+    checkRequest(request);
+    const { src, dst } = this.endpoints(request);
+    const options = { ...(request.options ?? {}) };
+    delete options.dryRun;
+    const plan = await planTransfer(request.op, src, dst, options);
+    const id = randomUUID();
+    const created = new Date().toISOString();
+    this.journal?.append(id, {
+      t: 'job',
+      id,
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      options,
+      created
+    });
+    const job = this.start(
+      id,
+      request,
+      options,
+      created,
+      src,
+      dst,
+      plan,
+      new Set()
+    );
+    return structuredClone(job.record);
+  }
+
+  private start(
+    id: string,
+    request: ITransferRequest,
+    options: ITransferRequest['options'] & object,
+    created: string,
+    src: IEndpoint,
+    dst: IEndpoint,
+    plan: IPlan,
+    done: Set<string>
+  ): IJob {
+    const record: ITransferJob = {
+      id,
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      options,
+      state: 'queued',
+      created,
+      totals: { ...plan.totals },
+      progress: { ...emptyProgress(), skipped: plan.skipped },
+      errors: []
+    };
+    const job: IJob = {
+      record,
+      events: new EventEmitter(),
+      controller: new AbortController(),
+      src,
+      dst,
+      plan,
+      done,
+      failedTasks: [],
+      suspended: false
+    };
+    job.events.setMaxListeners(0);
+    this.jobs.set(id, job);
+    const tasks = plan.files.filter(file => {
+      if (done.has(file.path)) {
+        record.progress.files += 1;
+        record.progress.bytes += file.size;
+        return false;
+      }
+      return true;
+    });
+    job.running = this.run(job, tasks, plan.op === 'sync');
+    return job;
+  }
+
+  private emit(job: IJob, name: TransferEventName, data: unknown): void {
+    job.events.emit('event', name, data);
+  }
+
+  private async run(
+    job: IJob,
+    tasks: IFileTask[],
+    deletes: boolean
+  ): Promise<void> {
+    const { record, src, dst, controller } = job;
+    const signal = controller.signal;
+    record.state = 'running';
+    delete record.finished;
+    const started = Date.now();
+    const bytesAtStart = record.progress.bytes;
+    const current = new Set<string>();
+    const snapshot = (): void => {
+      const seconds = (Date.now() - started) / 1000;
+      const progress = record.progress;
+      progress.rate =
+        seconds > 0 ? Math.round((progress.bytes - bytesAtStart) / seconds) : 0;
+      const left = record.totals.bytes - progress.bytes;
+      if (progress.rate > 0) {
+        progress.eta = Math.max(0, Math.round(left / progress.rate));
+      } else {
+        delete progress.eta;
+      }
+      progress.current = [...current].slice(0, 20);
+    };
+    const timer = setInterval(() => {
+      snapshot();
+      this.emit(job, 'progress', structuredClone(record));
+    }, PROGRESS_INTERVAL_MS);
+    timer.unref();
+    const limit = pLimit(
+      Math.min(MAX_TRANSFERS, record.options.transfers ?? DEFAULT_TRANSFERS)
+    );
+    const ctx = {
+      signal,
+      partsInFlight: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
+      partSize: this.options.partSize ?? DEFAULT_PART_SIZE,
+      singlePutLimit: this.options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
+      retry: this.options.retry,
+      budget: this.budget,
+      onBytes: (_count: number) => undefined,
+      onStreamed: (count: number) => {
+        record.progress.streamedBytes += count;
+      },
+      onServerSide: () => {
+        record.progress.serverSideFiles += 1;
+      }
+    };
+    await Promise.all(
+      tasks.map(task =>
+        limit(async () => {
+          if (signal.aborted) {
+            return;
+          }
+          current.add(task.path);
+          let credited = 0;
+          const taskCtx = {
+            ...ctx,
+            onBytes: (count: number) => {
+              credited += count;
+              record.progress.bytes += count;
+            }
+          };
+          try {
+            await withRetry(
+              async () => {
+                // A failed attempt's bytes are not progress.
+                record.progress.bytes -= credited;
+                credited = 0;
+                return copyFile(task, src, dst, taskCtx);
+              },
+              signal,
+              {
+                ...(this.options.retry ?? DEFAULT_RETRY),
+                attempts: FILE_ATTEMPTS
+              }
+            );
+            if (record.op === 'move') {
+              await withRetry(
+                () => src.backend.delete!(src.bucket, task.srcKey),
+                signal,
+                this.options.retry
+              );
+            }
+            job.done.add(task.path);
+            this.journal?.append(record.id, { t: 'done', path: task.path });
+            record.progress.files += 1;
+            this.emit(job, 'file-done', { path: task.path, size: task.size });
+          } catch (error) {
+            // Bytes of a file that did not arrive are not progress.
+            record.progress.bytes -= credited;
+            if (signal.aborted) {
+              return;
+            }
+            const failure: ITransferFileError = {
+              path: task.path,
+              ...errorOf(error)
+            };
+            record.progress.failed += 1;
+            record.errors.push(failure);
+            job.failedTasks.push(task);
+            this.journal?.append(record.id, {
+              t: 'failed',
+              path: task.path,
+              message: failure.message
+            });
+            this.emit(job, 'file-failed', failure);
+          } finally {
+            current.delete(task.path);
+          }
+        })
+      )
+    );
+    if (
+      !signal.aborted &&
+      deletes &&
+      job.plan.deletes.length &&
+      record.progress.failed === 0
+    ) {
+      // Only after every copy succeeded (rclone's --delete-after).
+      for (const task of job.plan.deletes) {
+        try {
+          await withRetry(
+            () => dst.backend.delete!(dst.bucket, task.key),
+            signal,
+            this.options.retry
+          );
+          record.progress.deleted += 1;
+        } catch (error) {
+          record.progress.failed += 1;
+          record.errors.push({ path: task.path, ...errorOf(error) });
+        }
+      }
+    }
+    if (
+      !signal.aborted &&
+      record.op === 'move' &&
+      job.plan.srcPrefix &&
+      src.backend.capabilities.realDirectories &&
+      record.progress.failed === 0
+    ) {
+      // Folders left empty by the move go too.
+      await src.backend.delete!(src.bucket, job.plan.srcPrefix).catch(
+        () => undefined
+      );
+    }
+    clearInterval(timer);
+    snapshot();
+    record.progress.current = [];
+    if (job.suspended) {
+      return;
+    }
+    record.state = signal.aborted
+      ? 'cancelled'
+      : record.progress.failed
+        ? 'failed'
+        : 'done';
+    record.finished = new Date().toISOString();
+    this.journal?.append(record.id, { t: 'end', job: structuredClone(record) });
+    this.emit(job, 'end', structuredClone(record));
+  }
+
+  list(): ITransferJob[] {
+    const live = [...this.jobs.values()].map(job =>
+      structuredClone(job.record)
+    );
+    const past = [...this.past.values()].filter(job => !this.jobs.has(job.id));
+    return [...past, ...live].sort((a, b) =>
+      a.created.localeCompare(b.created)
+    );
+  }
+
+  private find(id: string): IJob {
+    const job = this.jobs.get(id);
+    if (!job) {
+      throw new ApiError(
+        'not_found',
+        this.past.has(id)
+          ? `Job ${id} ended before the sidecar restarted; it cannot be changed.`
+          : `No transfer job ${id}.`,
+        'See GET /api/v1/transfers for the jobs.'
+      );
+    }
+    return job;
+  }
+
+  get(id: string): ITransferJob {
+    const past = this.past.get(id);
+    if (past && !this.jobs.has(id)) {
+      return structuredClone(past);
+    }
+    return structuredClone(this.find(id).record);
+  }
+
+  /** Listen to a job's events; returns the unsubscribe function. */
+  subscribe(
+    id: string,
+    listener: (name: TransferEventName, data: unknown) => void
+  ): () => void {
+    const job = this.find(id);
+    job.events.on('event', listener);
+    return () => job.events.off('event', listener);
+  }
+
+  /** The job record once it has ended (or been suspended). */
+  async wait(id: string): Promise<ITransferJob> {
+    const job = this.find(id);
+    await job.running;
+    return structuredClone(job.record);
+  }
+
+  async cancel(id: string): Promise<ITransferJob> {
+    const job = this.find(id);
+    if (job.record.state === 'running' || job.record.state === 'queued') {
+      job.controller.abort();
+      await job.running;
+    }
+    return structuredClone(job.record);
+  }
+
+  /** Run the failed files of an ended job again. */
+  retry(id: string): ITransferJob {
+    const job = this.find(id);
+    if (job.record.state === 'running' || job.record.state === 'queued') {
+      throw new ApiError(
+        'invalid_request',
+        `Job ${id} is still running.`,
+        'Wait for it to end, or cancel it.'
+      );
+    }
+    const tasks =
+      job.record.state === 'cancelled'
+        ? job.plan.files.filter(file => !job.done.has(file.path))
+        : job.failedTasks;
+    if (!tasks.length) {
+      throw new ApiError(
+        'invalid_request',
+        `Job ${id} has no failed files to retry.`
+      );
+    }
+    job.failedTasks = [];
+    job.record.errors = [];
+    job.record.progress.failed = 0;
+    job.controller = new AbortController();
+    job.running = this.run(job, tasks, job.plan.op === 'sync');
+    return structuredClone(job.record);
+  }
+
+  /**
+   * Read the journals: ended jobs are listed, interrupted ones are planned
+   * again and resumed (files the journal lists as done are not copied again).
+   */
+  async resume(): Promise<ITransferJob[]> {
+    if (!this.journal) {
+      return [];
+    }
+    const resumed: ITransferJob[] = [];
+    for (const entry of this.journal.read()) {
+      const { start } = entry;
+      if (entry.end) {
+        this.past.set(start.id, entry.end);
+        continue;
+      }
+      if (this.jobs.has(start.id)) {
+        continue;
+      }
+      const request: ITransferRequest = {
+        op: start.op,
+        src: start.src,
+        dst: start.dst,
+        options: start.options
+      };
+      try {
+        const { src, dst } = this.endpoints(request);
+        const plan = await planTransfer(request.op, src, dst, start.options);
+        // A sync plans only what still differs; a copy needs the journal.
+        const job = this.start(
+          start.id,
+          request,
+          start.options,
+          start.created,
+          src,
+          dst,
+          plan,
+          entry.done
+        );
+        resumed.push(structuredClone(job.record));
+      } catch (error) {
+        const record: ITransferJob = {
+          id: start.id,
+          op: start.op,
+          src: start.src,
+          dst: start.dst,
+          options: start.options,
+          state: 'failed',
+          created: start.created,
+          finished: new Date().toISOString(),
+          totals: { files: 0, bytes: 0 },
+          progress: emptyProgress(),
+          errors: [],
+          error: errorOf(error)
+        };
+        this.journal.append(start.id, { t: 'end', job: record });
+        this.past.set(start.id, record);
+      }
+    }
+    return resumed;
+  }
+
+  /** Stop every running job without ending it: they resume at the next resume(). */
+  async shutdown(): Promise<void> {
+    const running = [...this.jobs.values()].filter(
+      job => job.record.state === 'running'
+    );
+    for (const job of running) {
+      job.suspended = true;
+      job.controller.abort();
+    }
+    await Promise.all(running.map(job => job.running));
+  }
+}

@@ -1,0 +1,306 @@
+// The planner: a source (one object, or a prefix listed page by page) and a
+// destination become file tasks with sizes and destination keys, with
+// rclone's meaning of `cp src/ dst/` (the contents of src go into dst), the
+// sync comparison, filters, and the checks that refuse a job up front.
+import { stat, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
+import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
+import picomatch from 'picomatch';
+import { ApiError } from '../api-error.js';
+import { LocalBackend } from '../backends/local.js';
+import type { IObjectInfo } from '../backends/types.js';
+import type { IEndpoint } from './locations.js';
+import { withRetry } from './retry.js';
+
+export interface IFileTask {
+  /** Relative to the source prefix (for one object: its name). */
+  path: string;
+  srcKey: string;
+  dstKey: string;
+  size: number;
+  source: IObjectInfo;
+}
+
+export interface IDeleteTask {
+  /** Relative to the destination prefix. */
+  path: string;
+  key: string;
+}
+
+export interface IPlan {
+  op: TransferOp;
+  files: IFileTask[];
+  deletes: IDeleteTask[];
+  skipped: number;
+  totals: { files: number; bytes: number };
+  /** The source is a prefix (a move then also tidies empty local folders). */
+  srcPrefix?: string;
+}
+
+/** Whether a destination file already holds the source's bytes (sync). */
+export function identical(
+  source: IObjectInfo,
+  target: IObjectInfo,
+  checksum: boolean
+): boolean {
+  if (source.size !== target.size) {
+    return false;
+  }
+  if (checksum) {
+    if (source.md5 && target.md5) {
+      return source.md5 === target.md5;
+    }
+    if (source.crc32c && target.crc32c) {
+      return source.crc32c === target.crc32c;
+    }
+    // No hash both sides give: size only (rclone does the same).
+    return true;
+  }
+  return Boolean(
+    source.modified &&
+    target.modified &&
+    target.modified.getTime() >= source.modified.getTime()
+  );
+}
+
+/** A path filter from include/exclude globs (picomatch: well kept, no dependencies, the matcher behind micromatch and fast-glob). */
+export function pathFilter(
+  options: ITransferOptions
+): (path: string) => boolean {
+  const include = options.include?.length
+    ? picomatch(options.include, { dot: true })
+    : undefined;
+  const exclude = options.exclude?.length
+    ? picomatch(options.exclude, { dot: true })
+    : undefined;
+  return path => (!include || include(path)) && !(exclude && exclude(path));
+}
+
+async function statOrUndefined(
+  endpoint: IEndpoint,
+  key: string
+): Promise<IObjectInfo | undefined> {
+  try {
+    return await withRetry(
+      () => endpoint.backend.stat(endpoint.bucket, key),
+      undefined
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function listAll(
+  endpoint: IEndpoint,
+  prefix: string,
+  signal?: AbortSignal
+): Promise<IObjectInfo[]> {
+  const all: IObjectInfo[] = [];
+  let token: string | undefined;
+  do {
+    // Page by page, each page retried on throttling and dropped connections.
+    const page = await withRetry(
+      () =>
+        endpoint.backend.list(endpoint.bucket, {
+          prefix,
+          token,
+          limit: MAX_PAGE_SIZE,
+          recursive: true
+        }),
+      signal
+    );
+    // Folder markers ('dir/') are not files.
+    all.push(...page.objects.filter(object => !object.key.endsWith('/')));
+    token = page.nextToken ?? undefined;
+  } while (token);
+  return all;
+}
+
+async function checkFreeSpace(dst: IEndpoint, key: string, bytes: number) {
+  if (!(dst.backend instanceof LocalBackend) || bytes === 0) {
+    return;
+  }
+  let dir = await dst.backend.resolve(dst.bucket, key || '.');
+  for (;;) {
+    try {
+      const stats = await statfs(dir);
+      const free = stats.bavail * stats.bsize;
+      if (free < bytes) {
+        throw new ApiError(
+          'invalid_request',
+          `Not enough space on the Jupyter disk: ${bytes} bytes to copy, ${free} free.`,
+          'Free some space, or copy less (--include/--exclude).'
+        );
+      }
+      return;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        throw error;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) {
+        return; // not knowable
+      }
+      dir = parent;
+    }
+  }
+}
+
+function sameLocation(src: IEndpoint, dst: IEndpoint): boolean {
+  return src.identity === dst.identity && src.bucket === dst.bucket;
+}
+
+export async function planTransfer(
+  op: TransferOp,
+  src: IEndpoint,
+  dst: IEndpoint,
+  options: ITransferOptions = {},
+  signal?: AbortSignal
+): Promise<IPlan> {
+  if (!dst.local) {
+    // A missing destination bucket fails here (bucket_not_found), not per file.
+    await withRetry(
+      () => dst.backend.list(dst.bucket, { prefix: '', limit: 1 }),
+      signal
+    );
+  }
+  const accept = pathFilter(options);
+  const checksum = Boolean(options.checksum);
+  let single: IObjectInfo | undefined;
+  let srcPrefix = src.path;
+  if (src.path && !src.path.endsWith('/')) {
+    single = await statOrUndefined(src, src.path);
+    if (!single) {
+      srcPrefix = `${src.path}/`;
+    }
+  }
+  if (single) {
+    const dstKey =
+      dst.path === '' || dst.path.endsWith('/')
+        ? dst.path + baseName(single.key)
+        : dst.path;
+    if (sameLocation(src, dst) && dstKey === single.key) {
+      throw new ApiError(
+        'invalid_request',
+        `${src.label} would be copied onto itself.`,
+        'Choose another destination.'
+      );
+    }
+    const path = baseName(single.key);
+    const files: IFileTask[] = [];
+    let skipped = 0;
+    if (accept(path)) {
+      const existing =
+        op === 'sync' ? await statOrUndefined(dst, dstKey) : undefined;
+      if (existing && identical(single, existing, checksum)) {
+        skipped = 1;
+      } else {
+        files.push({
+          path,
+          srcKey: single.key,
+          dstKey,
+          size: single.size,
+          source: single
+        });
+      }
+    }
+    const bytes = files.reduce((sum, file) => sum + file.size, 0);
+    await checkFreeSpace(dst, dstKey, bytes);
+    return {
+      op,
+      files,
+      deletes: [],
+      skipped,
+      totals: { files: files.length, bytes }
+    };
+  }
+  const dstPrefix =
+    dst.path === '' || dst.path.endsWith('/') ? dst.path : `${dst.path}/`;
+  if (sameLocation(src, dst)) {
+    if (dstPrefix.startsWith(srcPrefix)) {
+      throw new ApiError(
+        'invalid_request',
+        dstPrefix === srcPrefix
+          ? `${src.label} would be copied onto itself.`
+          : `${dst.label} is inside ${src.label}: a folder cannot be copied into itself.`,
+        'Choose a destination outside the source folder.'
+      );
+    }
+    if (op === 'sync' && options.delete && srcPrefix.startsWith(dstPrefix)) {
+      throw new ApiError(
+        'invalid_request',
+        `${src.label} is inside ${dst.label}: a sync with delete would delete the source.`,
+        'Choose a destination outside the source folder.'
+      );
+    }
+  }
+  const sources = await listAll(src, srcPrefix, signal);
+  if (!sources.length && srcPrefix !== '') {
+    // Nothing there: a typo, most likely (and a sync with delete would empty
+    // the destination). An existing empty local folder is fine.
+    const folder =
+      src.backend instanceof LocalBackend
+        ? await stat(await src.backend.resolve(src.bucket, srcPrefix)).then(
+            s => s.isDirectory(),
+            () => false
+          )
+        : false;
+    if (!folder) {
+      throw new ApiError(
+        'not_found',
+        `Nothing at ${src.label}.`,
+        'Check the bucket and the path.'
+      );
+    }
+  }
+  const targets = new Map<string, IObjectInfo>();
+  if (op === 'sync') {
+    for (const object of await listAll(dst, dstPrefix, signal)) {
+      targets.set(object.key.slice(dstPrefix.length), object);
+    }
+  }
+  const files: IFileTask[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  for (const object of sources) {
+    const path = object.key.slice(srcPrefix.length);
+    if (!accept(path)) {
+      continue;
+    }
+    seen.add(path);
+    const existing = targets.get(path);
+    if (existing && identical(object, existing, checksum)) {
+      skipped += 1;
+      continue;
+    }
+    files.push({
+      path,
+      srcKey: object.key,
+      dstKey: dstPrefix + path,
+      size: object.size,
+      source: object
+    });
+  }
+  const deletes: IDeleteTask[] = [];
+  if (op === 'sync' && options.delete) {
+    for (const [path, object] of targets) {
+      if (!seen.has(path) && accept(path)) {
+        deletes.push({ path, key: object.key });
+      }
+    }
+  }
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  await checkFreeSpace(dst, dstPrefix, bytes);
+  return {
+    op,
+    files,
+    deletes,
+    skipped,
+    totals: { files: files.length, bytes },
+    srcPrefix
+  };
+}

@@ -1,0 +1,242 @@
+// The object actions of the Buckets panel (context menu on its rows), on the
+// demo S3 remote. Tests write only under their own prefix and remove it;
+// what the actions did is checked with another client (the AWS CLI).
+import { execFileSync } from 'child_process';
+
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+
+const PANEL_ID = 'jupyter-buckets-panel';
+const RUN = `ui-actions-${Date.now().toString(36)}`;
+
+const aws = (args: string[], input?: string): string =>
+  execFileSync('aws', ['--profile', 'demo-s3', ...args], {
+    encoding: 'utf8',
+    input
+  });
+const put = (key: string, text: string): void =>
+  void aws(['s3', 'cp', '-', `s3://climate-data/${key}`], text);
+/** Keys under `prefix`, from the AWS CLI. */
+const keys = (prefix: string): string[] => {
+  const out = aws([
+    's3api',
+    'list-objects-v2',
+    '--bucket',
+    'climate-data',
+    '--prefix',
+    prefix,
+    '--query',
+    'Contents[].Key',
+    '--output',
+    'json'
+  ]);
+  return (JSON.parse(out) as string[] | null) ?? [];
+};
+
+test.beforeAll(() => {
+  for (const name of ['JB_TEST_S3_ENDPOINT', 'JB_TEST_GCS_ENDPOINT']) {
+    if (!process.env[name]) {
+      throw new Error(
+        `${name} is not set: run the UI tests through the servers harness, ` +
+          '`.venv/bin/python scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests`.'
+      );
+    }
+  }
+});
+
+test.afterAll(() => {
+  aws(['s3', 'rm', '--recursive', `s3://climate-data/${RUN}/`]);
+});
+
+function item(panel: Locator, name: string): Locator {
+  return panel.locator(`.jp-Buckets-item[data-name="${name}"]`);
+}
+
+async function browse(
+  page: IJupyterLabPageFixture,
+  folders: string[]
+): Promise<Locator> {
+  await page.sidebar.openTab(PANEL_ID);
+  const panel = page.locator(`#${PANEL_ID}`);
+  await panel.locator('.jp-Buckets-remotePicker').selectOption('demo-s3');
+  for (const name of ['climate-data', ...folders]) {
+    await item(panel, name).dblclick();
+    await expect(
+      panel.locator('.jp-Buckets-breadcrumbs .jp-Buckets-crumb.jp-mod-current')
+    ).toHaveText(name);
+  }
+  return panel;
+}
+
+/** Right-click `row` and choose `label` in the context menu. */
+async function action(page: Page, row: Locator, label: string): Promise<void> {
+  await row.click({ button: 'right' });
+  await page
+    .locator('.lm-Menu .lm-Menu-item')
+    .filter({
+      has: page.locator('.lm-Menu-itemLabel', {
+        hasText: new RegExp(`^${label}$`)
+      })
+    })
+    .click();
+}
+
+test('renames and deletes an object with spaces, +, % and # in its name', async ({
+  page
+}) => {
+  const odd = 'odd name +%#.txt';
+  const renamed = 'renamed +%# ü.txt';
+  put(`${RUN}/rename/${odd}`, 'odd bytes\n');
+  const panel = await browse(page, [RUN, 'rename']);
+
+  await action(page, item(panel, odd), 'Rename');
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.locator('input').fill(renamed);
+  await dialog.locator('.jp-mod-accept').click();
+  await expect(item(panel, renamed)).toBeVisible();
+  await expect(item(panel, odd)).toHaveCount(0);
+  expect(keys(`${RUN}/rename/`)).toEqual([`${RUN}/rename/${renamed}`]);
+  expect(
+    aws(['s3', 'cp', `s3://climate-data/${RUN}/rename/${renamed}`, '-'])
+  ).toBe('odd bytes\n');
+
+  await action(page, item(panel, renamed), 'Delete');
+  await expect(dialog.locator('.jp-Buckets-deleteCount')).toHaveText(
+    /^1 object will be deleted/
+  );
+  await dialog.locator('.jp-mod-accept').click();
+  await expect(item(panel, renamed)).toHaveCount(0);
+  expect(keys(`${RUN}/rename/`)).toEqual([]);
+});
+
+test('deleting a folder says how many objects go, then deletes only them', async ({
+  page
+}) => {
+  for (const name of ['a.txt', 'b.txt', 'deeper/c.txt']) {
+    put(`${RUN}/folder/${name}`, name);
+  }
+  put(`${RUN}/folder-sibling.txt`, 'stays');
+  const panel = await browse(page, [RUN]);
+
+  await action(page, item(panel, 'folder'), 'Delete');
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('.jp-Buckets-deleteCount')).toHaveText(
+    /^3 objects will be deleted/
+  );
+  // Cancel first: nothing may go.
+  await dialog.locator('.jp-mod-reject').click();
+  await expect(dialog).toHaveCount(0);
+  expect(keys(`${RUN}/folder/`)).toHaveLength(3);
+
+  await action(page, item(panel, 'folder'), 'Delete');
+  await expect(dialog.locator('.jp-Buckets-deleteCount')).toBeVisible();
+  await dialog.locator('.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  // The objects are gone. (SeaweedFS keeps listing an emptied directory as a
+  // prefix, so the row itself is not a reliable witness there.)
+  await expect.poll(() => keys(`${RUN}/folder/`)).toEqual([]);
+  expect(keys(`${RUN}/folder-sibling.txt`)).toHaveLength(1);
+});
+
+test.describe('clipboard', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+  test('copies the s3:// URI and a Python snippet without a secret', async ({
+    page
+  }) => {
+    const panel = await browse(page, []);
+    const readme = item(panel, 'README.md');
+    await action(page, readme, 'Copy s3:// URI');
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toBe('s3://climate-data/README.md');
+
+    await action(page, readme, 'Copy Python Snippet');
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toContain('fsspec.open("s3://climate-data/README.md"');
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    expect(snippet).toContain(`'profile': "demo-s3"`);
+    expect(snippet).toContain(process.env.JB_TEST_S3_ENDPOINT!);
+    expect(snippet).not.toContain(process.env.JB_TEST_S3_SECRET_KEY!);
+  });
+
+  test('copies a share link that opens the object without credentials for the chosen time', async ({
+    page
+  }) => {
+    const panel = await browse(page, ['odd']);
+    await action(page, item(panel, 'hash#tag.txt'), 'Copy Share Link…');
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('select').selectOption('1 day');
+    await dialog.locator('.jp-mod-accept').click();
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toContain('X-Amz-Expires=86400');
+    const url = await page.evaluate(() => navigator.clipboard.readText());
+    expect(url.startsWith(process.env.JB_TEST_S3_ENDPOINT!)).toBe(true);
+    expect(url).not.toContain(process.env.JB_TEST_S3_SECRET_KEY!);
+    // Another client, with no credentials and no Jupyter session.
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('a key with a hash\n');
+  });
+});
+
+test('the properties dialog shows the size and checksums', async ({ page }) => {
+  const size = Number(
+    aws([
+      's3api',
+      'head-object',
+      '--bucket',
+      'climate-data',
+      '--key',
+      'README.md',
+      '--query',
+      'ContentLength'
+    ])
+  );
+  const panel = await browse(page, []);
+  await action(page, item(panel, 'README.md'), 'Properties');
+  const table = page.locator('.jp-Dialog .jp-Buckets-properties');
+  await expect(table.locator('tr[data-field="Size"] td')).toHaveText(
+    `${size.toLocaleString('en-US')} bytes`
+  );
+  await expect(table.locator('tr[data-field="ETag"] td')).not.toBeEmpty();
+  await expect(table.locator('tr[data-field="URI"] td')).toHaveText(
+    's3://climate-data/README.md'
+  );
+});
+
+test('downloads to the Jupyter disk and to the computer', async ({
+  page,
+  tmpPath
+}) => {
+  const name = 'tas_day_2021.csv';
+  const expected = aws([
+    's3',
+    'cp',
+    `s3://climate-data/cmip6/tas/2021/${name}`,
+    '-'
+  ]);
+  const panel = await browse(page, ['cmip6', 'tas', '2021']);
+
+  // Into the file browser's folder (galata's per-test folder).
+  await action(page, item(panel, name), 'Download to Jupyter');
+  await expect
+    .poll(() => page.contents.fileExists(`${tmpPath}/${name}`))
+    .toBe(true);
+  const copied = await page.request.get(`/files/${tmpPath}/${name}`);
+  expect(await copied.text()).toBe(expected);
+
+  // Through the browser, as an attachment streamed by the sidecar.
+  const download = page.waitForEvent('download');
+  await action(page, item(panel, name), 'Download');
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(name);
+  const stream = await file.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+  }
+  expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+});
