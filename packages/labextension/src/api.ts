@@ -58,23 +58,11 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, PROXY_PATH, path);
-  if (init.body !== undefined) {
-    // State-changing requests are JSON (a cross-site form cannot send it).
-    const headers = new Headers(init.headers);
-    headers.set('Content-Type', 'application/json');
-    init = { ...init, headers };
-  }
-  let response: Response;
-  try {
-    response = await ServerConnection.makeRequest(url, init, settings);
-  } catch (error) {
-    throw new BucketsError(
-      'sidecar_unreachable',
-      `Could not reach the Jupyter server: ${(error as Error).message}`,
-      'Check that the Jupyter server is still running and your network connection works, then retry.'
-    );
-  }
+  // State-changing requests are JSON (a cross-site form cannot send it).
+  const { url, response } = await send(path, init, settings, [
+    'Content-Type',
+    'application/json'
+  ]);
   const text = await response.text();
   const body = parseJSON(text);
   if (response.ok) {
@@ -120,15 +108,36 @@ export async function requestRaw(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<Response> {
+  const { response } = await send(path, init, settings, [REQUEST_HEADER, '1']);
+  if (response.ok) {
+    return response;
+  }
+  const text = await response.text();
+  throw toError(response.status, parseJSON(text), text);
+}
+
+/**
+ * The one place a request leaves for the sidecar: `bodyHeader` marks a request
+ * with a body (the sidecar refuses bodies without it), and a failure to reach
+ * Jupyter at all becomes `sidecar_unreachable`.
+ */
+async function send(
+  path: string,
+  init: RequestInit,
+  settings: ServerConnection.ISettings,
+  bodyHeader: [string, string]
+): Promise<{ url: string; response: Response }> {
   const url = URLExt.join(settings.baseUrl, PROXY_PATH, path);
   if (init.body !== undefined && init.body !== null) {
     const headers = new Headers(init.headers);
-    headers.set(REQUEST_HEADER, '1');
+    headers.set(...bodyHeader);
     init = { ...init, headers };
   }
-  let response: Response;
   try {
-    response = await ServerConnection.makeRequest(url, init, settings);
+    return {
+      url,
+      response: await ServerConnection.makeRequest(url, init, settings)
+    };
   } catch (error) {
     throw new BucketsError(
       'sidecar_unreachable',
@@ -136,11 +145,6 @@ export async function requestRaw(
       'Check that the Jupyter server is still running and your network connection works, then retry.'
     );
   }
-  if (response.ok) {
-    return response;
-  }
-  const text = await response.text();
-  throw toError(response.status, parseJSON(text), text);
 }
 
 function parseJSON(text: string): unknown {

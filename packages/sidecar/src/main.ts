@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { createBackendFactory } from './backends/index.js';
-import { errorText, registerManageCommands } from './cli/manage.js';
+import { registerManageCommands } from './cli/manage.js';
+import { errorText } from './cli/report.js';
 import { addObjectCommands } from './cli/objects.js';
 import { problemsText, remotesTable } from './cli/remotes.js';
 import { addTransferCommands } from './cli/transfers.js';

@@ -354,11 +354,3 @@ export function registerManageCommands(
       }
     });
 }
-
-/** `jupyter-buckets: message` and the hint, for any failure of a command. */
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    return `jupyter-buckets: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`;
-  }
-  return `jupyter-buckets: ${error instanceof Error ? error.message : String(error)}`;
-}

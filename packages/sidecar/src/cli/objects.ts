@@ -12,6 +12,7 @@ import {
   type IObjectStat
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { exitOnApiError, LOCATION_HELP } from './report.js';
 import { createBackendFactory } from '../backends/index.js';
 import { LocalBackend } from '../backends/local.js';
 import { countPrefix, deletePrefix } from '../backends/operations.js';
@@ -308,19 +309,11 @@ function action<A extends unknown[]>(
     try {
       await fn(...args);
     } catch (error) {
-      if (error instanceof ApiError) {
-        process.stderr.write(
-          `jupyter-buckets: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`
-        );
-        process.exit(1);
-      }
+      exitOnApiError(error);
       throw error;
     }
   };
 }
-
-const LOCATION_HELP =
-  'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';
 
 export function addObjectCommands(program: Command): void {
   program

@@ -10,6 +10,7 @@ import type {
   TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { exitOnApiError, LOCATION_HELP } from './report.js';
 import { createBackendFactory } from '../backends/index.js';
 import { remoteStore } from '../remotes/discover.js';
 import { JobManager } from '../transfers/jobs.js';
@@ -189,22 +190,14 @@ function action(op: TransferOp) {
     try {
       process.exitCode = await transfer(op, src, dst, options);
     } catch (error) {
-      if (error instanceof ApiError) {
-        if (options.json) {
-          jsonLine({ type: 'error', error: error.toBody().error });
-        }
-        process.stderr.write(
-          `jupyter-buckets: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`
-        );
-        process.exit(1);
+      if (error instanceof ApiError && options.json) {
+        jsonLine({ type: 'error', error: error.toBody().error });
       }
+      exitOnApiError(error);
       throw error;
     }
   };
 }
-
-const LOCATION =
-  'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';
 
 export function addTransferCommands(program: Command): void {
   const commands: [TransferOp, string, string][] = [
@@ -228,8 +221,8 @@ export function addTransferCommands(program: Command): void {
     const command = program
       .command(name)
       .description(description)
-      .argument('<src>', LOCATION)
-      .argument('<dst>', LOCATION)
+      .argument('<src>', LOCATION_HELP)
+      .argument('<dst>', LOCATION_HELP)
       .option('--remote <name>', 'the remote for s3:// and gs:// locations')
       .option(
         '--dry-run',

@@ -310,7 +310,7 @@ describe('remotes with bad settings (temporary config files of our own)', () => 
         `aws_access_key_id = ${env.s3AccessKey}`,
         'aws_secret_access_key = not-the-secret-0000',
         '[wrong-key]',
-        'aws_access_key_id = AKIANOSUCHKEY0000000',
+        'aws_access_key_id = JBNOSUCHKEYID0000000',
         `aws_secret_access_key = ${env.s3SecretKey}`,
         ''
       ].join('\n')

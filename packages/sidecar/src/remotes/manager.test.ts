@@ -20,7 +20,7 @@ import { BACKUP_SUFFIX } from './atomic.js';
 import { RemoteManager } from './manager.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const KEY_ID = 'JBTESTKEYIDEXAMPLE01';
 
 const CREDENTIALS =
   '# keys\r\n[other]\r\naws_access_key_id = AKIAOTHER\r\naws_secret_access_key = othersecret\r\n';
