@@ -436,6 +436,46 @@ class Servers:
                 shutil.rmtree(path, ignore_errors=True)
 
 
+
+class LoneSeaweedFS:
+    """A SeaweedFS of a test's own that can die (SIGKILL) and start again on the
+    same ports and data: for the fault tests, never the shared servers."""
+
+    def __init__(self, base_dir: Path) -> None:
+        self.servers = Servers(base_dir)
+        (base_dir / "logs").mkdir(parents=True, exist_ok=True)
+        self.ports = free_ports(12)
+        self.access_key = "jb" + secrets.token_hex(8)
+        self.secret_key = secrets.token_urlsafe(30)
+        self.endpoint = f"http://127.0.0.1:{self.ports[0]}"
+
+    def client(self):  # type: ignore[no-untyped-def]
+        return s3_client(self.endpoint, self.access_key, self.secret_key, timeout=2.0)
+
+    def start(self) -> None:
+        self.servers._start_seaweedfs(self.ports, self.access_key, self.secret_key)
+        client = self.client()
+
+        def ready() -> bool:
+            try:
+                client.list_buckets()
+                return True
+            except Exception:  # noqa: BLE001 - any failure means "not yet"
+                return False
+
+        proc = self.servers.procs[-1][1]
+        wait_until(ready, proc, "SeaweedFS", self.servers.base_dir / "logs" / "seaweedfs.log")
+
+    def kill(self) -> None:
+        """Die at once, as a crashed server does: no clean shutdown."""
+        for _name, proc in self.servers.procs:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        self.servers.procs = []
+
+    def stop(self) -> None:
+        self.servers.stop()
+
 def write_remote_configs(env: dict[str, str]) -> None:
     """The sample remotes demo-s3, demo-gcs and unreachable, in AWS and rclone files."""
     credentials = Path(env["AWS_SHARED_CREDENTIALS_FILE"])

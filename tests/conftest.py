@@ -108,3 +108,20 @@ def jupyter(server_env, tmp_path_factory) -> JupyterServer:
         os.killpg(proc.pid, 9)
         proc.wait()
     log.close()
+
+
+@pytest.fixture()
+def isolated_env(tmp_path, server_env) -> dict[str, str]:
+    """Every config path in a temp dir: the harness's demo files and the real ~ are never touched."""
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith("AWS_") or name in ("GOOGLE_APPLICATION_CREDENTIALS", "RCLONE_CONFIG"):
+            env.pop(name)
+    env.update(
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "aws" / "credentials"),
+        AWS_CONFIG_FILE=str(tmp_path / "aws" / "config"),
+        RCLONE_CONFIG=str(tmp_path / "rclone" / "rclone.conf"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg"),
+        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+    )
+    return env

@@ -7,90 +7,21 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-BUNDLE = ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs"
-TOKEN_HEADER = "x-jupyter-buckets-token"
-
-
-def _node() -> str:
-    node = VENV_BIN / "node"
-    return str(node) if node.exists() else shutil.which("node") or "node"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture()
-def isolated_env(tmp_path, server_env) -> dict[str, str]:
-    """Every config path in a temp dir: the harness's demo files and the real ~ are never touched."""
-    env = dict(os.environ)
-    for name in list(env):
-        if name.startswith("AWS_") or name in ("GOOGLE_APPLICATION_CREDENTIALS", "RCLONE_CONFIG"):
-            env.pop(name)
-    env.update(
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "aws" / "credentials"),
-        AWS_CONFIG_FILE=str(tmp_path / "aws" / "config"),
-        RCLONE_CONFIG=str(tmp_path / "rclone" / "rclone.conf"),
-        XDG_CONFIG_HOME=str(tmp_path / "xdg"),
-        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
-    )
-    return env
-
-
-class Sidecar:
-    def __init__(self, url: str, token: str, proc: subprocess.Popen, log: Path) -> None:
-        self.url, self.token, self.proc, self.log = url, token, proc, log
-
-    def request(self, method: str, path: str, body=None) -> requests.Response:
-        headers = {TOKEN_HEADER: self.token}
-        if method != "GET":
-            headers["content-type"] = "application/json"
-        return requests.request(method, f"{self.url}{path}", headers=headers, json=body, timeout=60)
+from sidecar_process import BUNDLE, VENV_BIN, node, start_sidecar
 
 
 @pytest.fixture()
 def sidecar(isolated_env, tmp_path):
-    assert BUNDLE.exists(), f"{BUNDLE} is missing: npm run build --workspace=@jupyter-buckets/sidecar"
-    port = _free_port()
-    token = secrets.token_hex(16)
-    log = tmp_path / "sidecar.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [_node(), str(BUNDLE), "serve", "--port", str(port)],
-            env={**isolated_env, "JUPYTER_BUCKETS_TOKEN": token},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    side = Sidecar(f"http://127.0.0.1:{port}", token, proc, log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if side.request("GET", "/").status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"sidecar did not start:\n{log.read_text()}")
-        time.sleep(0.1)
+    side = start_sidecar(isolated_env, tmp_path / "sidecar.log")
     yield side
-    proc.terminate()
-    proc.wait(timeout=10)
+    side.stop()
 
 
 def run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -137,7 +68,7 @@ def test_osn_style_remote_saved_through_the_api_works_in_rclone_aws_and_fsspec(s
 
 
 def test_remote_saved_through_the_cli_works_in_rclone_aws_and_fsspec(isolated_env, server_env):
-    cli = [_node(), str(BUNDLE), "remotes"]
+    cli = [node(), str(BUNDLE), "remotes"]
     added = run(
         cli
         + [

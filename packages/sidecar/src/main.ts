@@ -70,7 +70,7 @@ async function serve(options: {
       ? { socket: options.socket }
       : { port: options.port as number };
   const server = await listen(app, target);
-  closeOnSignals(server, stderrLogger);
+  closeOnSignals(server, stderrLogger, () => transfers.shutdown());
   stderrLogger.info(
     `jupyter-buckets ${VERSION} listening on ${describeAddress(server)}`
   );

@@ -15,6 +15,7 @@ import {
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -324,18 +325,29 @@ export class S3Backend implements IBackend {
       options.size,
       options.partSize
     );
-    let uploadId: string;
-    try {
-      const answer = await this.client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
-          ContentType: options.contentType
-        })
-      );
-      uploadId = answer.UploadId ?? '';
-    } catch (error) {
-      throw toApiError(error, context);
+    const stored = options.resumeToken
+      ? await this.storedParts(
+          bucket,
+          key,
+          options.resumeToken,
+          partSize,
+          options.size
+        )
+      : null;
+    let uploadId = options.resumeToken ?? '';
+    if (!stored) {
+      try {
+        const answer = await this.client.send(
+          new CreateMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            ContentType: options.contentType
+          })
+        );
+        uploadId = answer.UploadId ?? '';
+      } catch (error) {
+        throw toApiError(error, context);
+      }
     }
     return new S3MultipartWriter(
       this.client,
@@ -344,8 +356,56 @@ export class S3Backend implements IBackend {
       uploadId,
       partSize,
       context,
-      () => this.stat(bucket, key)
+      () => this.stat(bucket, key),
+      stored ?? new Map()
     );
+  }
+
+  /**
+   * The parts an unfinished multipart upload already holds, keeping only
+   * those of the expected length (a part of another size is sent again);
+   * null when the upload is gone (completed, aborted or expired).
+   */
+  private async storedParts(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partSize: number,
+    size: number | undefined
+  ): Promise<Map<number, string> | null> {
+    const parts = new Map<number, string>();
+    let marker: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListPartsCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumberMarker: marker
+          })
+        );
+        for (const part of page.Parts ?? []) {
+          const number = part.PartNumber ?? 0;
+          const expected =
+            size === undefined
+              ? partSize
+              : Math.min(size, number * partSize) - (number - 1) * partSize;
+          if (number > 0 && part.ETag && part.Size === expected) {
+            parts.set(number, part.ETag);
+          }
+        }
+        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } })
+        .$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === 'NoSuchUpload') {
+        return null;
+      }
+      throw toApiError(error, { ...this.context(bucket), key });
+    }
+    return parts;
   }
 
   async copy(
@@ -492,8 +552,8 @@ export class S3Backend implements IBackend {
 }
 
 class S3MultipartWriter implements IChunkedWriter {
-  private readonly parts = new Map<number, string>();
   private finished = false;
+  readonly storedParts: ReadonlySet<number>;
 
   constructor(
     private readonly client: S3Client,
@@ -502,8 +562,16 @@ class S3MultipartWriter implements IChunkedWriter {
     private readonly uploadId: string,
     readonly partSize: number,
     private readonly context: IErrorContext,
-    private readonly stat: () => Promise<IObjectInfo>
-  ) {}
+    private readonly stat: () => Promise<IObjectInfo>,
+    /** Part number to ETag: the stored parts of a continued upload, then ours. */
+    private readonly parts: Map<number, string>
+  ) {
+    this.storedParts = new Set(parts.keys());
+  }
+
+  get resumeToken(): string {
+    return this.uploadId;
+  }
 
   async writePart(partNumber: number, data: Buffer): Promise<void> {
     if (this.finished) {

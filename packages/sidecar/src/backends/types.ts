@@ -78,6 +78,13 @@ export interface IByteRange {
  */
 export interface IChunkedWriter {
   readonly partSize: number;
+  /**
+   * Names this upload so that another process can continue it after a
+   * restart (an S3 multipart upload id); absent when the backend cannot.
+   */
+  readonly resumeToken?: string;
+  /** Parts already stored by an earlier run (when continued from a token). */
+  readonly storedParts?: ReadonlySet<number>;
   writePart(partNumber: number, data: Buffer): Promise<void>;
   complete(): Promise<IObjectInfo>;
   abort(): Promise<void>;
@@ -89,6 +96,11 @@ export interface IWriterOptions {
   contentType?: string;
   /** Wanted part size; the backend rounds it to its limits (see choosePartSize). */
   partSize?: number;
+  /**
+   * Continue the upload this token names (its stored parts are kept) when it
+   * still exists with the same part size; otherwise a new upload starts.
+   */
+  resumeToken?: string;
 }
 
 export interface IPutOptions {

@@ -93,7 +93,12 @@ export function describeAddress(server: Server): string {
  * (the Jupyter server) is gone, since a Jupyter server that was killed never
  * sends the signal and an orphaned sidecar would live on with its secret.
  */
-export function closeOnSignals(server: Server, logger: ILogger): void {
+export function closeOnSignals(
+  server: Server,
+  logger: ILogger,
+  /** Work to put away first (running transfer jobs are suspended, not cancelled). */
+  beforeExit: () => Promise<void> = async () => undefined
+): void {
   const parent = process.ppid;
   let stopping = false;
   const stop = (signal: string): void => {
@@ -102,7 +107,13 @@ export function closeOnSignals(server: Server, logger: ILogger): void {
     }
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    server.close(() => process.exit(0));
+    const closed = new Promise<void>(resolve => server.close(() => resolve()));
+    void Promise.all([
+      closed,
+      beforeExit().catch((error: unknown) =>
+        logger.error(`shutting down: ${String(error)}`)
+      )
+    ]).then(() => process.exit(0));
     server.closeIdleConnections();
     // Do not wait forever for a slow client.
     setTimeout(() => process.exit(0), 5_000).unref();

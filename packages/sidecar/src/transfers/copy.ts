@@ -15,11 +15,18 @@ import type { IFileTask } from './plan.js';
 import {
   abortError,
   DEFAULT_RETRY,
+  SUSPEND,
   withRetry,
   type IRetryPolicy
 } from './retry.js';
 
 const MiB = 1024 * 1024;
+
+/** An unfinished chunked upload that a later attempt or run can continue. */
+export interface IResumableUpload {
+  token: string;
+  partSize: number;
+}
 
 export interface ICopyContext {
   signal: AbortSignal;
@@ -37,6 +44,13 @@ export interface ICopyContext {
   /** Bytes read through the sidecar. */
   onStreamed(count: number): void;
   onServerSide(): void;
+  /** This file's unfinished upload from an earlier attempt or run, if any. */
+  readonly resumable?: IResumableUpload;
+  /**
+   * An upload began that can be continued (journal it), or it is finished
+   * or aborted (undefined: forget it).
+   */
+  onResumable?(upload: IResumableUpload | undefined): void;
 }
 
 export const DEFAULT_PART_SIZE = 8 * MiB;
@@ -125,17 +139,23 @@ async function streamParts(
   }
   const read = src.backend.read!.bind(src.backend);
   const size = task.size;
+  const earlier = ctx.resumable;
   const writer: IChunkedWriter = await withRetry(
     () =>
       dst.backend.writer!(dst.bucket, task.dstKey, {
         size,
         contentType: task.source.contentType,
-        partSize: choosePartSize(limits, size, ctx.partSize)
+        partSize:
+          earlier?.partSize ?? choosePartSize(limits, size, ctx.partSize),
+        resumeToken: earlier?.token
       }),
     ctx.signal,
     ctx.retry
   );
   const partSize = writer.partSize;
+  if (writer.resumeToken && writer.resumeToken !== earlier?.token) {
+    ctx.onResumable?.({ token: writer.resumeToken, partSize });
+  }
   const count = Math.max(1, Math.ceil(size / partSize));
   // A writer that takes parts in order (a GCS session) cannot take one again.
   const partRetry = limits.parallelParts
@@ -150,6 +170,10 @@ async function streamParts(
       }
       const start = index * partSize;
       const length = Math.min(size, start + partSize) - start;
+      if (writer.storedParts?.has(index + 1)) {
+        ctx.onBytes(length); // stored by an earlier run: not sent again
+        return;
+      }
       const taken = await ctx.budget.acquire(length);
       try {
         const data = await withRetry(
@@ -190,9 +214,19 @@ async function streamParts(
     if (rejected || ctx.signal.aborted) {
       throw ctx.signal.aborted ? abortError() : rejected!.reason;
     }
-    return await writer.complete();
+    const result = await writer.complete();
+    ctx.onResumable?.(undefined);
+    return result;
   } catch (error) {
-    await writer.abort().catch(() => undefined);
+    // A sidecar shutdown keeps the upload for the next run; otherwise it is
+    // aborted, and remembered only when even that failed (the store is
+    // down), so that a retry continues it instead of leaving it orphaned.
+    if (ctx.signal.reason !== SUSPEND) {
+      await writer.abort().then(
+        () => ctx.onResumable?.(undefined),
+        () => undefined
+      );
+    }
     throw error;
   }
 }

@@ -442,6 +442,58 @@ describe('transfers engine', () => {
     assert.equal(third.get(job.id).state, 'done');
   });
 
+  test('after a restart, a large upload continues from its stored parts', async () => {
+    const data = randomBytes(40 * MiB);
+    writeTree('parts', { 'large.bin': data });
+    const journalDir = join(stateDir.path, 'jobs-parts');
+    const options = { journalDir, partSize: 5 * MiB, partsInFlight: 1 };
+    const first = manager(options);
+    const job = await first.create({
+      op: 'copy',
+      src: 'parts/large.bin',
+      dst: `${S3}/parts/`
+    });
+    while (first.get(job.id).progress.bytes < 15 * MiB) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    await first.shutdown(); // as if the sidecar stopped mid-upload
+    const s3 = backends(remoteOf('demo-s3'));
+    await assert.rejects(s3.stat('scratch', `${RUN}/parts/large.bin`), {
+      code: 'not_found'
+    });
+    const client = new S3Client(s3ClientConfig(remoteOf('demo-s3')));
+    const pending = async () =>
+      (
+        await client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: 'scratch',
+            Prefix: `${RUN}/parts/`
+          })
+        )
+      ).Uploads ?? [];
+    assert.equal((await pending()).length, 1, 'the upload was kept');
+
+    const second = manager(options);
+    assert.deepEqual(
+      (await second.resume()).map(j => j.id),
+      [job.id]
+    );
+    const end = await second.wait(job.id);
+    assert.equal(end.state, 'done');
+    assert.equal(end.progress.bytes, data.length);
+    assert.ok(
+      end.progress.streamedBytes <= data.length - 15 * MiB,
+      `stored parts were not sent again (${end.progress.streamedBytes} bytes streamed)`
+    );
+    const back = await s3.read!('scratch', `${RUN}/parts/large.bin`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of back) {
+      chunks.push(chunk as Buffer);
+    }
+    assert.ok(Buffer.concat(chunks).equals(data), 'the same bytes arrived');
+    assert.equal((await pending()).length, 0, 'no upload is left open');
+  });
+
   test('throttling (503 SlowDown) and dropped connections are retried to correct bytes', async () => {
     const target = new URL(env.s3Endpoint);
     let count = 0;

@@ -17,13 +17,19 @@ import {
   copyFile,
   DEFAULT_PART_SIZE,
   DEFAULT_PARTS_IN_FLIGHT,
-  DEFAULT_SINGLE_PUT_LIMIT
+  DEFAULT_SINGLE_PUT_LIMIT,
+  type IResumableUpload
 } from './copy.js';
 import { ByteBudget } from './budget.js';
 import { Journal } from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
-import { DEFAULT_RETRY, withRetry, type IRetryPolicy } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  SUSPEND,
+  withRetry,
+  type IRetryPolicy
+} from './retry.js';
 
 export const DEFAULT_TRANSFERS = 16;
 const MAX_TRANSFERS = 256;
@@ -58,6 +64,8 @@ interface IJob {
   running?: Promise<void>;
   /** Stopped by shutdown(): no end is journaled, so it resumes next time. */
   suspended: boolean;
+  /** Unfinished uploads by path, continued by a retry or the next run. */
+  uploads: Map<string, IResumableUpload>;
 }
 
 function emptyProgress(): ITransferJob['progress'] {
@@ -238,7 +246,8 @@ export class JobManager {
     src: IEndpoint,
     dst: IEndpoint,
     plan: IPlan,
-    done: Set<string>
+    done: Set<string>,
+    uploads = new Map<string, IResumableUpload>()
   ): IJob {
     const record: ITransferJob = {
       id,
@@ -261,7 +270,8 @@ export class JobManager {
       plan,
       done,
       failedTasks: [],
-      suspended: false
+      suspended: false,
+      uploads
     };
     job.events.setMaxListeners(0);
     this.jobs.set(id, job);
@@ -342,6 +352,22 @@ export class JobManager {
             onBytes: (count: number) => {
               credited += count;
               record.progress.bytes += count;
+            },
+            // Read at each attempt: an earlier attempt may have left one.
+            get resumable() {
+              return job.uploads.get(task.path);
+            },
+            onResumable: (upload: IResumableUpload | undefined) => {
+              if (upload) {
+                job.uploads.set(task.path, upload);
+              } else if (!job.uploads.delete(task.path)) {
+                return;
+              }
+              this.journal?.append(record.id, {
+                t: 'upload',
+                path: task.path,
+                ...upload
+              });
             }
           };
           try {
@@ -565,7 +591,8 @@ export class JobManager {
           src,
           dst,
           plan,
-          entry.done
+          entry.done,
+          entry.uploads
         );
         resumed.push(structuredClone(job.record));
       } catch (error) {
@@ -597,7 +624,7 @@ export class JobManager {
     );
     for (const job of running) {
       job.suspended = true;
-      job.controller.abort();
+      job.controller.abort(SUSPEND);
     }
     await Promise.all(running.map(job => job.running));
   }

@@ -9,6 +9,7 @@ import type {
   ITransferOptions,
   TransferOp
 } from '@jupyter-buckets/core';
+import type { IResumableUpload } from './copy.js';
 
 export type JournalLine =
   | {
@@ -22,11 +23,15 @@ export type JournalLine =
     }
   | { t: 'done'; path: string }
   | { t: 'failed'; path: string; message: string }
+  /** An upload that can be continued began (token), or ended (no token). */
+  | { t: 'upload'; path: string; token?: string; partSize?: number }
   | { t: 'end'; job: ITransferJob };
 
 export interface IJournalEntry {
   start: Extract<JournalLine, { t: 'job' }>;
   done: Set<string>;
+  /** Unfinished uploads by path, to continue rather than send again. */
+  uploads: Map<string, IResumableUpload>;
   /** The final record, when the job ended. */
   end?: ITransferJob;
 }
@@ -79,9 +84,19 @@ export class Journal {
           continue; // an empty or torn last line
         }
         if (line.t === 'job') {
-          entry = { start: line, done: new Set() };
+          entry = { start: line, done: new Set(), uploads: new Map() };
         } else if (entry && line.t === 'done') {
           entry.done.add(line.path);
+          entry.uploads.delete(line.path);
+        } else if (entry && line.t === 'upload') {
+          if (line.token && line.partSize) {
+            entry.uploads.set(line.path, {
+              token: line.token,
+              partSize: line.partSize
+            });
+          } else {
+            entry.uploads.delete(line.path);
+          }
         } else if (entry && line.t === 'end') {
           entry.end = line.job;
         }

@@ -62,6 +62,12 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * The abort reason of a job stopped by a sidecar shutdown (not a cancel):
+ * its unfinished uploads are kept so that the next run continues them.
+ */
+export const SUSPEND = Symbol('suspend');
+
 export function abortError(): ApiError {
   return new ApiError('invalid_request', 'The transfer was cancelled.');
 }
