@@ -1,6 +1,7 @@
 """Jupyter server for the UI tests: galata's settings, loopback only, no token."""
 
 import os
+import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -15,3 +16,7 @@ c.ServerApp.allow_root = True
 # Keep the test report readable: galata's own requests log 404 warnings by the dozen.
 c.ServerApp.log_level = "ERROR"
 c.LabApp.log_level = "ERROR"
+# Transfer jobs keep a journal under $XDG_STATE_HOME: a fresh one per test run
+# (a temporary folder, like galata's root), so jobs of earlier runs, whose
+# servers are gone, are neither listed nor resumed, and ~/.local/state stays clean.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="jb-ui-state-")

@@ -220,11 +220,19 @@ test('downloads to the Jupyter disk and to the computer', async ({
   ]);
   const panel = await browse(page, ['cmip6', 'tas', '2021']);
 
-  // Into the file browser's folder (galata's per-test folder).
+  // Into the file browser's folder (galata's per-test folder), as a transfer
+  // job: the sidecar copies it, not the browser, so any size goes.
   await action(page, item(panel, name), 'Download to Jupyter');
-  await expect
-    .poll(() => page.contents.fileExists(`${tmpPath}/${name}`))
-    .toBe(true);
+  const job = page
+    .locator('#jupyter-buckets-transfers .jp-Transfers-job')
+    .filter({
+      has: page.locator('.jp-Transfers-dst', { hasText: `/${tmpPath}/` })
+    });
+  await expect(job).toHaveAttribute('data-state', 'done');
+  await expect(job.locator('.jp-Transfers-src')).toHaveText(
+    `demo-s3:climate-data/cmip6/tas/2021/${name}`
+  );
+  expect(await page.contents.fileExists(`${tmpPath}/${name}`)).toBe(true);
   const copied = await page.request.get(`/files/${tmpPath}/${name}`);
   expect(await copied.text()).toBe(expected);
 
@@ -239,4 +247,28 @@ test('downloads to the Jupyter disk and to the computer', async ({
     chunks.push(chunk as Buffer);
   }
   expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+});
+
+test('downloads a folder to the Jupyter disk with everything in it', async ({
+  page,
+  tmpPath
+}) => {
+  const panel = await browse(page, ['cmip6']);
+  await action(page, item(panel, 'tas'), 'Download to Jupyter');
+  const job = page
+    .locator('#jupyter-buckets-transfers .jp-Transfers-job')
+    .filter({
+      has: page.locator('.jp-Transfers-dst', { hasText: `/${tmpPath}/tas/` })
+    });
+  await expect(job).toHaveAttribute('data-state', 'done');
+  for (const year of ['2020', '2021']) {
+    const key = `cmip6/tas/${year}/tas_day_${year}.csv`;
+    const copied = await page.request.get(
+      `/files/${tmpPath}/tas/${year}/tas_day_${year}.csv`
+    );
+    expect(copied.ok()).toBe(true);
+    expect(await copied.text()).toBe(
+      aws(['s3', 'cp', `s3://climate-data/${key}`, '-'])
+    );
+  }
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { formatModified, formatSize } from './format.js';
+import { formatDuration, formatModified, formatSize } from './format.js';
 
 test('sizes read like the file browser: powers of 1024, one decimal below 10', () => {
   assert.equal(formatSize(0), '0 B');
@@ -27,4 +27,13 @@ test('modified times that are missing or unreadable show nothing', () => {
     narrow: '',
     title: ''
   });
+});
+
+test('times left read in seconds, then minutes, then hours', () => {
+  assert.equal(formatDuration(0), '0 s');
+  assert.equal(formatDuration(44.6), '45 s');
+  assert.equal(formatDuration(60), '1 min');
+  assert.equal(formatDuration(200), '3 min 20 s');
+  assert.equal(formatDuration(7500), '2 h 5 min');
+  assert.equal(formatDuration(Number.NaN), '');
 });

@@ -39,3 +39,20 @@ export function formatModified(iso: string | undefined): IModifiedText {
     title: date.toLocaleString()
   };
 }
+
+/** Seconds left, as the Transfers panel says it: '45 s', '3 min 20 s', '2 h 5 min'. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    return '';
+  }
+  const s = Math.round(seconds);
+  if (s < 60) {
+    return `${s} s`;
+  }
+  if (s < 3600) {
+    const rest = s % 60;
+    return `${Math.floor(s / 60)} min${rest ? ` ${rest} s` : ''}`;
+  }
+  const minutes = Math.round((s % 3600) / 60);
+  return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
+}

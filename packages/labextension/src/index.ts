@@ -1,4 +1,5 @@
-// The Buckets panel plugin: a left-sidebar browser of S3 and GCS remotes.
+// The Buckets panel plugin: a left-sidebar browser of S3 and GCS remotes; and
+// the transfers plugins (jobs, their panel, the file browser's side).
 import {
   ILabShell,
   ILayoutRestorer,
@@ -15,11 +16,20 @@ import { CredentialsPanel, keyIcon, RemotesManager } from './credentials';
 import { addBucketDrives } from './drive';
 import { bucketIcon } from './icons';
 import { BucketsModel } from './model';
-import { IBucketsModel } from './tokens';
+import { IBucketsModel, ITransfersModel } from './tokens';
+import {
+  addBucketsClipboard,
+  addBucketsDrag,
+  addBucketsDrop,
+  fileBrowserTransfersPlugin,
+  refreshWhenJobsEnd,
+  transfersPlugin
+} from './transfers';
 import { BucketsPanel } from './widgets';
 
 export { BucketsError, requestAPI } from './api';
 export { BucketsModel } from './model';
+export { TransfersModel } from './transfers';
 export * from './tokens';
 
 const CommandIDs = {
@@ -38,7 +48,8 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     ICommandPalette,
     ILayoutRestorer,
     IDocumentManager,
-    IDefaultFileBrowser
+    IDefaultFileBrowser,
+    ITransfersModel
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -46,7 +57,8 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     docManager: IDocumentManager | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    transfers: ITransfersModel | null
   ): IBucketsModel => {
     const model = new BucketsModel();
     const manager = new RemotesManager({ buckets: model });
@@ -111,11 +123,19 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
         panel: panel.node,
         docManager,
         fileBrowser,
+        transfers,
         palette
       });
+    }
+    if (transfers) {
+      // Copy, paste and drag in the panel; listings follow the jobs' results.
+      addBucketsDrag(model, panel.node);
+      addBucketsDrop({ app, buckets: model, transfers, panel: panel.node });
+      addBucketsClipboard({ app, buckets: model, transfers });
+      refreshWhenJobsEnd(transfers, model, fileBrowser);
     }
     return model;
   }
 };
 
-export default plugin;
+export default [plugin, transfersPlugin, fileBrowserTransfersPlugin];

@@ -1,5 +1,11 @@
-// The Buckets model's public face: other plugins reach it through this token.
-import type { IConfigProblem, IRemote } from '@jupyter-buckets/core';
+// The public faces of the models (Buckets, Transfers): other plugins reach
+// them through these tokens.
+import type {
+  IConfigProblem,
+  IRemote,
+  ITransferJob,
+  ITransferRequest
+} from '@jupyter-buckets/core';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 
@@ -99,4 +105,46 @@ export interface IBucketsModel {
 export const IBucketsModel = new Token<IBucketsModel>(
   '@jupyter-buckets/labextension:IBucketsModel',
   'The state of the Buckets panel: remotes, location, listing.'
+);
+
+/** What changed in the transfers model. */
+export type TransfersChange = 'jobs' | 'error';
+
+/** Overall progress of the running jobs (the status bar's figures). */
+export interface ITransfersSummary {
+  /** Jobs queued or running. */
+  running: number;
+  bytes: number;
+  totalBytes: number;
+  files: number;
+  totalFiles: number;
+}
+
+export interface ITransfersModel {
+  /** Fires after any change to the jobs (also progress), with what changed. */
+  readonly changed: ISignal<ITransfersModel, TransfersChange>;
+  /** Fires once when a job followed live reaches done, failed or cancelled. */
+  readonly jobEnded: ISignal<ITransfersModel, ITransferJob>;
+  /** The jobs the user has not cleared, newest first. */
+  readonly jobs: ReadonlyArray<ITransferJob>;
+  readonly summary: ITransfersSummary;
+  /** The last failure to load the list; null when fine. */
+  readonly error: BucketsError | null;
+  /** Whether the list has been loaded at least once. */
+  readonly loaded: boolean;
+
+  /** Load the jobs from the server (again), then follow the running ones. */
+  refresh(): Promise<void>;
+  /** Create a job; rejects with a BucketsError when the server refuses it up front. */
+  start(request: ITransferRequest): Promise<ITransferJob>;
+  cancel(id: string): Promise<ITransferJob>;
+  /** Run a failed (or cancelled) job's remaining files again. */
+  retry(id: string): Promise<ITransferJob>;
+  /** Hide the jobs that have ended (they stay in the server's journal). */
+  clearFinished(): void;
+}
+
+export const ITransfersModel = new Token<ITransfersModel>(
+  '@jupyter-buckets/labextension:ITransfersModel',
+  'Transfer jobs (copy, move, sync): start, follow, cancel and retry them.'
 );

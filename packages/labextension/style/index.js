@@ -1,3 +1,4 @@
 import './base.css';
 import './credentials.css';
 import './actions.css';
+import './transfers.css';

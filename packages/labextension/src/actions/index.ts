@@ -1,10 +1,9 @@
 // The object actions of the Buckets panel: a context menu on its rows and the
-// same commands in the palette (open, open with, download, copy URI or
-// snippet, rename, delete, properties), and opening objects on double-click
-// or Enter in JupyterLab's own editors through the bucket drives.
+// same commands in the palette (open, open with, download, download to the
+// Jupyter disk as a transfer job, copy URI or snippet, rename, delete,
+// properties), and opening objects on double-click or Enter in JupyterLab's
+// own editors through the bucket drives.
 import {
-  LOCAL_BUCKET,
-  LOCAL_REMOTE,
   objectRoutes,
   remoteRoutes,
   type IDeleteCount,
@@ -20,8 +19,7 @@ import {
   type ICommandPalette,
   InputDialog,
   Notification,
-  showDialog,
-  showErrorMessage
+  showDialog
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { IDocumentManager } from '@jupyterlab/docmanager';
@@ -39,11 +37,12 @@ import {
 import type { Message } from '@lumino/messaging';
 import { Menu, Widget } from '@lumino/widgets';
 
-import { BucketsError, requestAPI, requestRaw } from '../api';
+import { requestAPI } from '../api';
 import { documentPath, objectURI } from '../drive/paths';
-import type { IBucketsModel } from '../tokens';
+import type { IBucketsModel, ITransfersModel } from '../tokens';
+import { localLocation, remoteLocation, startJobs } from '../transfers';
 import { h } from '../widgets/dom';
-import { errorTitle } from '../widgets/errors';
+import { showActionError } from '../widgets/errors';
 import { pythonSnippet } from './snippets';
 import { isRow, targetsOf, type ITarget } from './targets';
 
@@ -59,9 +58,6 @@ export const ActionIDs = {
   delete: 'jupyter-buckets:delete',
   properties: 'jupyter-buckets:properties'
 } as const;
-
-/** Download to the Jupyter disk goes through the browser's memory: a cap. */
-export const MAX_DISK_COPY_BYTES = 512 * 1024 * 1024;
 
 /** Share link lifetimes offered (S3 and GCS signatures last 7 days at most). */
 const SHARE_EXPIRY: Record<string, number> = {
@@ -83,11 +79,14 @@ export interface IActionsOptions {
   docManager: IDocumentManager;
   /** Where "Download to Jupyter" writes: the file browser's folder. */
   fileBrowser?: IDefaultFileBrowser | null;
+  /** Runs "Download to Jupyter" as a job (the action is hidden without it). */
+  transfers?: ITransfersModel | null;
   palette?: ICommandPalette | null;
 }
 
 export function addObjectActions(options: IActionsOptions): void {
-  const { app, model, panel, docManager, fileBrowser, palette } = options;
+  const { app, model, panel, docManager, fileBrowser, transfers, palette } =
+    options;
   const { commands } = app;
 
   const targets = (): ITarget[] =>
@@ -164,15 +163,29 @@ export function addObjectActions(options: IActionsOptions): void {
   commands.addCommand(ActionIDs.downloadToDisk, {
     label: 'Download to Jupyter',
     caption:
-      "Copy to the file browser's current folder on the Jupyter server's disk",
+      "Copy to the file browser's current folder on the Jupyter server's disk, as a transfer job (any size)",
     icon: downloadIcon,
-    isEnabled: () => objects().length > 0,
+    isVisible: () => Boolean(transfers),
+    isEnabled: () => targets().length > 0,
     execute: guard('Download to Jupyter failed', async () => {
+      const all = targets();
       const folder = localFolder(fileBrowser);
-      for (const target of objects()) {
-        await copyToDisk(app, target, folder);
+      if (!transfers || !(await confirmReplace(app, all, folder))) {
+        return;
       }
-      await fileBrowser?.model.refresh();
+      // The sidecar copies bucket to disk itself: no browser memory, no cap.
+      await startJobs(
+        commands,
+        transfers,
+        all.map(target => ({
+          op: 'copy',
+          src: remoteLocation(target.remote, target.bucket, target.key),
+          dst:
+            target.kind === 'prefix'
+              ? localLocation(PathExt.join(folder, target.name), true)
+              : localLocation(folder, true)
+        }))
+      );
     })
   });
 
@@ -338,7 +351,7 @@ export function addObjectActions(options: IActionsOptions): void {
     rank: rank++
   });
   item(ActionIDs.download);
-  item(ActionIDs.downloadToDisk);
+  item(ActionIDs.downloadToDisk, ENTRY_ROW);
   app.contextMenu.addItem({
     type: 'separator',
     selector: ENTRY_ROW,
@@ -487,53 +500,41 @@ function localFolder(browser?: IDefaultFileBrowser | null): string {
   return path.includes(':') ? '' : path;
 }
 
-async function copyToDisk(
+/**
+ * Ask before a download replaces files on the Jupyter disk (a folder merges
+ * into one of the same name). True when there is nothing to replace or the
+ * user agreed.
+ */
+async function confirmReplace(
   app: JupyterFrontEnd,
-  target: ITarget,
+  targets: ITarget[],
   folder: string
-): Promise<void> {
-  const stat = await requestAPI<IObjectStat>(
-    objectRoutes.object(target.remote, target.bucket, target.key)
-  );
-  if (stat.size > MAX_DISK_COPY_BYTES) {
-    throw new BucketsError(
-      'invalid_request',
-      `${target.name} is larger than ${MAX_DISK_COPY_BYTES / (1024 * 1024)} MB, which this action copies through the browser.`,
-      'Copy it in a terminal instead: `jupyter-buckets` and rclone copy between a bucket and the disk without the browser.'
-    );
-  }
-  const destination = PathExt.join(folder, target.name);
-  const exists = await app.serviceManager.contents
-    .get(destination, { content: false })
-    .then(
-      () => true,
-      () => false
-    );
-  if (exists) {
-    const answer = await showDialog({
-      title: 'Replace file?',
-      body: `${destination} exists on the Jupyter disk. Replace it?`,
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })]
-    });
-    if (!answer.button.accept) {
-      return;
+): Promise<boolean> {
+  const existing: string[] = [];
+  for (const target of targets) {
+    const destination = PathExt.join(folder, target.name);
+    const found = await app.serviceManager.contents
+      .get(destination, { content: false })
+      .then(
+        () => true,
+        () => false
+      );
+    if (found) {
+      existing.push(destination);
     }
   }
-  const response = await requestRaw(
-    objectRoutes.content(target.remote, target.bucket, target.key)
-  );
-  const blob = await response.blob();
-  await requestRaw(
-    objectRoutes.content(LOCAL_REMOTE, LOCAL_BUCKET, destination),
-    {
-      method: 'PUT',
-      body: blob,
-      headers: { 'Content-Type': blob.type || 'application/octet-stream' }
-    }
-  );
-  Notification.success(`Downloaded ${target.name} to ${destination || '/'}`, {
-    autoClose: 3000
+  if (!existing.length) {
+    return true;
+  }
+  const answer = await showDialog({
+    title: existing.length === 1 ? 'Replace file?' : 'Replace files?',
+    body:
+      existing.length === 1
+        ? `${existing[0]} exists on the Jupyter disk. Replace it?`
+        : `${existing.length} of these exist on the Jupyter disk (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}). Replace them?`,
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })]
   });
+  return answer.button.accept;
 }
 
 async function copyText(text: string): Promise<void> {
@@ -573,15 +574,4 @@ function propertiesBody(stat: IObjectStat, uri: string): Widget {
       )
   );
   return new Widget({ node: table });
-}
-
-async function showActionError(title: string, error: unknown): Promise<void> {
-  if (error instanceof BucketsError) {
-    await showErrorMessage(
-      title,
-      `${errorTitle(error.code)}: ${error.message}${error.hint ? `\n${error.hint}` : ''}`
-    );
-  } else {
-    await showErrorMessage(title, error as Error);
-  }
 }

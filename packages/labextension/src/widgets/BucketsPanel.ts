@@ -16,11 +16,13 @@ import { Listing } from './Listing';
 import { ProblemsBar } from './ProblemsBar';
 import { RemotePicker } from './RemotePicker';
 
+export const BUCKETS_PANEL_ID = 'jupyter-buckets-panel';
+
 export class BucketsPanel extends Panel {
   constructor(options: IBucketsPanelOptions) {
     super();
     this._model = options.model;
-    this.id = 'jupyter-buckets-panel';
+    this.id = BUCKETS_PANEL_ID;
     this.addClass('jp-Buckets');
     this.title.icon = bucketIcon;
     this.title.caption = 'Buckets';

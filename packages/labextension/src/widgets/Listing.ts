@@ -106,6 +106,7 @@ export class Listing extends Widget {
       passive: true
     });
     this._content.addEventListener('mousedown', this._onMouseDown);
+    this._content.addEventListener('click', this._onClick);
     this._content.addEventListener('dblclick', this._onDoubleClick);
     this._content.addEventListener('keydown', this._onKeyDown);
     this._model.stateChanged.connect(this._onChange, this);
@@ -426,6 +427,7 @@ export class Listing extends Widget {
   }
 
   private _onMouseDown = (event: MouseEvent): void => {
+    this._collapseOnClick = -1;
     const index = this._indexAt(event.target);
     if (index < 0) {
       return;
@@ -456,6 +458,16 @@ export class Listing extends Widget {
       this._anchor = index;
       this._focus = index;
       this._model.setSelection(next);
+    } else if (
+      event.button === 0 &&
+      this._model.selection.size > 1 &&
+      this._model.selection.has(this._model.entries[index]?.path)
+    ) {
+      // Keep the selection: a drag takes all of it. A click without a drag
+      // selects only this row (on 'click', as the file browser does).
+      this._focus = index;
+      this._anchor = index;
+      this._collapseOnClick = index;
     } else {
       this._select(index);
       // Bookmarks are shortcuts: one click goes there.
@@ -468,6 +480,15 @@ export class Listing extends Widget {
     }
     this._scheduleRender();
     this._renderCount();
+  };
+
+  private _onClick = (event: MouseEvent): void => {
+    const index = this._indexAt(event.target);
+    if (index >= 0 && index === this._collapseOnClick) {
+      this._select(index);
+      this._scheduleRender();
+    }
+    this._collapseOnClick = -1;
   };
 
   private _onDoubleClick = (event: MouseEvent): void => {
@@ -642,4 +663,6 @@ export class Listing extends Widget {
   private _focus = -1;
   /** Where a shift-click or shift-arrow range starts. */
   private _anchor = -1;
+  /** A row pressed inside a multiple selection: selected alone if no drag follows. */
+  private _collapseOnClick = -1;
 }

@@ -1,7 +1,9 @@
-// The error box: a title per error code, the message, the hint, a Retry button.
+// The error box: a title per error code, the message, the hint, a Retry button;
+// and the same words in a dialog for actions that failed.
+import { showErrorMessage } from '@jupyterlab/apputils';
 import { errorIcon } from '@jupyterlab/ui-components';
 
-import type { BucketsError, BucketsErrorCode } from '../api';
+import { BucketsError, type BucketsErrorCode } from '../api';
 import { h, richText } from './dom';
 
 const TITLES: Record<BucketsErrorCode, string> = {
@@ -65,4 +67,19 @@ export function renderError(
       retry
     ]
   );
+}
+
+/** A dialog for an action that failed: the code's title, the message, the hint. */
+export async function showActionError(
+  title: string,
+  error: unknown
+): Promise<void> {
+  if (error instanceof BucketsError) {
+    await showErrorMessage(
+      title,
+      `${errorTitle(error.code)}: ${error.message}${error.hint ? `\n${error.hint}` : ''}`
+    );
+  } else {
+    await showErrorMessage(title, error as Error);
+  }
 }

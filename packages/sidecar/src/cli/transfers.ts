@@ -147,8 +147,11 @@ async function transfer(
   let shown = false;
   const unsubscribe = jobs.subscribe(job.id, (name, data) => {
     if (json) {
+      if (name === 'end') {
+        return; // printed once, below, from the final record
+      }
       jsonLine(
-        name === 'progress' || name === 'end'
+        name === 'progress'
           ? { type: name, job: data }
           : { type: name, ...(data as object) }
       );

@@ -70,6 +70,11 @@ describe('jupyter-buckets cp|mv|sync', () => {
     assert.equal(up.end?.state, 'done');
     assert.equal(up.end?.progress.files, 3);
     assert.ok(up.lines.some(l => l.type === 'file-done'));
+    assert.equal(
+      up.lines.filter(l => l.type === 'end').length,
+      1,
+      'one end line'
+    );
     // s3:// with --remote, to GCS, then back to disk.
     const across = cli(
       'cp',

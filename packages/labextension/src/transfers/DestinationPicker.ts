@@ -1,0 +1,229 @@
+// The body of the "Copy to bucket…" dialog: a remote, a bucket (suggested
+// from the remote's buckets and bookmarks, or typed: many pods refuse to list
+// buckets), a folder within it, and the recent destinations one click away.
+import { parseLocation, type IRemote } from '@jupyter-buckets/core';
+import { Widget } from '@lumino/widgets';
+import type { Message } from '@lumino/messaging';
+
+import { h } from '../widgets/dom';
+import { remoteLocation } from './locations';
+
+/** Ids of the form's labels and inputs are unique per dialog. */
+let pickers = 0;
+
+export interface IDestination {
+  remote: string;
+  bucket: string;
+  /** A folder in the bucket: '' or ending with '/'. */
+  path: string;
+}
+
+export interface IDestinationPickerOptions {
+  remotes: ReadonlyArray<IRemote>;
+  initial: IDestination | null;
+  /** 'remote:bucket/path/' strings, newest first. */
+  recent: string[];
+  /** Bucket names of a remote, for suggestions ([] when it cannot list them). */
+  listBuckets: (remote: string) => Promise<string[]>;
+}
+
+/** 'remote:bucket/folder/' of a destination. */
+export function destinationLocation(destination: IDestination): string {
+  return remoteLocation(
+    destination.remote,
+    destination.bucket,
+    destination.path
+  );
+}
+
+/** A recent destination back into its parts (null if it no longer parses). */
+export function parseDestination(text: string): IDestination | null {
+  try {
+    const location = parseLocation(text);
+    return location.kind === 'remote' && location.bucket
+      ? {
+          remote: location.remote,
+          bucket: location.bucket,
+          path: normalizeFolder(location.path)
+        }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** 'a//b' -> 'a/b/'; '' stays '' (the bucket root). */
+export function normalizeFolder(path: string): string {
+  const parts = path.split('/').filter(part => part !== '' && part !== '.');
+  return parts.length ? `${parts.join('/')}/` : '';
+}
+
+export class DestinationPicker extends Widget {
+  constructor(private readonly _options: IDestinationPickerOptions) {
+    super({ node: h('div', { className: 'jp-Buckets-destination' }) });
+    const id = `jp-Buckets-destination-${++pickers}`;
+    this._remote = h('select', {
+      className: 'jp-mod-styled',
+      attrs: { name: 'remote', id: `${id}-remote` }
+    });
+    for (const remote of _options.remotes) {
+      this._remote.append(
+        h('option', {
+          text: `${remote.name} (${remote.provider === 'gcs' ? 'GCS' : 'S3'})`,
+          attrs: { value: remote.name }
+        })
+      );
+    }
+    this._buckets = h('datalist', { attrs: { id: `${id}-buckets` } });
+    this._bucket = h('input', {
+      className: 'jp-mod-styled',
+      attrs: {
+        name: 'bucket',
+        id: `${id}-bucket`,
+        list: `${id}-buckets`,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'bucket name'
+      }
+    });
+    this._path = h('input', {
+      className: 'jp-mod-styled',
+      attrs: {
+        name: 'path',
+        id: `${id}-path`,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'folder/in/bucket/ (empty: its root)'
+      }
+    });
+    this._preview = h('code', { className: 'jp-Buckets-destinationPreview' });
+    const field = (label: string, input: HTMLElement, forId: string) =>
+      h('div', { className: 'jp-Buckets-destinationField' }, [
+        h('label', { text: label, attrs: { for: forId } }),
+        input
+      ]);
+    this.node.append(
+      field('Remote', this._remote, `${id}-remote`),
+      field('Bucket', this._bucket, `${id}-bucket`),
+      this._buckets,
+      field('Folder', this._path, `${id}-path`),
+      h('div', { className: 'jp-Buckets-destinationSummary' }, [
+        h('span', { text: 'Destination: ' }),
+        this._preview
+      ])
+    );
+    const recent = _options.recent
+      .map(text => ({ text, destination: parseDestination(text) }))
+      .filter(item => item.destination !== null);
+    if (recent.length) {
+      this.node.append(
+        h('div', { className: 'jp-Buckets-recent' }, [
+          h('div', {
+            className: 'jp-Buckets-recentTitle',
+            text: 'Recent destinations'
+          }),
+          ...recent.map(item => {
+            const button = h('button', {
+              className: 'jp-Buckets-recentItem',
+              text: item.text,
+              attrs: { type: 'button', title: `Copy to ${item.text}` }
+            });
+            button.addEventListener('click', () =>
+              this._set(item.destination!)
+            );
+            return button;
+          })
+        ])
+      );
+    }
+    this._remote.addEventListener('change', () => {
+      this._bucket.value = '';
+      this._path.value = '';
+      void this._suggestBuckets();
+      this._changed();
+    });
+    this._bucket.addEventListener('input', () => this._changed());
+    this._path.addEventListener('input', () => this._changed());
+    const initial =
+      _options.initial ??
+      (_options.remotes[0]
+        ? { remote: _options.remotes[0].name, bucket: '', path: '' }
+        : null);
+    if (initial) {
+      this._set(initial);
+    } else {
+      this._changed();
+    }
+  }
+
+  /** The chosen destination, or null while the bucket is missing. */
+  getValue(): IDestination | null {
+    const remote = this._remote.value;
+    const bucket = this._bucket.value.trim().replace(/^\/+|\/+$/g, '');
+    if (!remote || !bucket || bucket.includes('/')) {
+      return null;
+    }
+    return { remote, bucket, path: normalizeFolder(this._path.value.trim()) };
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._changed();
+    (this._bucket.value ? this._path : this._bucket).focus();
+  }
+
+  private _set(destination: IDestination): void {
+    const known = this._options.remotes.some(
+      r => r.name === destination.remote
+    );
+    if (!known) {
+      return;
+    }
+    const remoteChanged = this._remote.value !== destination.remote;
+    this._remote.value = destination.remote;
+    this._bucket.value = destination.bucket;
+    this._path.value = destination.path;
+    if (remoteChanged || !this._suggested) {
+      void this._suggestBuckets();
+    }
+    this._changed();
+  }
+
+  private async _suggestBuckets(): Promise<void> {
+    const remote = this._remote.value;
+    this._suggested = remote;
+    const names = new Set(await this._options.listBuckets(remote));
+    const bookmarks =
+      this._options.remotes.find(r => r.name === remote)?.bookmarks ?? [];
+    for (const bookmark of bookmarks) {
+      names.add(bookmark.path.split('/')[0]);
+    }
+    if (this._remote.value !== remote) {
+      return; // the user moved on to another remote meanwhile
+    }
+    this._buckets.replaceChildren(
+      ...[...names].sort().map(name => h('option', { attrs: { value: name } }))
+    );
+  }
+
+  /** Preview the location and allow OK only with a bucket. */
+  private _changed(): void {
+    const value = this.getValue();
+    this._preview.textContent = value
+      ? destinationLocation(value)
+      : 'choose a bucket';
+    const accept = this.node
+      .closest('.jp-Dialog-content')
+      ?.querySelector<HTMLButtonElement>('.jp-Dialog-button.jp-mod-accept');
+    if (accept) {
+      accept.disabled = value === null;
+    }
+  }
+
+  private readonly _remote: HTMLSelectElement;
+  private readonly _bucket: HTMLInputElement;
+  private readonly _buckets: HTMLDataListElement;
+  private readonly _path: HTMLInputElement;
+  private readonly _preview: HTMLElement;
+  private _suggested = '';
+}

@@ -1,0 +1,109 @@
+// Copy and paste in the Buckets panel: Ctrl/Cmd+C keeps the selected objects
+// and folders, Ctrl/Cmd+V copies them into the folder shown (another folder,
+// bucket or remote) as transfer jobs. Also in the rows' context menu.
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { copyIcon, pasteIcon } from '@jupyterlab/ui-components';
+
+import { isRow } from '../actions/targets';
+import type { IBucketsModel, ITransfersModel } from '../tokens';
+import { entriesFor } from './bucketsDrag';
+import { startJobs } from './commands';
+import { bucketEntriesRequests, type IBucketEntries } from './entries';
+import { remoteLocation } from './locations';
+
+export const ClipboardCommandIDs = {
+  copy: 'jupyter-buckets:copy-entries',
+  paste: 'jupyter-buckets:paste-entries'
+} as const;
+
+const LISTING = '.jp-Buckets .jp-Buckets-content';
+const ENTRY_ROW =
+  '.jp-Buckets .jp-Buckets-item:not([data-kind="bucket"]):not([data-kind="bookmark"])';
+
+export interface IBucketsClipboardOptions {
+  app: JupyterFrontEnd;
+  buckets: IBucketsModel;
+  transfers: ITransfersModel;
+}
+
+export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
+  const { app, buckets, transfers } = options;
+  const { commands } = app;
+  // In memory only: what was copied in this page, as locations (no secret).
+  let copied: IBucketEntries | null = null;
+
+  const current = (): IBucketEntries | null =>
+    entriesFor(
+      buckets,
+      (app.contextMenuHitTest(isRow) as HTMLElement | undefined) ?? null
+    );
+  const here = (): string | null => {
+    const { remote, bucket, prefix } = buckets.location;
+    return remote !== null && bucket !== null
+      ? remoteLocation(remote, bucket, prefix)
+      : null;
+  };
+
+  commands.addCommand(ClipboardCommandIDs.copy, {
+    label: 'Copy',
+    caption:
+      'Copy the selected objects and folders, to paste them in another folder, bucket or remote',
+    icon: copyIcon,
+    isEnabled: () => current() !== null,
+    execute: () => {
+      const data = current();
+      if (!data) {
+        return;
+      }
+      copied = data;
+      const n = data.entries.length;
+      Notification.info(
+        `${n === 1 ? data.entries[0].name : `${n} items`} copied: paste with Ctrl+V in a folder of any remote`,
+        { autoClose: 3000 }
+      );
+    }
+  });
+
+  commands.addCommand(ClipboardCommandIDs.paste, {
+    label: () =>
+      copied && copied.entries.length > 1
+        ? `Paste ${copied.entries.length} Items`
+        : 'Paste',
+    caption: 'Copy what was copied into the folder shown, as transfer jobs',
+    icon: pasteIcon,
+    isEnabled: () => copied !== null && here() !== null,
+    execute: async () => {
+      const folder = here();
+      if (!copied || !folder) {
+        return;
+      }
+      await startJobs(
+        commands,
+        transfers,
+        bucketEntriesRequests(copied, folder)
+      );
+    }
+  });
+
+  commands.addKeyBinding({
+    command: ClipboardCommandIDs.copy,
+    keys: ['Accel C'],
+    selector: LISTING
+  });
+  commands.addKeyBinding({
+    command: ClipboardCommandIDs.paste,
+    keys: ['Accel V'],
+    selector: LISTING
+  });
+  app.contextMenu.addItem({
+    command: ClipboardCommandIDs.copy,
+    selector: ENTRY_ROW,
+    rank: 4.1
+  });
+  app.contextMenu.addItem({
+    command: ClipboardCommandIDs.paste,
+    selector: LISTING,
+    rank: 4.2
+  });
+}

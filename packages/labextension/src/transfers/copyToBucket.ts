@@ -1,0 +1,133 @@
+// "Copy to bucket…" and "Move to bucket…" on files and folders of
+// JupyterLab's own file browser: notebook outputs to persistent storage in
+// one step. A dialog picks the destination; each item becomes a job.
+import { routes, type IBucketList } from '@jupyter-buckets/core';
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+
+import { requestAPI } from '../api';
+import { bucketIcon } from '../icons';
+import type { IBucketsModel, ITransfersModel } from '../tokens';
+import { startJobs, TransferCommandIDs } from './commands';
+import {
+  DestinationPicker,
+  destinationLocation,
+  parseDestination,
+  type IDestination
+} from './DestinationPicker';
+import { diskItemsRequests, type IDiskItem } from './entries';
+import { recentDestinations, rememberDestination } from './recent';
+
+export interface ICopyToBucketOptions {
+  app: JupyterFrontEnd;
+  transfers: ITransfersModel;
+  buckets: IBucketsModel;
+  fileBrowser: IDefaultFileBrowser;
+}
+
+export function addCopyToBucket(options: ICopyToBucketOptions): void {
+  const { app, transfers, buckets, fileBrowser } = options;
+  /** Selected items on the Jupyter disk (the default drive). */
+  const selected = (): IDiskItem[] =>
+    Array.from(fileBrowser.selectedItems())
+      .filter(item => app.serviceManager.contents.driveName(item.path) === '')
+      .map(item => ({
+        path: item.path,
+        name: item.name,
+        directory: item.type === 'directory'
+      }));
+
+  const run = async (op: 'copy' | 'move'): Promise<void> => {
+    const items = selected();
+    if (!items.length) {
+      return;
+    }
+    if (!buckets.started) {
+      await buckets.start();
+    }
+    if (!buckets.remotes.length) {
+      await showErrorMessage(
+        'No remote to copy to',
+        buckets.error?.message ??
+          'Add a remote (Buckets panel, key button: Manage Remotes), then try again.'
+      );
+      return;
+    }
+    const destination = await pickDestination(op, items, buckets);
+    if (!destination) {
+      return;
+    }
+    const location = destinationLocation(destination);
+    rememberDestination(location);
+    await startJobs(
+      app.commands,
+      transfers,
+      diskItemsRequests(items, location, op)
+    );
+  };
+
+  const label = (op: 'copy' | 'move') =>
+    `${op === 'copy' ? 'Copy' : 'Move'} to Bucket…`;
+  app.commands.addCommand(TransferCommandIDs.copyToBucket, {
+    label: label('copy'),
+    caption:
+      'Copy the selected files and folders to a bucket (S3, OSN, GCS) as a transfer job',
+    icon: bucketIcon,
+    isEnabled: () => selected().length > 0,
+    execute: () => run('copy')
+  });
+  app.commands.addCommand(TransferCommandIDs.moveToBucket, {
+    label: label('move'),
+    caption:
+      'Move the selected files and folders to a bucket: each file is deleted here once its copy is verified',
+    isEnabled: () => selected().length > 0,
+    execute: () => run('move')
+  });
+  // Items of the default file browser only: it shows the Jupyter disk.
+  const selector = `#${CSS.escape(fileBrowser.id)} .jp-DirListing-item[data-isdir]`;
+  app.contextMenu.addItem({
+    command: TransferCommandIDs.copyToBucket,
+    selector,
+    rank: 10.5
+  });
+  app.contextMenu.addItem({
+    command: TransferCommandIDs.moveToBucket,
+    selector,
+    rank: 10.6
+  });
+}
+
+async function pickDestination(
+  op: 'copy' | 'move',
+  items: IDiskItem[],
+  buckets: IBucketsModel
+): Promise<IDestination | null> {
+  const recent = recentDestinations();
+  const known = (d: IDestination | null) =>
+    d && buckets.remotes.some(r => r.name === d.remote) ? d : null;
+  const { remote, bucket, prefix } = buckets.location;
+  const initial =
+    known(parseDestination(recent[0] ?? '')) ??
+    (remote
+      ? { remote, bucket: bucket ?? '', path: bucket ? prefix : '' }
+      : null);
+  const picker = new DestinationPicker({
+    remotes: buckets.remotes,
+    initial,
+    recent,
+    listBuckets: name =>
+      requestAPI<IBucketList>(routes.buckets(name)).then(
+        list => list.buckets.map(b => b.name),
+        () => [] // listing buckets is often refused: typing the name works
+      )
+  });
+  const what = items.length === 1 ? items[0].name : `${items.length} items`;
+  const verb = op === 'copy' ? 'Copy' : 'Move';
+  const result = await showDialog({
+    title: `${verb} ${what} to a bucket`,
+    body: picker,
+    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: verb })]
+  });
+  return result.button.accept ? result.value : null;
+}

@@ -1,0 +1,62 @@
+// Objects and folders of a bucket as they travel between views (a drag from
+// the Buckets panel, its clipboard), and the copy jobs that bring them, or
+// Jupyter disk items, into a destination folder.
+import type { ITransferRequest } from '@jupyter-buckets/core';
+
+import { asFolder, localLocation, remoteLocation } from './locations';
+
+/** Lumino drag mime of rows dragged out of the Buckets panel. */
+export const BUCKET_ENTRIES_MIME = 'application/x-jupyter-buckets-entries';
+/** JupyterLab's file browser drags carry the dragged paths under this mime. */
+export const CONTENTS_MIME = 'application/x-jupyter-icontents';
+
+export interface IBucketEntries {
+  remote: string;
+  bucket: string;
+  entries: {
+    kind: 'object' | 'prefix';
+    /** The object's key, or the prefix ending with '/'. */
+    key: string;
+    name: string;
+  }[];
+}
+
+/** An item of the Jupyter disk (a file browser item). */
+export interface IDiskItem {
+  /** Relative to the Jupyter root. */
+  path: string;
+  name: string;
+  directory: boolean;
+}
+
+/**
+ * One job per entry, into `folder` (a location ending with '/'). A folder
+ * keeps its name at the destination: rclone copies a folder's contents, so
+ * its name goes into the destination path.
+ */
+export function bucketEntriesRequests(
+  data: IBucketEntries,
+  folder: string,
+  op: 'copy' | 'move' = 'copy'
+): ITransferRequest[] {
+  return data.entries.map(entry => ({
+    op,
+    src: remoteLocation(data.remote, data.bucket, entry.key),
+    dst:
+      entry.kind === 'prefix'
+        ? `${asFolder(folder)}${entry.name}/`
+        : asFolder(folder)
+  }));
+}
+
+export function diskItemsRequests(
+  items: IDiskItem[],
+  folder: string,
+  op: 'copy' | 'move' = 'copy'
+): ITransferRequest[] {
+  return items.map(item => ({
+    op,
+    src: localLocation(item.path, item.directory),
+    dst: item.directory ? `${asFolder(folder)}${item.name}/` : asFolder(folder)
+  }));
+}

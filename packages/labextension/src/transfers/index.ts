@@ -1,0 +1,8 @@
+export { addBucketsClipboard } from './bucketsClipboard';
+export { addBucketsDrag } from './bucketsDrag';
+export { addBucketsDrop } from './bucketsDrop';
+export { startJobs, TransferCommandIDs } from './commands';
+export { localLocation, remoteLocation } from './locations';
+export { TransfersModel } from './model';
+export { fileBrowserTransfersPlugin, transfersPlugin } from './plugin';
+export { refreshWhenJobsEnd } from './refresh';
