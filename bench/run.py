@@ -22,6 +22,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tools import ours_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 BUNDLE = ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs"
@@ -86,7 +88,7 @@ class Sidecar:
         env = {k: v for k, v in os.environ.items()}
         env["JUPYTER_BUCKETS_TOKEN"] = self.token
         self.proc = subprocess.Popen(
-            [str(BIN / "node"), str(BUNDLE), "serve", "--port", str(self.port)],
+            [*ours_command(), "serve", "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:

@@ -72,6 +72,12 @@ def _checked_override(value: str) -> str:
     return path
 
 
+# A smaller young generation: a transfer's buffers are short-lived, and V8's
+# default lets the heap grow by ~100 MiB before collecting them (measured:
+# 300 -> 170 MiB peak RSS syncing 5,000 small files, at a little more CPU).
+NODE_FLAGS = ("--max-semi-space-size=16",)
+
+
 def node_command() -> list[str]:
-    """[node, bundle]: the start of every sidecar command line."""
-    return [find_node(), str(bundle_path())]
+    """[node, flags, bundle]: the start of every sidecar command line."""
+    return [find_node(), *NODE_FLAGS, str(bundle_path())]

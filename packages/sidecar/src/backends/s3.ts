@@ -294,9 +294,10 @@ export class S3Backend implements IBackend {
     body: Buffer | Readable,
     options: IPutOptions
   ): Promise<IObjectInfo> {
+    const isBuffer = Buffer.isBuffer(body);
+    let answer;
     try {
-      const isBuffer = Buffer.isBuffer(body);
-      await this.client.send(
+      answer = await this.client.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
@@ -310,6 +311,22 @@ export class S3Backend implements IBackend {
       );
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
+    }
+    if (options.skipStat && isBuffer) {
+      // The server checked the bytes against Content-MD5; its answer is enough.
+      const info: IObjectInfo = { key, size: body.length };
+      const etag = unquote(answer.ETag);
+      if (etag) {
+        info.etag = etag;
+        if (
+          /^[0-9a-f]{32}$/.test(etag) &&
+          answer.ServerSideEncryption !== 'aws:kms' &&
+          !answer.SSECustomerAlgorithm
+        ) {
+          info.md5 = etag;
+        }
+      }
+      return info;
     }
     return this.stat(bucket, key);
   }

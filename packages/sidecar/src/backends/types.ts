@@ -86,6 +86,16 @@ export interface IChunkedWriter {
   /** Parts already stored by an earlier run (when continued from a token). */
   readonly storedParts?: ReadonlySet<number>;
   writePart(partNumber: number, data: Buffer): Promise<void>;
+  /**
+   * Write a part straight from a stream of exactly `length` bytes, without a
+   * part-sized buffer (writers that can: the local disk). Writing the same
+   * part again overwrites it. Errors of the stream come out as they are.
+   */
+  writePartFrom?(
+    partNumber: number,
+    body: Readable,
+    length: number
+  ): Promise<void>;
   complete(): Promise<IObjectInfo>;
   abort(): Promise<void>;
 }
@@ -101,12 +111,23 @@ export interface IWriterOptions {
    * still exists with the same part size; otherwise a new upload starts.
    */
   resumeToken?: string;
+  /**
+   * The source's MD5 (hex) when known: the caller compares it with the
+   * result's, so a backend may skip its own hashing of the bytes.
+   */
+  sourceMd5?: string;
 }
 
 export interface IPutOptions {
   contentType?: string;
   /** Required for a Readable body on some backends (S3). */
   size?: number;
+  /**
+   * Return what the write itself answered (size, ETag, hashes) instead of a
+   * stat of the new object: one round trip less per file. The transfer
+   * engine's check needs no more; dates and storage class may be missing.
+   */
+  skipStat?: boolean;
 }
 
 export interface IDeleteResult {
@@ -120,6 +141,18 @@ export interface IBackend {
   stat(bucket: string, key: string): Promise<IObjectInfo>;
   // Callers test for these (or the capability) so a backend may lack some.
   read?(bucket: string, key: string, range?: IByteRange): Promise<Readable>;
+  /**
+   * `length` bytes from `start` straight into a new buffer, no stream (the
+   * local disk). Fails if the object's size is no longer `size` (it changed
+   * since it was listed).
+   */
+  readBuffer?(
+    bucket: string,
+    key: string,
+    start: number,
+    length: number,
+    size: number
+  ): Promise<Buffer>;
   writer?(
     bucket: string,
     key: string,

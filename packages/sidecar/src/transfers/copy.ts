@@ -34,6 +34,11 @@ export interface ICopyContext {
   partsInFlight: number;
   /** Wanted part size (rounded to the destination's limits). */
   partSize: number;
+  /**
+   * Part size for the local disk, which takes parts straight from the
+   * source's stream (no part buffer): larger parts, fewer requests.
+   */
+  streamedPartSize?: number;
   /** Files up to this size go as one read and one put. */
   singlePutLimit: number;
   retry?: IRetryPolicy;
@@ -54,8 +59,18 @@ export interface ICopyContext {
 }
 
 export const DEFAULT_PART_SIZE = 8 * MiB;
+export const DEFAULT_STREAMED_PART_SIZE = 32 * MiB;
 export const DEFAULT_PARTS_IN_FLIGHT = 6;
 export const DEFAULT_SINGLE_PUT_LIMIT = 8 * MiB;
+/** Parts in flight for a writer that takes them in order (a GCS session). */
+const ORDERED_PARTS_IN_FLIGHT = 1;
+/**
+ * Ordered upload sessions open at once, in the whole process. A GCS session
+ * holds up to two parts in its library (outside the memory budget) besides
+ * the one we read: more sessions than this add memory, not speed.
+ */
+export const ORDERED_SESSIONS = 6;
+const orderedSessions = pLimit(ORDERED_SESSIONS);
 
 /** Whether two endpoints can copy between themselves without us in the middle. */
 export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
@@ -104,6 +119,49 @@ async function readAll(
   }
 }
 
+/** Bytes [start, start + length) of a source file: straight into a buffer when the backend can (the disk), else a ranged read. */
+async function readPart(
+  src: IEndpoint,
+  task: IFileTask,
+  start: number,
+  length: number,
+  signal: AbortSignal
+): Promise<Buffer> {
+  if (src.backend.readBuffer) {
+    return src.backend.readBuffer(
+      src.bucket,
+      task.srcKey,
+      start,
+      length,
+      task.size
+    );
+  }
+  const whole = start === 0 && length === task.size;
+  const body = await src.backend.read!(
+    src.bucket,
+    task.srcKey,
+    whole ? undefined : { start, end: start + length - 1 }
+  );
+  return readAll(body, length, signal);
+}
+
+/** Destroy `stream` if the signal aborts while `work` runs. */
+async function abortable<T>(
+  stream: Readable,
+  signal: AbortSignal,
+  work: () => Promise<T>
+): Promise<T> {
+  const onAbort = (): void => {
+    stream.destroy(abortError());
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Size always; a checksum when both sides state a comparable one. */
 export function verify(
   task: IFileTask,
@@ -146,8 +204,14 @@ async function streamParts(
         size,
         contentType: task.source.contentType,
         partSize:
-          earlier?.partSize ?? choosePartSize(limits, size, ctx.partSize),
-        resumeToken: earlier?.token
+          earlier?.partSize ??
+          choosePartSize(
+            limits,
+            size,
+            dst.local ? (ctx.streamedPartSize ?? ctx.partSize) : ctx.partSize
+          ),
+        resumeToken: earlier?.token,
+        sourceMd5: task.source.md5
       }),
     ctx.signal,
     ctx.retry
@@ -161,7 +225,13 @@ async function streamParts(
   const partRetry = limits.parallelParts
     ? ctx.retry
     : { ...(ctx.retry ?? DEFAULT_RETRY), attempts: 1 };
-  const limit = pLimit(ctx.partsInFlight);
+  // An ordered writer sends one part at a time and its library holds the
+  // parts it sends: reading further ahead only ties up memory.
+  const limit = pLimit(
+    limits.parallelParts
+      ? ctx.partsInFlight
+      : Math.min(ctx.partsInFlight, ORDERED_PARTS_IN_FLIGHT)
+  );
   let failed = false;
   const parts = Array.from({ length: count }, (_, index) =>
     limit(async () => {
@@ -174,18 +244,29 @@ async function streamParts(
         ctx.onBytes(length); // stored by an earlier run: not sent again
         return;
       }
+      if (writer.writePartFrom) {
+        // The disk takes the part as it arrives: no part-sized buffer.
+        await withRetry(
+          async () => {
+            const body = await read(src.bucket, task.srcKey, {
+              start,
+              end: start + length - 1
+            });
+            await abortable(body, ctx.signal, () =>
+              writer.writePartFrom!(index + 1, body, length)
+            );
+          },
+          ctx.signal,
+          partRetry
+        );
+        ctx.onStreamed(length);
+        ctx.onBytes(length);
+        return;
+      }
       const taken = await ctx.budget.acquire(length);
       try {
         const data = await withRetry(
-          async () =>
-            readAll(
-              await read(src.bucket, task.srcKey, {
-                start,
-                end: start + length - 1
-              }),
-              length,
-              ctx.signal
-            ),
+          () => readPart(src, task, start, length, ctx.signal),
           ctx.signal,
           ctx.retry
         );
@@ -256,15 +337,15 @@ export async function copyFile(
     result = await ctx.budget.use(task.size, () =>
       withRetry(
         async () => {
-          const body = await src.backend.read!(src.bucket, task.srcKey);
-          const data = await readAll(body, task.size, ctx.signal);
+          const data = await readPart(src, task, 0, task.size, ctx.signal);
           ctx.onStreamed(data.length);
           if (ctx.signal.aborted) {
             throw abortError();
           }
           return dst.backend.put!(dst.bucket, task.dstKey, data, {
             contentType: task.source.contentType,
-            size: data.length
+            size: data.length,
+            skipStat: true
           });
         },
         ctx.signal,
@@ -273,7 +354,9 @@ export async function copyFile(
     );
     ctx.onBytes(task.size);
   } else if (src.backend.capabilities.rangedReads) {
-    result = await streamParts(task, src, dst, ctx);
+    result = dst.backend.capabilities.multipartWrite?.parallelParts
+      ? await streamParts(task, src, dst, ctx)
+      : await orderedSessions(() => streamParts(task, src, dst, ctx));
   } else {
     const body = await src.backend.read(src.bucket, task.srcKey);
     result = await uploadStream(dst.backend, dst.bucket, task.dstKey, body, {

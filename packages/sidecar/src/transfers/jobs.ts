@@ -16,6 +16,7 @@ import { ApiError } from '../api-error.js';
 import {
   copyFile,
   DEFAULT_PART_SIZE,
+  DEFAULT_STREAMED_PART_SIZE,
   DEFAULT_PARTS_IN_FLIGHT,
   DEFAULT_SINGLE_PUT_LIMIT,
   type IResumableUpload
@@ -328,6 +329,8 @@ export class JobManager {
       signal,
       partsInFlight: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
       partSize: this.options.partSize ?? DEFAULT_PART_SIZE,
+      // A manager given a part size (tests) uses it for the disk too.
+      streamedPartSize: this.options.partSize ?? DEFAULT_STREAMED_PART_SIZE,
       singlePutLimit: this.options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
       retry: this.options.retry,
       budget: this.budget,

@@ -238,6 +238,10 @@ export async function planTransfer(
       );
     }
   }
+  // A sync lists the destination while the source is listed.
+  const listing =
+    op === 'sync' ? listAll(dst, dstPrefix, signal) : Promise.resolve([]);
+  listing.catch(() => undefined); // awaited below, unless the source fails first
   const sources = await listAll(src, srcPrefix, signal);
   if (!sources.length && srcPrefix !== '') {
     // Nothing there: a typo, most likely (and a sync with delete would empty
@@ -258,10 +262,8 @@ export async function planTransfer(
     }
   }
   const targets = new Map<string, IObjectInfo>();
-  if (op === 'sync') {
-    for (const object of await listAll(dst, dstPrefix, signal)) {
-      targets.set(object.key.slice(dstPrefix.length), object);
-    }
+  for (const object of await listing) {
+    targets.set(object.key.slice(dstPrefix.length), object);
   }
   const files: IFileTask[] = [];
   const seen = new Set<string>();
