@@ -1,72 +1,15 @@
 // The object actions of the Buckets panel (context menu on its rows), on the
 // demo S3 remote. Tests write only under their own prefix and remove it;
 // what the actions did is checked with another client (the AWS CLI).
-import { execFileSync } from 'child_process';
-
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
-const PANEL_ID = 'jupyter-buckets-panel';
+import { browse, item } from './panel';
+import { aws, keys, put, useDemoBucket } from './s3';
+
 const RUN = `ui-actions-${Date.now().toString(36)}`;
 
-const aws = (args: string[], input?: string): string =>
-  execFileSync('aws', ['--profile', 'demo-s3', ...args], {
-    encoding: 'utf8',
-    input
-  });
-const put = (key: string, text: string): void =>
-  void aws(['s3', 'cp', '-', `s3://climate-data/${key}`], text);
-/** Keys under `prefix`, from the AWS CLI. */
-const keys = (prefix: string): string[] => {
-  const out = aws([
-    's3api',
-    'list-objects-v2',
-    '--bucket',
-    'climate-data',
-    '--prefix',
-    prefix,
-    '--query',
-    'Contents[].Key',
-    '--output',
-    'json'
-  ]);
-  return (JSON.parse(out) as string[] | null) ?? [];
-};
-
-test.beforeAll(() => {
-  for (const name of ['JB_TEST_S3_ENDPOINT', 'JB_TEST_GCS_ENDPOINT']) {
-    if (!process.env[name]) {
-      throw new Error(
-        `${name} is not set: run the UI tests through the servers harness, ` +
-          '`.venv/bin/python scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests`.'
-      );
-    }
-  }
-});
-
-test.afterAll(() => {
-  aws(['s3', 'rm', '--recursive', `s3://climate-data/${RUN}/`]);
-});
-
-function item(panel: Locator, name: string): Locator {
-  return panel.locator(`.jp-Buckets-item[data-name="${name}"]`);
-}
-
-async function browse(
-  page: IJupyterLabPageFixture,
-  folders: string[]
-): Promise<Locator> {
-  await page.sidebar.openTab(PANEL_ID);
-  const panel = page.locator(`#${PANEL_ID}`);
-  await panel.locator('.jp-Buckets-remotePicker').selectOption('demo-s3');
-  for (const name of ['climate-data', ...folders]) {
-    await item(panel, name).dblclick();
-    await expect(
-      panel.locator('.jp-Buckets-breadcrumbs .jp-Buckets-crumb.jp-mod-current')
-    ).toHaveText(name);
-  }
-  return panel;
-}
+useDemoBucket(RUN);
 
 /** Right-click `row` and choose `label` in the context menu. */
 async function action(page: Page, row: Locator, label: string): Promise<void> {
@@ -87,7 +30,7 @@ test('renames and deletes an object with spaces, +, % and # in its name', async 
   const odd = 'odd name +%#.txt';
   const renamed = 'renamed +%# ü.txt';
   put(`${RUN}/rename/${odd}`, 'odd bytes\n');
-  const panel = await browse(page, [RUN, 'rename']);
+  const panel = await browse(page, 'demo-s3', 'climate-data', [RUN, 'rename']);
 
   await action(page, item(panel, odd), 'Rename');
   const dialog = page.locator('.jp-Dialog');
@@ -116,7 +59,7 @@ test('deleting a folder says how many objects go, then deletes only them', async
     put(`${RUN}/folder/${name}`, name);
   }
   put(`${RUN}/folder-sibling.txt`, 'stays');
-  const panel = await browse(page, [RUN]);
+  const panel = await browse(page, 'demo-s3', 'climate-data', [RUN]);
 
   await action(page, item(panel, 'folder'), 'Delete');
   const dialog = page.locator('.jp-Dialog');
@@ -144,7 +87,7 @@ test.describe('clipboard', () => {
   test('copies the s3:// URI and a Python snippet without a secret', async ({
     page
   }) => {
-    const panel = await browse(page, []);
+    const panel = await browse(page, 'demo-s3', 'climate-data', []);
     const readme = item(panel, 'README.md');
     await action(page, readme, 'Copy s3:// URI');
     await expect
@@ -164,7 +107,7 @@ test.describe('clipboard', () => {
   test('copies a share link that opens the object without credentials for the chosen time', async ({
     page
   }) => {
-    const panel = await browse(page, ['odd']);
+    const panel = await browse(page, 'demo-s3', 'climate-data', ['odd']);
     await action(page, item(panel, 'hash#tag.txt'), 'Copy Share Link…');
     const dialog = page.locator('.jp-Dialog');
     await dialog.locator('select').selectOption('1 day');
@@ -195,7 +138,7 @@ test('the properties dialog shows the size and checksums', async ({ page }) => {
       'ContentLength'
     ])
   );
-  const panel = await browse(page, []);
+  const panel = await browse(page, 'demo-s3', 'climate-data', []);
   await action(page, item(panel, 'README.md'), 'Properties');
   const table = page.locator('.jp-Dialog .jp-Buckets-properties');
   await expect(table.locator('tr[data-field="Size"] td')).toHaveText(
@@ -218,7 +161,11 @@ test('downloads to the Jupyter disk and to the computer', async ({
     `s3://climate-data/cmip6/tas/2021/${name}`,
     '-'
   ]);
-  const panel = await browse(page, ['cmip6', 'tas', '2021']);
+  const panel = await browse(page, 'demo-s3', 'climate-data', [
+    'cmip6',
+    'tas',
+    '2021'
+  ]);
 
   // Into the file browser's folder (galata's per-test folder), as a transfer
   // job: the sidecar copies it, not the browser, so any size goes.
@@ -253,7 +200,7 @@ test('downloads a folder to the Jupyter disk with everything in it', async ({
   page,
   tmpPath
 }) => {
-  const panel = await browse(page, ['cmip6']);
+  const panel = await browse(page, 'demo-s3', 'climate-data', ['cmip6']);
   await action(page, item(panel, 'tas'), 'Download to Jupyter');
   const job = page
     .locator('#jupyter-buckets-transfers .jp-Transfers-job')

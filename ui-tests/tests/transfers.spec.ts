@@ -8,39 +8,16 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
-const BUCKETS_ID = 'jupyter-buckets-panel';
+import { browse, BUCKETS_ID, item } from './panel';
+import { aws, cat, keys, put, useDemoBucket } from './s3';
+
 const TRANSFERS_ID = 'jupyter-buckets-transfers';
 const RUN = `ui-transfers-${Date.now().toString(36)}`;
 const S3_RUN = `demo-s3:climate-data/${RUN}`;
 
-const aws = (args: string[], input?: string): string =>
-  execFileSync('aws', ['--profile', 'demo-s3', ...args], {
-    encoding: 'utf8',
-    input
-  });
-const put = (key: string, text: string): void =>
-  void aws(['s3', 'cp', '-', `s3://climate-data/${key}`], text);
-const cat = (key: string): string =>
-  aws(['s3', 'cp', `s3://climate-data/${key}`, '-']);
-/** Keys under `prefix`, sorted, from the AWS CLI. */
-const keys = (prefix: string): string[] => {
-  const out = aws([
-    's3api',
-    'list-objects-v2',
-    '--bucket',
-    'climate-data',
-    '--prefix',
-    prefix,
-    '--query',
-    'Contents[].Key',
-    '--output',
-    'json'
-  ]);
-  return ((JSON.parse(out) as string[] | null) ?? []).sort();
-};
 /** Multipart uploads still open under `prefix` (parts of an unfinished object). */
 const openUploads = (prefix: string): string[] => {
   const out = aws([
@@ -58,24 +35,7 @@ const openUploads = (prefix: string): string[] => {
   return (JSON.parse(out) as string[] | null) ?? [];
 };
 
-test.beforeAll(() => {
-  for (const name of ['JB_TEST_S3_ENDPOINT', 'JB_TEST_GCS_ENDPOINT']) {
-    if (!process.env[name]) {
-      throw new Error(
-        `${name} is not set: run the UI tests through the servers harness, ` +
-          '`.venv/bin/python scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests`.'
-      );
-    }
-  }
-});
-
-test.afterAll(() => {
-  aws(['s3', 'rm', '--recursive', `s3://climate-data/${RUN}/`]);
-});
-
-function item(panel: Locator, name: string): Locator {
-  return panel.locator(`.jp-Buckets-item[data-name="${name}"]`);
-}
+useDemoBucket(RUN);
 
 /** A row of JupyterLab's own file browser, by its exact name. */
 function fileRow(page: Page, name: string): Locator {
@@ -84,25 +44,6 @@ function fileRow(page: Page, name: string): Locator {
       hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
     })
   });
-}
-
-/** The Buckets panel showing `remote`:`bucket`/`folders`. */
-async function browse(
-  page: IJupyterLabPageFixture,
-  remote: string,
-  bucket: string,
-  folders: string[]
-): Promise<Locator> {
-  await page.sidebar.openTab(BUCKETS_ID);
-  const panel = page.locator(`#${BUCKETS_ID}`);
-  await panel.locator('.jp-Buckets-remotePicker').selectOption(remote);
-  for (const name of [bucket, ...folders]) {
-    await item(panel, name).dblclick();
-    await expect(
-      panel.locator('.jp-Buckets-breadcrumbs .jp-Buckets-crumb.jp-mod-current')
-    ).toHaveText(name);
-  }
-  return panel;
 }
 
 /** The job of the Transfers panel whose destination reads `dst`. */
