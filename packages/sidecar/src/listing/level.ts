@@ -8,6 +8,7 @@ import {
 import { ApiError } from '../api-error.js';
 import type { IBackend } from '../backends/types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { listPage } from './prefetch.js';
 
 export interface ILevelQuery {
   prefix?: string;
@@ -93,7 +94,11 @@ export async function listLevel(
   // size); the cursor is bound to exactly this provider prefix.
   const listed = prefix + parseStartsWith(query.startsWith);
   const token = query.cursor ? decodeCursor(query.cursor, listed) : undefined;
-  const page = await backend.list(bucket, { prefix: listed, token, limit });
+  const page = await listPage(backend, bucket, {
+    prefix: listed,
+    token,
+    limit
+  });
   const objects: IObjectEntry[] = [];
   for (const object of page.objects) {
     // The zero-byte "folder marker" some tools create for the folder itself.
