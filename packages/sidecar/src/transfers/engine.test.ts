@@ -417,7 +417,13 @@ describe('transfers engine', () => {
     );
 
     const second = manager({ journalDir });
-    const resumed = await second.resume();
+    const resuming = second.resume();
+    assert.equal(
+      second.get(job.id).state,
+      'queued',
+      'listed at once, while it is planned again'
+    );
+    const resumed = await resuming;
     assert.deepEqual(
       resumed.map(j => j.id),
       [job.id]

@@ -22,7 +22,7 @@ import {
   type IResumableUpload
 } from './copy.js';
 import { ByteBudget } from './budget.js';
-import { Journal } from './journal.js';
+import { Journal, type IJournalEntry } from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
 import {
@@ -80,6 +80,22 @@ function emptyProgress(): ITransferJob['progress'] {
     current: [],
     streamedBytes: 0,
     serverSideFiles: 0
+  };
+}
+
+/** A job record as the journal's first line gives it, before any progress. */
+function recordOf(start: IJournalEntry['start']): ITransferJob {
+  return {
+    id: start.id,
+    op: start.op,
+    src: start.src,
+    dst: start.dst,
+    options: start.options,
+    state: 'queued',
+    created: start.created,
+    totals: { files: 0, bytes: 0 },
+    progress: emptyProgress(),
+    errors: []
   };
 }
 
@@ -167,6 +183,7 @@ export class JobManager {
   /** Finished jobs read back from journals (no endpoints kept). */
   private readonly past = new Map<string, ITransferJob>();
   private readonly journal?: Journal;
+  private resuming: Promise<void> = Promise.resolve();
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
 
@@ -484,6 +501,13 @@ export class JobManager {
 
   private find(id: string): IJob {
     const job = this.jobs.get(id);
+    if (!job && this.past.get(id)?.state === 'queued') {
+      throw new ApiError(
+        'invalid_request',
+        `Job ${id} is being resumed after a restart.`,
+        'Try again in a moment.'
+      );
+    }
     if (!job) {
       throw new ApiError(
         'not_found',
@@ -516,12 +540,14 @@ export class JobManager {
 
   /** The job record once it has ended (or been suspended). */
   async wait(id: string): Promise<ITransferJob> {
+    await this.resuming;
     const job = this.find(id);
     await job.running;
     return structuredClone(job.record);
   }
 
   async cancel(id: string): Promise<ITransferJob> {
+    await this.resuming;
     const job = this.find(id);
     if (job.record.state === 'running' || job.record.state === 'queued') {
       job.controller.abort();
@@ -566,16 +592,29 @@ export class JobManager {
     if (!this.journal) {
       return [];
     }
-    const resumed: ITransferJob[] = [];
+    const interrupted = [];
     for (const entry of this.journal.read()) {
-      const { start } = entry;
       if (entry.end) {
-        this.past.set(start.id, entry.end);
-        continue;
+        this.past.set(entry.start.id, entry.end);
+      } else if (!this.jobs.has(entry.start.id)) {
+        // Listed at once, as queued: a client asking right after a restart
+        // finds the job while it is planned again (which takes requests).
+        this.past.set(entry.start.id, {
+          ...recordOf(entry.start),
+          state: 'queued'
+        });
+        interrupted.push(entry);
       }
-      if (this.jobs.has(start.id)) {
-        continue;
-      }
+    }
+    const resuming = this.restart(interrupted);
+    this.resuming = resuming.then(() => undefined);
+    return resuming;
+  }
+
+  private async restart(entries: IJournalEntry[]): Promise<ITransferJob[]> {
+    const resumed: ITransferJob[] = [];
+    for (const entry of entries) {
+      const { start } = entry;
       const request: ITransferRequest = {
         op: start.op,
         src: start.src,
@@ -600,24 +639,21 @@ export class JobManager {
         resumed.push(structuredClone(job.record));
       } catch (error) {
         const record: ITransferJob = {
-          id: start.id,
-          op: start.op,
-          src: start.src,
-          dst: start.dst,
-          options: start.options,
+          ...recordOf(start),
           state: 'failed',
-          created: start.created,
           finished: new Date().toISOString(),
-          totals: { files: 0, bytes: 0 },
-          progress: emptyProgress(),
-          errors: [],
           error: errorOf(error)
         };
-        this.journal.append(start.id, { t: 'end', job: record });
+        this.journal?.append(start.id, { t: 'end', job: record });
         this.past.set(start.id, record);
       }
     }
     return resumed;
+  }
+
+  /** Resolves once the jobs of the last resume() are running again (or failed). */
+  whenResumed(): Promise<void> {
+    return this.resuming;
   }
 
   /** Stop every running job without ending it: they resume at the next resume(). */

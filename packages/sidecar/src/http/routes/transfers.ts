@@ -58,6 +58,8 @@ export function transfersRoutes(jobs: JobManager): Router {
   // better-sse: a maintained SSE library that writes the headers, keeps the
   // connection alive and serializes events (rather than hand-written frames).
   router.get(`${base}/:id/events`, async (req, res) => {
+    // A job being resumed after a restart can be followed once it runs again.
+    await jobs.whenResumed();
     const job = jobs.get(req.params.id); // 404 before any stream starts
     const session = await createSession(req, res, { keepAlive: 15_000 });
     const ended = job.state !== 'running' && job.state !== 'queued';
