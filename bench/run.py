@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tools import ours_command
+from tools import need, ours_command
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -33,14 +33,6 @@ PREFIX = "big/"
 COUNT = 100_000
 REPEATS = int(os.environ.get("JB_BENCH_REPEATS", "5"))
 REMOTE = "demo-s3"
-
-
-def need(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f"{name} is not set: run through the servers harness, "
-                 "`.venv/bin/python scripts/servers.py run -- .venv/bin/python bench/run.py`.")
-    return value
 
 
 S3 = need("JB_TEST_S3_ENDPOINT")

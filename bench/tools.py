@@ -28,7 +28,7 @@ def need(name: str) -> str:
     value = os.environ.get(name)
     if not value:
         sys.exit(f"{name} is not set: run through the servers harness, "
-                 "`.venv/bin/python scripts/servers.py run -- .venv/bin/python bench/transfers.py`.")
+                 "`make bench`.")
     return value
 
 

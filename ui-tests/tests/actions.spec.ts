@@ -2,27 +2,13 @@
 // demo S3 remote. Tests write only under their own prefix and remove it;
 // what the actions did is checked with another client (the AWS CLI).
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
 
-import { browse, item } from './panel';
+import { browse, contextMenu, item } from './panel';
 import { aws, keys, put, useDemoBucket } from './s3';
 
 const RUN = `ui-actions-${Date.now().toString(36)}`;
 
 useDemoBucket(RUN);
-
-/** Right-click `row` and choose `label` in the context menu. */
-async function action(page: Page, row: Locator, label: string): Promise<void> {
-  await row.click({ button: 'right' });
-  await page
-    .locator('.lm-Menu .lm-Menu-item')
-    .filter({
-      has: page.locator('.lm-Menu-itemLabel', {
-        hasText: new RegExp(`^${label}$`)
-      })
-    })
-    .click();
-}
 
 test('renames and deletes an object with spaces, +, % and # in its name', async ({
   page
@@ -32,7 +18,7 @@ test('renames and deletes an object with spaces, +, % and # in its name', async 
   put(`${RUN}/rename/${odd}`, 'odd bytes\n');
   const panel = await browse(page, 'demo-s3', 'climate-data', [RUN, 'rename']);
 
-  await action(page, item(panel, odd), 'Rename');
+  await contextMenu(page, item(panel, odd), 'Rename');
   const dialog = page.locator('.jp-Dialog');
   await dialog.locator('input').fill(renamed);
   await dialog.locator('.jp-mod-accept').click();
@@ -43,7 +29,7 @@ test('renames and deletes an object with spaces, +, % and # in its name', async 
     aws(['s3', 'cp', `s3://climate-data/${RUN}/rename/${renamed}`, '-'])
   ).toBe('odd bytes\n');
 
-  await action(page, item(panel, renamed), 'Delete');
+  await contextMenu(page, item(panel, renamed), 'Delete');
   await expect(dialog.locator('.jp-Buckets-deleteCount')).toHaveText(
     /^1 object will be deleted/
   );
@@ -61,7 +47,7 @@ test('deleting a folder says how many objects go, then deletes only them', async
   put(`${RUN}/folder-sibling.txt`, 'stays');
   const panel = await browse(page, 'demo-s3', 'climate-data', [RUN]);
 
-  await action(page, item(panel, 'folder'), 'Delete');
+  await contextMenu(page, item(panel, 'folder'), 'Delete');
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog.locator('.jp-Buckets-deleteCount')).toHaveText(
     /^3 objects will be deleted/
@@ -71,7 +57,7 @@ test('deleting a folder says how many objects go, then deletes only them', async
   await expect(dialog).toHaveCount(0);
   expect(keys(`${RUN}/folder/`)).toHaveLength(3);
 
-  await action(page, item(panel, 'folder'), 'Delete');
+  await contextMenu(page, item(panel, 'folder'), 'Delete');
   await expect(dialog.locator('.jp-Buckets-deleteCount')).toBeVisible();
   await dialog.locator('.jp-mod-accept').click();
   await expect(dialog).toHaveCount(0);
@@ -89,12 +75,12 @@ test.describe('clipboard', () => {
   }) => {
     const panel = await browse(page, 'demo-s3', 'climate-data', []);
     const readme = item(panel, 'README.md');
-    await action(page, readme, 'Copy s3:// URI');
+    await contextMenu(page, readme, 'Copy s3:// URI');
     await expect
       .poll(() => page.evaluate(() => navigator.clipboard.readText()))
       .toBe('s3://climate-data/README.md');
 
-    await action(page, readme, 'Copy Python Snippet');
+    await contextMenu(page, readme, 'Copy Python Snippet');
     await expect
       .poll(() => page.evaluate(() => navigator.clipboard.readText()))
       .toContain('fsspec.open("s3://climate-data/README.md"');
@@ -108,7 +94,7 @@ test.describe('clipboard', () => {
     page
   }) => {
     const panel = await browse(page, 'demo-s3', 'climate-data', ['odd']);
-    await action(page, item(panel, 'hash#tag.txt'), 'Copy Share Link…');
+    await contextMenu(page, item(panel, 'hash#tag.txt'), 'Copy Share Link…');
     const dialog = page.locator('.jp-Dialog');
     await dialog.locator('select').selectOption('1 day');
     await dialog.locator('.jp-mod-accept').click();
@@ -139,7 +125,7 @@ test('the properties dialog shows the size and checksums', async ({ page }) => {
     ])
   );
   const panel = await browse(page, 'demo-s3', 'climate-data', []);
-  await action(page, item(panel, 'README.md'), 'Properties');
+  await contextMenu(page, item(panel, 'README.md'), 'Properties');
   const table = page.locator('.jp-Dialog .jp-Buckets-properties');
   await expect(table.locator('tr[data-field="Size"] td')).toHaveText(
     `${size.toLocaleString('en-US')} bytes`
@@ -169,7 +155,7 @@ test('downloads to the Jupyter disk and to the computer', async ({
 
   // Into the file browser's folder (galata's per-test folder), as a transfer
   // job: the sidecar copies it, not the browser, so any size goes.
-  await action(page, item(panel, name), 'Download to Jupyter');
+  await contextMenu(page, item(panel, name), 'Download to Jupyter');
   const job = page
     .locator('#jupyter-buckets-transfers .jp-Transfers-job')
     .filter({
@@ -185,7 +171,7 @@ test('downloads to the Jupyter disk and to the computer', async ({
 
   // Through the browser, as an attachment streamed by the sidecar.
   const download = page.waitForEvent('download');
-  await action(page, item(panel, name), 'Download');
+  await contextMenu(page, item(panel, name), 'Download');
   const file = await download;
   expect(file.suggestedFilename()).toBe(name);
   const stream = await file.createReadStream();
@@ -201,7 +187,7 @@ test('downloads a folder to the Jupyter disk with everything in it', async ({
   tmpPath
 }) => {
   const panel = await browse(page, 'demo-s3', 'climate-data', ['cmip6']);
-  await action(page, item(panel, 'tas'), 'Download to Jupyter');
+  await contextMenu(page, item(panel, 'tas'), 'Download to Jupyter');
   const job = page
     .locator('#jupyter-buckets-transfers .jp-Transfers-job')
     .filter({

@@ -1,6 +1,6 @@
 // Getting around the Buckets panel in the UI tests.
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 export const BUCKETS_ID = 'jupyter-buckets-panel';
 
@@ -26,4 +26,21 @@ export async function browse(
     ).toHaveText(name);
   }
   return panel;
+}
+
+/** Right-click `row` and choose `label` in the context menu. */
+export async function contextMenu(
+  page: Page,
+  row: Locator,
+  label: string
+): Promise<void> {
+  await row.click({ button: 'right' });
+  await page
+    .locator('.lm-Menu .lm-Menu-item')
+    .filter({
+      has: page.locator('.lm-Menu-itemLabel', {
+        hasText: new RegExp(`^${label}$`)
+      })
+    })
+    .click();
 }

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
-import { browse, BUCKETS_ID, item } from './panel';
+import { browse, contextMenu, BUCKETS_ID, item } from './panel';
 import { aws, cat, keys, put, useDemoBucket } from './s3';
 
 const TRANSFERS_ID = 'jupyter-buckets-transfers';
@@ -92,19 +92,6 @@ function sideTab(page: Page, id: string): Locator {
 async function jupyterRoot(page: Page): Promise<string> {
   const config = await page.locator('#jupyter-config-data').textContent();
   return (JSON.parse(config ?? '{}') as { serverRoot: string }).serverRoot;
-}
-
-/** Right-click `row` and choose `label` in the context menu. */
-async function menu(page: Page, row: Locator, label: string): Promise<void> {
-  await row.click({ button: 'right' });
-  await page
-    .locator('.lm-Menu .lm-Menu-item')
-    .filter({
-      has: page.locator('.lm-Menu-itemLabel', {
-        hasText: new RegExp(`^${label}$`)
-      })
-    })
-    .click();
 }
 
 /** Fill the "Copy to bucket…" dialog and accept it. */
@@ -189,7 +176,7 @@ test('"Copy to Bucket…" on a folder copies every file in it, and remembers the
   }
   await page.filebrowser.refresh();
 
-  await menu(page, fileRow(page, 'outputs'), 'Copy to Bucket…');
+  await contextMenu(page, fileRow(page, 'outputs'), 'Copy to Bucket…');
   await chooseDestination(page, 'demo-s3', 'climate-data', `${RUN}/copied/`);
 
   const row = job(page, `${S3_RUN}/copied/outputs/`);
@@ -208,7 +195,7 @@ test('"Copy to Bucket…" on a folder copies every file in it, and remembers the
   expect(await page.contents.fileExists(`${tmpPath}/outputs/a.txt`)).toBe(true);
 
   // The next time, the last destination is offered and preselected.
-  await menu(page, fileRow(page, 'outputs'), 'Copy to Bucket…');
+  await contextMenu(page, fileRow(page, 'outputs'), 'Copy to Bucket…');
   const dialog = page.locator('.jp-Dialog .jp-Buckets-destination');
   await expect(dialog.locator('.jp-Buckets-recentItem')).toHaveText([
     `${S3_RUN}/copied/`
@@ -230,7 +217,7 @@ test('"Move to Bucket…" takes the file off the Jupyter disk once it is in the 
   await page.contents.uploadContent(text, 'text', `${tmpPath}/notes.txt`);
   await page.filebrowser.refresh();
 
-  await menu(page, fileRow(page, 'notes.txt'), 'Move to Bucket…');
+  await contextMenu(page, fileRow(page, 'notes.txt'), 'Move to Bucket…');
   await chooseDestination(page, 'demo-s3', 'climate-data', `${RUN}/moved/`);
 
   const row = job(page, `${S3_RUN}/moved/`);
@@ -259,7 +246,7 @@ test('a running job is cancelled from the Transfers panel and leaves nothing par
   }
   try {
     await page.filebrowser.refresh();
-    await menu(page, fileRow(page, 'big.bin'), 'Copy to Bucket…');
+    await contextMenu(page, fileRow(page, 'big.bin'), 'Copy to Bucket…');
     await chooseDestination(page, 'demo-s3', 'climate-data', `${RUN}/cancel/`);
 
     const row = job(page, `${S3_RUN}/cancel/`);
