@@ -10,5 +10,7 @@ if [ "$(id -u)" != 0 ]; then
   SUDO="sudo"
 fi
 echo "Installing Debian's chromium for the UI tests..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+# Wait for another apt (unattended upgrades, a parallel install) instead of failing.
+LOCK_WAIT="-o DPkg::Lock::Timeout=600"
+$SUDO apt-get $LOCK_WAIT update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get $LOCK_WAIT install -y -qq chromium >/dev/null

@@ -20,6 +20,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 
 import { apiURL, BucketsError, requestAPI, requestRaw } from '../api';
 import { driveName, joinPath, splitPath } from './paths';
+import { markUntrusted, stripTransient } from './trust';
 
 /** Above this size `get` refuses: the browser would hold the whole object. */
 export const MAX_OPEN_BYTES = 50 * 1024 * 1024;
@@ -109,9 +110,14 @@ export class BucketDrive implements Contents.IDrive {
       model.type === 'notebook'
         ? 'json'
         : (options.format ?? (isText(model.mimetype) ? 'text' : 'base64'));
+    const decoded = decode(bytes, format, stat.name);
     return {
       ...model,
-      ...decode(bytes, format, stat.name),
+      ...decoded,
+      content:
+        model.type === 'notebook'
+          ? markUntrusted(decoded.content)
+          : decoded.content,
       size: bytes.length
     };
   }
@@ -436,7 +442,9 @@ function encode(options: Partial<Contents.IModel>, mimetype: string): Blob {
   }
   if (format === 'json' || options.type === 'notebook') {
     // Jupyter's own notebook files: one-space indent, a final newline.
-    return new Blob([`${JSON.stringify(content, null, 1)}\n`], {
+    const json =
+      options.type === 'notebook' ? stripTransient(content) : content;
+    return new Blob([`${JSON.stringify(json, null, 1)}\n`], {
       type: mimetype
     });
   }

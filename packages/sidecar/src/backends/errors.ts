@@ -89,6 +89,16 @@ function facts(error: unknown): IFacts {
   return result;
 }
 
+/** A store's own words, one short line: they may carry anything. */
+function brief(message: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex -- controls are what is removed
+  const line = message?.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  if (!line) {
+    return undefined;
+  }
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 /** The API error for a provider failure; ApiErrors pass through unchanged. */
 export function toApiError(error: unknown, context: IErrorContext): ApiError {
   if (error instanceof ApiError) {
@@ -187,6 +197,33 @@ export function toApiError(error: unknown, context: IErrorContext): ApiError {
       'invalid_credentials',
       `${context.endpoint} rejected the credentials of remote ${context.remote}`,
       'Check the keys (or service-account file) of this remote.'
+    );
+  }
+  if (status === 408) {
+    return new ApiError(
+      'timeout',
+      `${context.endpoint} gave up waiting for the request (HTTP 408)`,
+      `${checkEndpoint} Try again if the network is slow.`
+    );
+  }
+  if (status === 416 || has('InvalidRange')) {
+    return new ApiError(
+      'range_not_satisfiable',
+      `${context.endpoint} refused the byte range: it is outside the object`,
+      'Ask for bytes below the object size.'
+    );
+  }
+  // Any other refusal of the request itself (400 InvalidBucketName, 409
+  // BucketNotEmpty, 411, 412...) is about what was asked, not a fault of the
+  // store: a 4xx for the client, and not worth a retry. 429 is throttling
+  // and stays a retryable provider_error.
+  if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+    const what = names.find(n => n !== 'Error' && !/^\d+$/.test(n));
+    const said = brief(messages[0]);
+    return new ApiError(
+      'invalid_request',
+      `${context.endpoint} refused the request (HTTP ${status}${what ? `, ${what}` : ''})${said && said !== what ? `: ${said}` : ''}`,
+      'Check the bucket name, the object key and the remote settings.'
     );
   }
   return new ApiError(

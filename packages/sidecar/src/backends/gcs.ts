@@ -3,11 +3,17 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Storage, type StorageOptions } from '@google-cloud/storage';
+import {
+  Storage,
+  type Bucket,
+  type StorageOptions
+} from '@google-cloud/storage';
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
 import type { IRemoteConfig } from '../remotes/types.js';
+import { gcsBucketProblem, invalidBucket } from './bucket-names.js';
+import { safeContentType } from './content-type.js';
 import { crc32cGenerator } from './crc32c.js';
 import { toApiError, type IErrorContext } from './errors.js';
 import { choosePartSize } from './parts.js';
@@ -131,8 +137,9 @@ function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
   if (metadata.etag) {
     info.etag = metadata.etag;
   }
-  if (metadata.contentType) {
-    info.contentType = metadata.contentType;
+  const contentType = safeContentType(metadata.contentType);
+  if (contentType) {
+    info.contentType = contentType;
   }
   if (metadata.storageClass) {
     info.storageClass = metadata.storageClass;
@@ -162,6 +169,15 @@ export class GcsBackend implements IBackend {
     this.endpointLabel = remote.endpoint ?? DEFAULT_ENDPOINT;
   }
 
+  /** Every request goes through here: the name is part of the URL path. */
+  private bucket(name: string): Bucket {
+    const problem = gcsBucketProblem(name);
+    if (problem) {
+      throw invalidBucket(name, problem, 'Google Cloud Storage');
+    }
+    return this.storage.bucket(name);
+  }
+
   private context(bucket?: string): IErrorContext {
     return {
       remote: this.remote.name,
@@ -189,7 +205,7 @@ export class GcsBackend implements IBackend {
 
   async list(bucket: string, options: IListOptions): Promise<IListPage> {
     try {
-      const [files, , response] = await this.storage.bucket(bucket).getFiles({
+      const [files, , response] = await this.bucket(bucket).getFiles({
         autoPaginate: false,
         prefix: options.prefix,
         delimiter: options.recursive ? undefined : '/',
@@ -222,8 +238,7 @@ export class GcsBackend implements IBackend {
       );
     }
     try {
-      const [url] = await this.storage
-        .bucket(bucket)
+      const [url] = await this.bucket(bucket)
         .file(key)
         .getSignedUrl({
           version: 'v4',
@@ -238,10 +253,7 @@ export class GcsBackend implements IBackend {
 
   async stat(bucket: string, key: string): Promise<IObjectInfo> {
     try {
-      const [metadata] = await this.storage
-        .bucket(bucket)
-        .file(key)
-        .getMetadata();
+      const [metadata] = await this.bucket(bucket).file(key).getMetadata();
       return toObjectInfo({ ...metadata, name: key });
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
@@ -254,8 +266,7 @@ export class GcsBackend implements IBackend {
     range?: IByteRange
   ): Promise<Readable> {
     const context = { ...this.context(bucket), key };
-    const source = this.storage
-      .bucket(bucket)
+    const source = this.bucket(bucket)
       .file(key)
       .createReadStream(
         range ? { start: range.start, end: range.end, validation: false } : {}
@@ -282,7 +293,7 @@ export class GcsBackend implements IBackend {
     options: IPutOptions
   ): Promise<IObjectInfo> {
     const context = { ...this.context(bucket), key };
-    const file = this.storage.bucket(bucket).file(key);
+    const file = this.bucket(bucket).file(key);
     try {
       if (Buffer.isBuffer(body)) {
         await file.save(body, {
@@ -318,8 +329,7 @@ export class GcsBackend implements IBackend {
       options.size,
       options.partSize
     );
-    const stream = this.storage
-      .bucket(bucket)
+    const stream = this.bucket(bucket)
       .file(key)
       .createWriteStream({
         resumable: true,
@@ -349,10 +359,9 @@ export class GcsBackend implements IBackend {
   ): Promise<IObjectInfo> {
     try {
       // File.copy loops over rewrite tokens until the copy is done.
-      await this.storage
-        .bucket(fromBucket)
+      await this.bucket(fromBucket)
         .file(fromKey)
-        .copy(this.storage.bucket(toBucket).file(toKey));
+        .copy(this.bucket(toBucket).file(toKey));
     } catch (error) {
       throw toApiError(error, { ...this.context(fromBucket), key: fromKey });
     }
@@ -361,10 +370,7 @@ export class GcsBackend implements IBackend {
 
   async delete(bucket: string, key: string): Promise<void> {
     try {
-      await this.storage
-        .bucket(bucket)
-        .file(key)
-        .delete({ ignoreNotFound: true });
+      await this.bucket(bucket).file(key).delete({ ignoreNotFound: true });
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
     }

@@ -28,6 +28,8 @@ import pLimit from 'p-limit';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ApiError } from '../api-error.js';
 import type { IRemoteConfig } from '../remotes/types.js';
+import { invalidBucket, s3BucketProblem } from './bucket-names.js';
+import { safeContentType } from './content-type.js';
 import { toApiError, type IErrorContext } from './errors.js';
 import { choosePartSize } from './parts.js';
 import type {
@@ -145,6 +147,35 @@ function copySource(bucket: string, key: string): string {
   return `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
 }
 
+/**
+ * Every command's Bucket is checked in one place, the client's middleware
+ * stack, before the SDK puts it into the URL (and before presigning): a
+ * command added later cannot forget it. Clients are shared, so the step is
+ * added by name and replaced, not stacked.
+ */
+function checkBucketNames(client: S3Client): void {
+  client.middlewareStack.add(
+    next => async args => {
+      const bucket = (args.input as { Bucket?: unknown }).Bucket;
+      if (typeof bucket === 'string') {
+        const problem = s3BucketProblem(bucket);
+        if (problem) {
+          throw invalidBucket(bucket, problem, 'S3');
+        }
+      }
+      return next(args);
+    },
+    // 'high' runs it before the SDK's own (narrower) bucket check, whose
+    // error carries no HTTP status and would read as a provider failure.
+    {
+      step: 'initialize',
+      priority: 'high',
+      name: 'jupyterBucketsBucketName',
+      override: true
+    }
+  );
+}
+
 export class S3Backend implements IBackend {
   readonly capabilities = CAPABILITIES;
   private readonly endpointLabel: string;
@@ -162,6 +193,7 @@ export class S3Backend implements IBackend {
     this.endpointLabel =
       remote.endpoint ??
       `https://s3.${remote.region || 'us-east-1'}.amazonaws.com`;
+    checkBucketNames(client);
   }
 
   private context(bucket?: string): IErrorContext {
@@ -246,8 +278,9 @@ export class S3Backend implements IBackend {
         modified: answer.LastModified,
         etag: unquote(answer.ETag)
       };
-      if (answer.ContentType) {
-        info.contentType = answer.ContentType;
+      const contentType = safeContentType(answer.ContentType);
+      if (contentType) {
+        info.contentType = contentType;
       }
       // AWS leaves the header out for STANDARD.
       info.storageClass = answer.StorageClass ?? 'STANDARD';

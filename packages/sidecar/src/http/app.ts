@@ -7,6 +7,7 @@ import type { IRemoteStore } from '../remotes/discover.js';
 import { RemoteManager } from '../remotes/manager.js';
 import { isRawUpload, requireJsonForChanges, requireToken } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
+import { securityHeaders } from './headers.js';
 import { bucketsRoutes } from './routes/buckets.js';
 import { healthRoutes } from './routes/health.js';
 import { manageRoutes } from './routes/manage.js';
@@ -49,6 +50,7 @@ export function createApp(options: IAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(options.logger));
+  app.use(securityHeaders);
   app.use(requireToken(options.token));
   app.use(requireJsonForChanges);
   app.use(

@@ -26,9 +26,12 @@ import type { BackendFactory } from '../../backends/index.js';
 import type { IBackend, IObjectInfo } from '../../backends/types.js';
 import { uploadStream } from '../../backends/upload.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
+import { safeContentType } from '../../backends/content-type.js';
+import { setDisposition } from '../headers.js';
 import { checkKey, queryKey, rawQueryParam } from './keys.js';
 import { resolveBackend } from './resolve.js';
 
+const DEFAULT_TYPE = 'application/octet-stream';
 const BUCKET_PATH = `${API_PREFIX}/remotes/:remote/buckets/:bucket`;
 
 export function toObjectStat(bucket: string, info: IObjectInfo): IObjectStat {
@@ -74,7 +77,7 @@ function need<K extends 'read' | 'delete'>(
 
 function objectHeaders(res: Response, info: IObjectInfo): void {
   res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Content-Type', info.contentType || 'application/octet-stream');
+  res.setHeader('Content-Type', info.contentType || DEFAULT_TYPE);
   if (info.etag) {
     res.setHeader('ETag', `"${info.etag}"`);
   }
@@ -92,11 +95,12 @@ async function sendContent(
   const key = queryKey(req, backend);
   const read = need(backend, 'read');
   const info = await backend.stat(bucket, key);
-  if (rawQueryParam(req, 'download') === '1') {
-    // Express writes RFC 6266 with an RFC 5987 filename* for names that are
-    // not plain ASCII (the content-disposition package).
-    res.attachment(baseName(key));
-  }
+  setDisposition(
+    res,
+    baseName(key),
+    info.contentType || DEFAULT_TYPE,
+    rawQueryParam(req, 'download') === '1'
+  );
   objectHeaders(res, info);
   let start = 0;
   let end = info.size - 1;
@@ -242,7 +246,7 @@ export function objectRoutes(
     const backend = backendOf(req);
     const bucket = req.params.bucket as string;
     const key = queryKey(req, backend);
-    const type = req.get('content-type');
+    const type = safeContentType(req.get('content-type'));
     const info = await uploadStream(backend, bucket, key, req, {
       size: parseSize(req),
       contentType:
