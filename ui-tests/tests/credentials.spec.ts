@@ -322,6 +322,38 @@ test.describe('Credentials panel', () => {
     await expect(form).toHaveCount(0);
   });
 
+  test('an endpoint carrying an invisible line break is refused and writes nothing', async ({
+    page
+  }, testInfo) => {
+    const panel = await openCredentials(page);
+    const before = configBytes();
+    const form = await startForm(panel, 's3-compatible');
+    const endpoint = field(form, 'endpoint');
+    // A text input drops '\n' and '\r' but keeps these: written as typed,
+    // they would start a `[profile evil]` for tools that break lines there.
+    for (const bad of ['\u2028', '\u0085']) {
+      const code = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      await fillS3Compatible(form, {
+        name: 'ui-injected',
+        endpoint: `${env('JB_TEST_S3_ENDPOINT')}/x${bad}[profile evil]${bad}credential_process = touch /tmp/pwned`
+      });
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect(endpoint).toHaveClass(/jp-mod-invalid/);
+      await expect(
+        endpoint.locator('.jp-Credentials-fieldError')
+      ).toContainText(`line break or control character (${code}`);
+      await expect(form.getByLabel('Endpoint', { exact: true })).toBeFocused();
+      expect(configBytes()).toEqual(before);
+    }
+    await attach(testInfo, 'Endpoint with a line separator', panel);
+    await expect(remoteButton(panel, 'ui-injected')).toHaveCount(0);
+    for (const name of CONFIG_VARS) {
+      expect(fs.readFileSync(env(name), 'utf-8')).not.toContain(
+        '[profile evil]'
+      );
+    }
+  });
+
   test('a wrong secret gets advice about the secret key', async ({
     page
   }, testInfo) => {

@@ -141,3 +141,83 @@ test('setting a key in a missing section creates it', () => {
   edit.set('profile x', 'region', 'eu-west-1');
   assert.equal(edit.toString(), '[profile x]\nregion = eu-west-1\n');
 });
+
+// A value, key or section name with a line break would write lines of its own
+// (a `[profile x]` with a `credential_process` that botocore runs): the editor
+// refuses them whatever its caller checked, and the text stays as it was.
+const BREAKS: [string, string][] = [
+  ['a line feed', '\n'],
+  ['a lone carriage return', '\r'],
+  ['CRLF', '\r\n'],
+  ['a tab', '\t'],
+  ['a NUL', '\u0000'],
+  ['a vertical tab', '\u000b'],
+  ['a form feed', '\u000c'],
+  ['DEL', '\u007f'],
+  ['NEXT LINE (U+0085)', '\u0085'],
+  ['a C1 control (U+009B)', '\u009b'],
+  ['LINE SEPARATOR (U+2028)', '\u2028'],
+  ['PARAGRAPH SEPARATOR (U+2029)', '\u2029']
+];
+
+for (const [label, bad] of BREAKS) {
+  test(`the editor refuses ${label} in a value, a key or a section name`, () => {
+    const edit = new IniEditor(RCLONE);
+    const injected = `x${bad}[profile evil]${bad}credential_process = touch /tmp/pwned`;
+    const attempts: [string, () => void][] = [
+      ['set value', () => edit.set('osn', 'endpoint', injected)],
+      ['set value, new key', () => edit.set('osn', 'region', injected)],
+      ['set value, new section', () => edit.set('fresh', 'type', injected)],
+      ['set key', () => edit.set('osn', injected, 'v')],
+      ['set section', () => edit.set(injected, 'type', 's3')],
+      ['assign value', () => edit.assign('osn', { endpoint: injected })],
+      ['addSection name', () => edit.addSection(injected, [['type', 's3']])],
+      ['addSection value', () => edit.addSection('new', [['type', injected]])],
+      ['addSection key', () => edit.addSection('new', [[injected, 's3']])],
+      ['renameSection', () => edit.renameSection('osn', injected)]
+    ];
+    for (const [what, attempt] of attempts) {
+      assert.throws(
+        attempt,
+        /line break or control character/,
+        `${what} with ${label}`
+      );
+      assert.equal(edit.toString(), RCLONE, `${what} changed the text`);
+    }
+  });
+}
+
+test('the editor refuses what would read back differently: padded values, odd keys and section names', () => {
+  const edit = new IniEditor(RCLONE);
+  const attempts: [string, () => void][] = [
+    ['padded value', () => edit.set('osn', 'endpoint', ' https://x.org ')],
+    ['key with =', () => edit.set('osn', 'a=b', 'v')],
+    ['key starting with [', () => edit.set('osn', '[a', 'v')],
+    ['key starting with #', () => edit.set('osn', '#a', 'v')],
+    ['empty key', () => edit.set('osn', '', 'v')],
+    ['section with ]', () => edit.addSection('a]b', [['type', 's3']])],
+    ['padded section', () => edit.addSection(' a ', [['type', 's3']])],
+    ['empty section', () => edit.renameSection('osn', '')]
+  ];
+  for (const [what, attempt] of attempts) {
+    assert.throws(attempt, /config file/, what);
+    assert.equal(edit.toString(), RCLONE, `${what} changed the text`);
+  }
+});
+
+test('a file with lone carriage returns: the editor sees the lines the reader sees', () => {
+  // Python's universal newlines (botocore) end a line at a lone '\r'; so do
+  // the reader and the editor, so a key set here is the key tools read.
+  const text = '[a]\rendpoint = http://old\r[b]\rtype = s3\r';
+  const edit = new IniEditor(text);
+  edit.set('a', 'endpoint', 'http://new');
+  assert.equal(edit.toString(), text.replace('http://old', 'http://new'));
+  const doc = IniDocument.parse(edit.toString());
+  assert.deepEqual(
+    doc.sections.map(s => [s.name, s.entries.map(e => e.key)]),
+    [
+      ['a', ['endpoint']],
+      ['b', ['type']]
+    ]
+  );
+});

@@ -2,7 +2,64 @@
 // (comments, order, spacing, unknown keys, foreign sections, CRLF endings, a
 // missing final newline) stays as it was. Callers refuse documents with
 // errors first (see IniDocument.errors): this never repairs a file.
+// Whatever its callers checked, it writes nothing that could read back as
+// more lines, or differently, than it was given (see ini-text.ts).
+import { ApiError } from '../api-error.js';
 import { IniDocument, type ILineInfo } from './ini.js';
+import { LINE_END, splitLines, unsafeIniChar } from './ini-text.js';
+
+/** A section name, key or value the editor will not write. */
+export class IniWriteError extends ApiError {
+  constructor(message: string) {
+    super(
+      'invalid_request',
+      message,
+      'Nothing was written. Give the value on one line, without control characters.'
+    );
+    this.name = 'IniWriteError';
+  }
+}
+
+type Part = 'section name' | 'key' | 'value';
+
+/**
+ * Refuse what would not read back as written: line breaks and control
+ * characters anywhere; padding the reader trims; a key the reader would take
+ * for a section, a comment or a split at '='; a section name with ']'.
+ * Messages name the part and the key, never the value (it may be a secret).
+ */
+function assertWritable(part: Part, text: string, key?: string): void {
+  const where = key === undefined ? `a ${part}` : `the value of ${key}`;
+  const refuse = (why: string): never => {
+    throw new IniWriteError(
+      `Refusing to write ${where} into a config file: ${why}.`
+    );
+  };
+  const bad = unsafeIniChar(text);
+  if (bad !== undefined) {
+    refuse(`it contains a line break or control character (${bad})`);
+  }
+  if (text.trim() !== text) {
+    refuse('it starts or ends with a space');
+  }
+  if (part === 'value') {
+    return;
+  }
+  if (text === '') {
+    refuse('it is empty');
+  }
+  if (part === 'key' && (/^[[#;]/.test(text) || text.includes('='))) {
+    refuse("a key cannot start with '[', '#' or ';', nor contain '='");
+  }
+  if (part === 'section name' && /[[\]]/.test(text)) {
+    refuse("a section name cannot contain '[' or ']'");
+  }
+}
+
+function assertEntry(key: string, value: string): void {
+  assertWritable('key', key);
+  assertWritable('value', value, key);
+}
 
 interface IRange {
   /** Index of the `[name]` line. */
@@ -21,8 +78,10 @@ export class IniEditor {
   private readonly eol: string;
 
   constructor(text: string) {
-    this.lines = text.length === 0 ? [] : text.split(/(?<=\n)/);
+    // The same lines as the reader sees (a lone '\r' ends one too).
+    this.lines = splitLines(text);
     const first = this.lines.find(line => line.endsWith('\n'));
+    // Never a lone '\r' for new lines: readers disagree on it.
     this.eol = first?.endsWith('\r\n') ? '\r\n' : '\n';
   }
 
@@ -67,7 +126,7 @@ export class IniEditor {
     const atEnd = at === this.lines.length;
     const previous = this.lines[at - 1];
     const added = texts.map(text => `${text}${this.eol}`);
-    if (atEnd && previous !== undefined && !previous.endsWith('\n')) {
+    if (atEnd && previous !== undefined && !LINE_END.test(previous)) {
       this.lines[at - 1] = `${previous}${this.eol}`;
       added[added.length - 1] = texts[texts.length - 1];
     }
@@ -76,6 +135,8 @@ export class IniEditor {
 
   /** Set `key = value` in the (last) section `section`, creating the section if needed. */
   set(section: string, key: string, value: string): void {
+    assertWritable('section name', section);
+    assertEntry(key, value);
     const ranges = this.ranges(section);
     if (ranges.length === 0) {
       this.addSection(section, [[key, value]]);
@@ -100,7 +161,7 @@ export class IniEditor {
       return;
     }
     const raw = this.lines[found];
-    const ending = /\r?\n$/.exec(raw)?.[0] ?? '';
+    const ending = LINE_END.exec(raw)?.[0] ?? '';
     const content = raw.slice(0, raw.length - ending.length);
     const equals = content.indexOf('=');
     const spacing = /^[ \t]*/.exec(content.slice(equals + 1))?.[0] ?? '';
@@ -133,6 +194,14 @@ export class IniEditor {
 
   /** Set or remove (undefined) several keys at once. */
   assign(section: string, values: Record<string, string | undefined>): void {
+    // All or nothing: check every entry before the first is written.
+    assertWritable('section name', section);
+    for (const [key, value] of Object.entries(values)) {
+      assertWritable('key', key);
+      if (value !== undefined) {
+        assertWritable('value', value, key);
+      }
+    }
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) {
         this.remove(section, key);
@@ -144,6 +213,10 @@ export class IniEditor {
 
   /** Append `[name]` with its keys at the end, after a blank line. */
   addSection(name: string, entries: [string, string][]): void {
+    assertWritable('section name', name);
+    for (const [key, value] of entries) {
+      assertEntry(key, value);
+    }
     const texts = [`[${name}]`, ...entries.map(([k, v]) => `${k} = ${v}`)];
     const last = this.lines[this.lines.length - 1];
     if (last !== undefined && last.trim() !== '') {
@@ -176,9 +249,10 @@ export class IniEditor {
 
   /** Rename every section `from` to `to`, keeping the header's spacing and line ending. */
   renameSection(from: string, to: string): void {
+    assertWritable('section name', to);
     for (const range of this.ranges(from)) {
       const raw = this.lines[range.start];
-      const ending = /\r?\n$/.exec(raw)?.[0] ?? '';
+      const ending = LINE_END.exec(raw)?.[0] ?? '';
       const content = raw.slice(0, raw.length - ending.length);
       const match = HEADER.exec(content);
       this.lines[range.start] =

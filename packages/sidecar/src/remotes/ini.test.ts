@@ -97,3 +97,19 @@ test('indented lines are AWS sub-properties of the key before them', () => {
   // A sub-property is not a top-level key.
   assert.equal(section.get('endpoint_url'), undefined);
 });
+
+test('a lone carriage return ends a line, as in the AWS CLI (Python universal newlines)', () => {
+  // Read as one line, this would hide from us a section botocore sees and runs.
+  const text =
+    '[profile x]\rendpoint_url = http://127.0.0.1:1\r[profile evil]\rcredential_process = touch /tmp/pwned\r\n[y]\nk = v';
+  const doc = IniDocument.parse(text);
+  assert.deepEqual(doc.errors, []);
+  assert.equal(doc.toString(), text);
+  assert.deepEqual(
+    doc.sections.map(s => s.name),
+    ['profile x', 'profile evil', 'y']
+  );
+  assert.equal(doc.sections[0].get('endpoint_url'), 'http://127.0.0.1:1');
+  assert.equal(doc.sections[1].get('credential_process'), 'touch /tmp/pwned');
+  assert.equal(doc.sections[2].get('k'), 'v');
+});

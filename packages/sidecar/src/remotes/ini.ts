@@ -3,6 +3,7 @@
 // from the `ini` package because that one splits section names on dots and drops
 // comments, and the AWS SDK's loader silently drops bad lines: we need per-line
 // errors with line numbers now and byte-preserving edits later.
+import { LINE_END, splitLines } from './ini-text.js';
 
 export interface IIniEntry {
   key: string;
@@ -94,14 +95,16 @@ export class IniDocument {
 
   static parse(text: string): IniDocument {
     const doc = new IniDocument();
-    // Split after each '\n' so every piece keeps its ending ('\n' or '\r\n').
-    const pieces = text.length === 0 ? [] : text.split(/(?<=\n)/);
+    // Every piece keeps its ending ('\n', '\r\n' or a lone '\r'). A lone '\r'
+    // ends a line as it does for botocore: read as part of a value, it would
+    // hide from us a section that the AWS CLI sees (and may run).
+    const pieces = splitLines(text);
     let current: IniSection | undefined;
     // Whether indented lines below belong to a `key =` line as sub-properties.
     let parentOpen = false;
     pieces.forEach((raw, index) => {
       const line = index + 1;
-      let content = raw.replace(/\r?\n$/, '');
+      let content = raw.replace(LINE_END, '');
       if (index === 0) {
         content = content.replace(/^\uFEFF/, '');
       }

@@ -47,6 +47,7 @@ export function inferPreset(remote: IRemoteConfig): RemotePreset {
 
 function savedOf(remote: IRemoteConfig): ISaved {
   return {
+    name: remote.name,
     provider: remote.provider,
     accessKeyId: remote.s3?.accessKeyId,
     secretAccessKey: remote.s3?.secretAccessKey,

@@ -1,8 +1,9 @@
 // rclone remotes: s3 and google cloud storage types; others ignored.
-import { afterEach, beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
-import { gcsApiEndpoint, readRcloneRemotes } from './rclone.js';
+import { gcsApiEndpoint, rclonePath, readRcloneRemotes } from './rclone.js';
 
 let dir: ITempDir;
 let env: NodeJS.ProcessEnv;
@@ -115,4 +116,63 @@ test('a missing rclone.conf is not a problem', () => {
       problems: []
     }
   );
+});
+
+describe('rclone.conf is the file rclone itself would use', () => {
+  // rclone (fs/config makeConfigPath): $RCLONE_CONFIG; else
+  // <dir>/rclone.conf where <dir> is $XDG_CONFIG_HOME/rclone when that is
+  // set, ~/.config/rclone otherwise; else ~/.rclone.conf; and a new file
+  // goes to <dir>/rclone.conf.
+  let home: string;
+  let xdg: string;
+  beforeEach(() => {
+    home = join(dir.path, 'home');
+    xdg = join(dir.path, 'xdg');
+  });
+
+  test('$RCLONE_CONFIG wins over every other file', () => {
+    dir.write('xdg/rclone/rclone.conf', '');
+    dir.write('home/.rclone.conf', '');
+    const chosen = join(dir.path, 'mine.conf');
+    assert.equal(
+      rclonePath({ RCLONE_CONFIG: chosen, XDG_CONFIG_HOME: xdg, HOME: home }),
+      chosen
+    );
+  });
+
+  test('$XDG_CONFIG_HOME/rclone/rclone.conf comes first when it exists', () => {
+    const file = dir.write('xdg/rclone/rclone.conf', SAMPLE);
+    dir.write('home/.config/rclone/rclone.conf', '');
+    dir.write('home/.rclone.conf', '');
+    assert.equal(rclonePath({ XDG_CONFIG_HOME: xdg, HOME: home }), file);
+    const names = readRcloneRemotes({
+      XDG_CONFIG_HOME: xdg,
+      HOME: home
+    }).remotes.map(r => r.name);
+    assert.ok(names.includes('osn'), names.join(', '));
+  });
+
+  test('with $XDG_CONFIG_HOME set, ~/.config/rclone is not where rclone looks', () => {
+    dir.write('home/.config/rclone/rclone.conf', '');
+    const legacy = dir.write('home/.rclone.conf', '');
+    assert.equal(rclonePath({ XDG_CONFIG_HOME: xdg, HOME: home }), legacy);
+  });
+
+  test('without $XDG_CONFIG_HOME: ~/.config/rclone/rclone.conf, then ~/.rclone.conf', () => {
+    const legacy = dir.write('home/.rclone.conf', '');
+    assert.equal(rclonePath({ HOME: home }), legacy);
+    const file = dir.write('home/.config/rclone/rclone.conf', '');
+    assert.equal(rclonePath({ HOME: home }), file);
+  });
+
+  test('when none exists, a new one goes where rclone would create it', () => {
+    assert.equal(
+      rclonePath({ XDG_CONFIG_HOME: xdg, HOME: home }),
+      join(xdg, 'rclone', 'rclone.conf')
+    );
+    assert.equal(
+      rclonePath({ HOME: home }),
+      join(home, '.config', 'rclone', 'rclone.conf')
+    );
+  });
 });

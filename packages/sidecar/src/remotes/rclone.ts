@@ -1,5 +1,6 @@
 // rclone remotes of type `s3` and `google cloud storage` from rclone.conf;
 // other types (drive, sftp, ...) are not ours and are skipped silently.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { IConfigProblem } from '@jupyter-buckets/core';
@@ -13,10 +14,31 @@ import {
 import type { IniSection } from './ini.js';
 import type { IDiscovery, IRemoteConfig } from './types.js';
 
+/**
+ * The rclone.conf rclone itself would use (rclone's fs/config makeConfigPath):
+ * $RCLONE_CONFIG; else rclone.conf in its config folder
+ * ($XDG_CONFIG_HOME/rclone when that is set, ~/.config/rclone otherwise) if
+ * it exists; else ~/.rclone.conf if that exists; else a new file in the
+ * config folder. Reading or writing another file would make a remote saved
+ * here invisible to rclone, or edit one rclone does not read.
+ * (rclone also prefers an rclone.conf beside its own executable; which
+ * rclone runs is not known here.)
+ */
 export function rclonePath(env: NodeJS.ProcessEnv = process.env): string {
-  return expandHome(
-    env.RCLONE_CONFIG || join(homedir(), '.config', 'rclone', 'rclone.conf')
-  );
+  if (env.RCLONE_CONFIG) {
+    return expandHome(env.RCLONE_CONFIG);
+  }
+  // rclone finds the home folder from $HOME first, as Node's homedir() does.
+  const home = env.HOME || homedir();
+  const folder = env.XDG_CONFIG_HOME
+    ? join(env.XDG_CONFIG_HOME, 'rclone')
+    : join(home, '.config', 'rclone');
+  const main = join(folder, 'rclone.conf');
+  if (existsSync(main)) {
+    return main;
+  }
+  const hidden = join(home, '.rclone.conf');
+  return existsSync(hidden) ? hidden : main;
 }
 
 function s3Remote(section: IniSection): IRemoteConfig {

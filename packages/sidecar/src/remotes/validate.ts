@@ -1,9 +1,12 @@
 // Checking an IRemoteInput before anything is written: each refusal names the
-// field at fault and says what is wrong, never echoing a secret.
+// field at fault and says what is wrong, never echoing a secret. Every value
+// that reaches a config file passes checkIniText (the writer checks again).
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { ErrorCode, Provider, RemotePreset } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { expandHome } from './files.js';
+import { codePoint, unsafeIniChar } from './ini-text.js';
 
 /** invalid_request with the IRemoteInput field at fault (the panel highlights it). */
 export class FieldError extends ApiError {
@@ -56,6 +59,8 @@ export interface IRemoteSpec {
 
 /** What is already saved under the name being edited (or tested). */
 export interface ISaved {
+  /** Its name, as found in the user's files. */
+  name?: string;
   provider: Provider;
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -91,40 +96,100 @@ function flag(
   return value;
 }
 
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-export function checkName(name: string | undefined): string {
-  const fail = (message: string): never => {
+/**
+ * Refuse a value for a config file that holds a line break or a control
+ * character: written as is, it would add lines of its own (a new section, a
+ * `credential_process`). Checked on the value as given, before any trimming
+ * or parsing could hide the character. `what` is the field in the user's
+ * words ("The endpoint"); the value itself is never echoed.
+ */
+export function checkIniText(
+  field: string,
+  what: string,
+  value: string,
+  hint = 'Type it again on one line (a copy from a web page or a PDF may carry invisible characters).'
+): void {
+  const bad = unsafeIniChar(value);
+  if (bad !== undefined) {
     throw new FieldError(
-      'name',
-      message,
-      'Use letters, digits and - _ . + @ (the name is the AWS profile and the rclone remote).'
+      field,
+      `${what} contains a line break or control character (${bad}).`,
+      hint
     );
-  };
-  if (name === undefined || name.trim() === '') {
-    return fail('A remote needs a name.');
   }
+}
+
+const NAME_HINT =
+  'Use letters, digits and - _ . + @ (the name is the AWS profile and the rclone remote).';
+
+// What a name may hold: letters and digits of any script, combining marks
+// (after a letter, e.g. e + U+0301), and - _ . + @.
+const NAME_CHAR = /^[\p{L}\p{N}\p{M}_.+@-]$/u;
+// Marks that show nothing (variation selectors, the grapheme joiner): two
+// names that look the same must not be two remotes.
+const INVISIBLE = /^\p{Default_Ignorable_Code_Point}$/u;
+
+function failName(message: string): never {
+  throw new FieldError('name', message, NAME_HINT);
+}
+
+/** A character a name cannot hold, said so a person can find it. */
+function badNameChar(char: string): string {
+  if (/^[\p{Cf}\p{Cc}]$/u.test(char) || INVISIBLE.test(char)) {
+    return `an invisible or text-direction character (${codePoint(char)})`;
+  }
+  if (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char)) {
+    return `'${char}'`;
+  }
+  return `the character ${codePoint(char)}`;
+}
+
+/** The name of a remote being created or renamed (it becomes a section name in three files). */
+export function checkName(name: string | undefined): string {
+  if (name === undefined || name.trim() === '') {
+    return failName('A remote needs a name.');
+  }
+  checkIniText('name', 'A remote name', name, NAME_HINT);
   if (/^profile\s/i.test(name)) {
-    fail("A name cannot start with 'profile ' (the AWS config file adds it).");
+    failName(
+      "A name cannot start with 'profile ' (the AWS config file adds it)."
+    );
   }
   if (/\s/.test(name)) {
-    fail('A remote name cannot contain spaces.');
+    failName('A remote name cannot contain spaces.');
   }
   for (const bad of ['[', ']', '=', ':', '/', '\\', '#', ';']) {
     if (name.includes(bad)) {
-      fail(`A remote name cannot contain '${bad}'.`);
+      failName(`A remote name cannot contain '${bad}'.`);
     }
   }
-  if (CONTROL.test(name)) {
-    fail('A remote name cannot contain control characters.');
-  }
   if (name.startsWith('-')) {
-    fail("A remote name cannot start with '-'.");
+    failName("A remote name cannot start with '-'.");
   }
   if (name.length > MAX_NAME_LENGTH) {
-    fail(`A remote name has at most ${MAX_NAME_LENGTH} characters.`);
+    failName(`A remote name has at most ${MAX_NAME_LENGTH} characters.`);
   }
+  // Bidi overrides, isolates and zero-width characters make a name read as
+  // another one (in the panel, in a terminal, in the config files).
+  for (const char of name) {
+    if (!NAME_CHAR.test(char) || INVISIBLE.test(char)) {
+      failName(`A remote name cannot contain ${badNameChar(char)}.`);
+    }
+  }
+  if (/^\p{M}/u.test(name)) {
+    failName('A remote name cannot start with a combining mark.');
+  }
+  return name;
+}
+
+/**
+ * The unchanged name of a remote the user already has: rclone and the AWS
+ * CLI allow more than we create (spaces, '$', ...), and editing such a remote
+ * must keep working. It is written back as a section name, so it still takes
+ * no line break or control character.
+ */
+function checkSavedName(name: string): string {
+  checkIniText('name', 'The remote name', name, NAME_HINT);
   return name;
 }
 
@@ -150,14 +215,34 @@ function checkKey(
       'Paste the key again without surrounding spaces or line breaks.'
     );
   }
-  if (/\s/.test(value) || CONTROL.test(value)) {
+  checkIniText(
+    field,
+    `The ${label}`,
+    value,
+    'Paste the key again: it is one line of letters, digits and symbols.'
+  );
+  if (/\s/.test(value)) {
     throw new FieldError(field, `The ${label} contains spaces or line breaks.`);
   }
   return value;
 }
 
+/**
+ * An endpoint as it will be stored: the URL's origin and path as the URL
+ * parser reads them, not as typed (the parser drops tabs and line breaks
+ * that the text would keep).
+ */
 export function checkEndpoint(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') {
+  if (value === undefined) {
+    return undefined;
+  }
+  checkIniText(
+    'endpoint',
+    'The endpoint',
+    value,
+    'Type the URL again on one line, e.g. https://s3.example.org'
+  );
+  if (value.trim() === '') {
     return undefined;
   }
   const trimmed = value.trim();
@@ -186,11 +271,15 @@ export function checkEndpoint(value: string | undefined): string | undefined {
       'The endpoint must be a plain URL (no user, query or fragment).'
     );
   }
-  return trimmed.replace(/\/+$/, '');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function checkRegion(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') {
+  if (value === undefined) {
+    return undefined;
+  }
+  checkIniText('region', 'The region', value, 'e.g. us-east-1');
+  if (value.trim() === '') {
     return undefined;
   }
   if (!/^[A-Za-z0-9_-]+$/.test(value.trim())) {
@@ -246,13 +335,15 @@ function checkBookmarks(value: unknown): string[] {
     if (typeof item !== 'string') {
       throw new FieldError('bookmarks', 'Each bookmark must be text.');
     }
+    // Bookmarks go to remotes.json, not INI; the same rule keeps them one line.
+    checkIniText(
+      'bookmarks',
+      'A bookmark',
+      item,
+      "Write 'bucket' or 'bucket/prefix/' on one line."
+    );
     const path = item.trim().replace(/^(s3|gs|gcs):\/\//i, '');
-    if (
-      !path ||
-      path.startsWith('/') ||
-      /\s/.test(path) ||
-      CONTROL.test(path)
-    ) {
+    if (!path || path.startsWith('/') || /\s/.test(path)) {
       throw new FieldError(
         'bookmarks',
         `The bookmark '${item}' is not a bucket path.`,
@@ -284,10 +375,15 @@ export function toSpec(
     );
   }
   const input = raw as Record<string, unknown>;
+  const givenName = text(input, 'name');
   const name =
-    mode === 'test' && !text(input, 'name')
+    mode === 'test' && !givenName
       ? 'unsaved'
-      : checkName(text(input, 'name'));
+      : mode !== 'create' &&
+          givenName !== undefined &&
+          givenName === saved?.name
+        ? checkSavedName(givenName)
+        : checkName(givenName);
   const preset = text(input, 'preset') as RemotePreset | undefined;
   if (!preset || !PRESETS.includes(preset)) {
     throw new FieldError(
@@ -389,7 +485,21 @@ export function toSpec(
     checkServiceAccount(json, 'serviceAccountJson');
     spec.keyJson = json;
   } else if (file) {
+    // The path is written into rclone.conf as service_account_file.
+    checkIniText(
+      'serviceAccountFile',
+      'The key file path',
+      file,
+      'Give the full path of the key file on one line.'
+    );
     const path = expandHome(file.trim());
+    if (!isAbsolute(path)) {
+      throw new FieldError(
+        'serviceAccountFile',
+        'The key file path is not a full path.',
+        'Give the full path of a service-account JSON key on the server (starting with / or ~/).'
+      );
+    }
     let content: string;
     try {
       content = readFileSync(path, 'utf8');
