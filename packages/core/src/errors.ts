@@ -1,3 +1,8 @@
+import type { ITransferConflict } from './transfers.js';
+
+/** An answer lists this many conflicts at most (the count says how many in all). */
+export const MAX_LISTED_CONFLICTS = 1000;
+
 // Error codes of the API. Every error body is
 // { "error": { "code", "message", "hint" } } with the status listed here.
 
@@ -31,6 +36,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   /** A remote of that name exists already. */
   remote_exists: 409,
+  /** A write would replace existing files and no choice was given: nothing was written. */
+  destination_exists: 409,
   /** A config file is not valid INI: it is never rewritten. */
   config_invalid: 422,
   internal: 500
@@ -45,6 +52,10 @@ export interface IErrorBody {
     hint?: string;
     /** For invalid_request on a form: the IRemoteInput field at fault. */
     field?: string;
+    /** For destination_exists: the files (at most MAX_LISTED_CONFLICTS of them). */
+    conflicts?: ITransferConflict[];
+    /** For destination_exists: how many there are in all. */
+    conflictCount?: number;
   };
 }
 

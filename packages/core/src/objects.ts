@@ -1,6 +1,7 @@
 // Working with objects (stat, read, write, copy, move, delete): the shapes
 // shared by the sidecar's HTTP API, the CLI and the JupyterLab client.
 import { API_PREFIX } from './api.js';
+import type { ConflictChoice } from './transfers.js';
 
 /**
  * The Jupyter disk, as a remote of its own in the object routes: one bucket
@@ -63,6 +64,11 @@ export interface ICopyRequest {
   toBucket?: string;
   /** Delete the source once the copy is verified (rename / move). */
   move?: boolean;
+  /**
+   * When toKey exists: without a choice the answer is 409
+   * destination_exists and nothing changes; `rename` writes `name (1).ext`.
+   */
+  onConflict?: ConflictChoice;
 }
 
 /** GET .../share?key=K&expires=SECONDS: a presigned read URL (a share link). */

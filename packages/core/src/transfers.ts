@@ -4,6 +4,29 @@ import { API_PREFIX } from './api.js';
 
 export type TransferOp = 'copy' | 'move' | 'sync';
 
+/**
+ * What happens to a destination file that exists already: `replace` it,
+ * `rename` the new copy (`name (1).ext`: keep both), or `skip` it. A sync's
+ * changed files are conflicts too: a sync replaces them only when told.
+ */
+export type ConflictChoice = 'replace' | 'rename' | 'skip';
+
+export const CONFLICT_CHOICES: readonly ConflictChoice[] = [
+  'replace',
+  'rename',
+  'skip'
+];
+
+/** One destination file a job would write over, found while planning. */
+export interface ITransferConflict {
+  /** Path relative to the source (the key of `conflicts` in the options). */
+  path: string;
+  /** The existing destination, as a location ('remote:bucket/key' or a Jupyter path). */
+  dst: string;
+  source: { size: number; modified?: string };
+  existing: { size: number; modified?: string };
+}
+
 export interface ITransferOptions {
   /** Globs on the path relative to the source (picomatch syntax); none = everything. */
   include?: string[];
@@ -16,6 +39,16 @@ export interface ITransferOptions {
   dryRun?: boolean;
   /** Files in flight at once (default 16). */
   transfers?: number;
+  /**
+   * For every destination file that exists already. Without it (and without
+   * a choice in `conflicts` for each), a job whose plan finds any is refused
+   * with 409 `destination_exists` listing them, before a byte is written.
+   * The CLI sends `replace` (as `aws s3 cp` and rclone do) unless told
+   * otherwise (--no-clobber, -i).
+   */
+  onConflict?: ConflictChoice;
+  /** Per-file choices by path relative to the source; they win over onConflict. */
+  conflicts?: Record<string, ConflictChoice>;
 }
 
 /** POST /api/v1/transfers. Locations as the CLI takes them: 'remote:bucket/path' or a path relative to the Jupyter root. */
@@ -88,6 +121,8 @@ export interface ITransferPlan {
   /** Files already identical at the destination. */
   skipped: number;
   totals: { files: number; bytes: number };
+  /** Destination files that exist and differ (before any choice is applied). */
+  conflicts: ITransferConflict[];
 }
 
 export interface ITransferList {

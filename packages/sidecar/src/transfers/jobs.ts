@@ -221,7 +221,9 @@ export class JobManager {
       copy: plan.files.map(file => ({ path: file.path, size: file.size })),
       delete: plan.deletes.map(task => task.path),
       skipped: plan.skipped,
-      totals: plan.totals
+      totals: plan.totals,
+      // Filled in by the planner's conflict detection (next commit).
+      conflicts: []
     };
   }
 
