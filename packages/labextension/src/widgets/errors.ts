@@ -24,6 +24,7 @@ const TITLES: Record<BucketsErrorCode, string> = {
   provider_error: 'The storage service returned an error',
   conflict: 'The config file changed on disk',
   remote_exists: 'A remote of that name exists',
+  destination_exists: 'Files exist at the destination',
   config_invalid: 'A config file could not be read',
   internal: 'Something went wrong',
   sidecar_unreachable: "Can't reach the Jupyter server",
