@@ -4,7 +4,8 @@ import {
   isErrorBody,
   PROXY_PATH,
   REQUEST_HEADER,
-  type ErrorCode
+  type ErrorCode,
+  type ITransferConflict
 } from '@jupyter-buckets/core';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
@@ -34,7 +35,14 @@ export class BucketsError extends Error {
     /** HTTP status; 0 when there was no answer. */
     readonly status: number = 0,
     /** For invalid_request on a form: the IRemoteInput field at fault. */
-    readonly field?: string
+    readonly field?: string,
+    /**
+     * For destination_exists: the files the write would replace (the first
+     * MAX_LISTED_CONFLICTS of them), so the UI can ask what to do.
+     */
+    readonly conflicts: ReadonlyArray<ITransferConflict> = [],
+    /** For destination_exists: how many there are in all (listed or not). */
+    readonly conflictCount: number = conflicts.length
   ) {
     super(message);
     this.name = 'BucketsError';
@@ -157,8 +165,19 @@ function parseJSON(text: string): unknown {
 
 function toError(status: number, body: unknown, text: string): BucketsError {
   if (isErrorBody(body)) {
-    const { code, message, hint, field } = body.error;
-    return new BucketsError(code, message, hint ?? '', status, field);
+    const { code, message, hint, field, conflicts, conflictCount } = body.error;
+    const listed = Array.isArray(conflicts) ? conflicts : [];
+    return new BucketsError(
+      code,
+      message,
+      hint ?? '',
+      status,
+      field,
+      listed,
+      typeof conflictCount === 'number'
+        ? Math.max(conflictCount, listed.length)
+        : listed.length
+    );
   }
   if (status === 404) {
     return new BucketsError(

@@ -1,11 +1,15 @@
 // The transfer commands other parts reach by id, and the one way every view
-// starts jobs: one after another, then show the Transfers panel; a refusal
-// (a missing bucket, a copy onto itself) is said in a dialog.
+// starts jobs: one after another, then show the Transfers panel. Files that
+// exist at a destination are asked about (ConflictDialog) before anything is
+// written; other refusals (a missing bucket, a copy onto itself) are said in
+// a dialog.
 import type { ITransferJob, ITransferRequest } from '@jupyter-buckets/core';
 import type { CommandRegistry } from '@lumino/commands';
 
 import type { ITransfersModel } from '../tokens';
 import { showActionError } from '../widgets/errors';
+import { askConflicts } from './ConflictDialog';
+import { startResolvingConflicts, type AskConflicts } from './conflicts';
 
 export const TransferCommandIDs = {
   show: 'jupyter-buckets:show-transfers',
@@ -17,28 +21,23 @@ export const TransferCommandIDs = {
 export async function startJobs(
   commands: CommandRegistry,
   transfers: ITransfersModel,
-  requests: ITransferRequest[]
+  requests: ITransferRequest[],
+  ask: AskConflicts = askConflicts
 ): Promise<ITransferJob[]> {
-  const started: ITransferJob[] = [];
-  let refusal: unknown = null;
-  let refused = 0;
-  for (const request of requests) {
-    try {
-      started.push(await transfers.start(request));
-    } catch (error) {
-      refusal ??= error;
-      refused += 1;
-    }
-  }
+  const { started, refusals } = await startResolvingConflicts(
+    requests,
+    request => transfers.start(request),
+    ask
+  );
   if (started.length) {
     void commands.execute(TransferCommandIDs.show);
   }
-  if (refusal) {
+  if (refusals.length) {
     await showActionError(
       requests.length > 1
-        ? `${refused} of ${requests.length} transfers could not start`
+        ? `${refusals.length} of ${requests.length} transfers could not start`
         : 'The transfer could not start',
-      refusal
+      refusals[0]
     );
   }
   return started;
