@@ -115,7 +115,7 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       palette?.addItem({ command, category: 'Buckets' });
     }
     // Objects open in JupyterLab's own editors through one drive per remote.
-    addBucketDrives(app, model);
+    const drives = addBucketDrives(app, model);
     if (docManager) {
       addObjectActions({
         app,
@@ -124,7 +124,8 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
         docManager,
         fileBrowser,
         transfers,
-        palette
+        palette,
+        drives
       });
     }
     if (transfers) {

@@ -43,6 +43,7 @@ import type { IBucketsModel, ITransfersModel } from '../tokens';
 import { localLocation, remoteLocation, startJobs } from '../transfers';
 import { h } from '../widgets/dom';
 import { showActionError } from '../widgets/errors';
+import { renameObject, type DriveLookup } from './rename';
 import { pythonSnippet } from './snippets';
 import { isRow, targetsOf, type ITarget } from './targets';
 
@@ -82,6 +83,8 @@ export interface IActionsOptions {
   /** Runs "Download to Jupyter" as a job (the action is hidden without it). */
   transfers?: ITransfersModel | null;
   palette?: ICommandPalette | null;
+  /** The bucket drives (a rename onto an existing name replaces through them). */
+  drives?: DriveLookup;
 }
 
 export function addObjectActions(options: IActionsOptions): void {
@@ -170,10 +173,11 @@ export function addObjectActions(options: IActionsOptions): void {
     execute: guard('Download to Jupyter failed', async () => {
       const all = targets();
       const folder = localFolder(fileBrowser);
-      if (!transfers || !(await confirmReplace(app, all, folder))) {
+      if (!transfers) {
         return;
       }
       // The sidecar copies bucket to disk itself: no browser memory, no cap.
+      // Files that exist on the disk are asked about by startJobs.
       await startJobs(
         commands,
         transfers,
@@ -289,10 +293,13 @@ export function addObjectActions(options: IActionsOptions): void {
         0,
         target.key.length - target.name.length
       );
-      // Through the contents manager: open documents follow the new path.
-      await app.serviceManager.contents.rename(
-        pathOf(target),
-        documentPath(target.remote, target.bucket, `${parent}${name}`)
+      await renameObject(
+        app,
+        options.drives,
+        target.remote,
+        target.bucket,
+        target.key,
+        `${parent}${name}`
       );
       await model.refresh();
     })
@@ -498,43 +505,6 @@ async function deleteTargets(all: ITarget[]): Promise<boolean> {
 function localFolder(browser?: IDefaultFileBrowser | null): string {
   const path = browser?.model.path ?? '';
   return path.includes(':') ? '' : path;
-}
-
-/**
- * Ask before a download replaces files on the Jupyter disk (a folder merges
- * into one of the same name). True when there is nothing to replace or the
- * user agreed.
- */
-async function confirmReplace(
-  app: JupyterFrontEnd,
-  targets: ITarget[],
-  folder: string
-): Promise<boolean> {
-  const existing: string[] = [];
-  for (const target of targets) {
-    const destination = PathExt.join(folder, target.name);
-    const found = await app.serviceManager.contents
-      .get(destination, { content: false })
-      .then(
-        () => true,
-        () => false
-      );
-    if (found) {
-      existing.push(destination);
-    }
-  }
-  if (!existing.length) {
-    return true;
-  }
-  const answer = await showDialog({
-    title: existing.length === 1 ? 'Replace file?' : 'Replace files?',
-    body:
-      existing.length === 1
-        ? `${existing[0]} exists on the Jupyter disk. Replace it?`
-        : `${existing.length} of these exist on the Jupyter disk (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}). Replace them?`,
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })]
-  });
-  return answer.button.accept;
 }
 
 async function copyText(text: string): Promise<void> {

@@ -8,9 +8,12 @@
 // 1,000 entries): the Buckets panel pages through folders of any size, this
 // drive only serves documents.
 import {
+  baseName,
   objectRoutes,
+  parentPrefix,
   routes,
   type IBucketList,
+  type ICopyRequest,
   type IListing,
   type IObjectStat
 } from '@jupyter-buckets/core';
@@ -169,9 +172,15 @@ export class BucketDrive implements Contents.IDrive {
     });
   }
 
+  /**
+   * Like Jupyter's own contents API, a rename never replaces an existing
+   * file: it is refused (destination_exists). The Buckets panel asks first
+   * and passes `replace` when the user agreed.
+   */
   async rename(
     oldLocalPath: string,
-    newLocalPath: string
+    newLocalPath: string,
+    onConflict?: 'replace'
   ): Promise<Contents.IModel> {
     const from = splitPath(oldLocalPath);
     const to = splitPath(newLocalPath);
@@ -181,19 +190,37 @@ export class BucketDrive implements Contents.IDrive {
         'Only objects can be renamed, not buckets.'
       );
     }
-    const stat = await requestAPI<IObjectStat>(
-      objectRoutes.copy(this.remote, from.bucket),
-      {
-        method: 'POST',
-        body: JSON.stringify({
-          fromKey: from.key,
-          toKey: to.key,
-          toBucket: to.bucket,
-          move: true
-        })
-      },
-      this.serverSettings
-    );
+    const request: ICopyRequest = {
+      fromKey: from.key,
+      toKey: to.key,
+      toBucket: to.bucket,
+      move: true,
+      onConflict
+    };
+    let stat: IObjectStat;
+    try {
+      stat = await requestAPI<IObjectStat>(
+        objectRoutes.copy(this.remote, from.bucket),
+        { method: 'POST', body: JSON.stringify(request) },
+        this.serverSettings
+      );
+    } catch (error) {
+      if (
+        error instanceof BucketsError &&
+        error.code === 'destination_exists'
+      ) {
+        throw new BucketsError(
+          error.code,
+          `${baseName(to.key)} exists already in ${to.bucket}/${parentPrefix(to.key)}.`,
+          'Choose another name: a rename does not replace an existing object.',
+          error.status,
+          undefined,
+          error.conflicts,
+          error.conflictCount
+        );
+      }
+      throw error;
+    }
     const model = this._fileModel(to.bucket, stat);
     this._fileChanged.emit({
       type: 'rename',
@@ -250,11 +277,14 @@ export class BucketDrive implements Contents.IDrive {
       objectRoutes.copy(this.remote, from.bucket),
       {
         method: 'POST',
+        // A second duplicate is 'name-Copy (1).ext', not a silent
+        // replacement of the first (Jupyter's own drive numbers them too).
         body: JSON.stringify({
           fromKey: from.key,
           toKey,
-          toBucket: dir.bucket
-        })
+          toBucket: dir.bucket,
+          onConflict: 'rename'
+        } satisfies ICopyRequest)
       },
       this.serverSettings
     );

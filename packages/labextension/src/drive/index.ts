@@ -16,21 +16,20 @@ export * from './paths';
 export function addBucketDrives(
   app: JupyterFrontEnd,
   model: IBucketsModel
-): void {
-  const added = new Set<string>();
+): (remote: string) => BucketDrive | undefined {
+  const added = new Map<string, BucketDrive>();
   const mimetypeFor = (path: string): string | undefined =>
     app.docRegistry.getFileTypesForPath(path)[0]?.mimeTypes[0];
   const sync = (): void => {
     for (const remote of model.remotes) {
       if (!added.has(remote.name)) {
-        added.add(remote.name);
-        app.serviceManager.contents.addDrive(
-          new BucketDrive({
-            remote: remote.name,
-            mimetypeFor,
-            serverSettings: app.serviceManager.serverSettings
-          })
-        );
+        const drive = new BucketDrive({
+          remote: remote.name,
+          mimetypeFor,
+          serverSettings: app.serviceManager.serverSettings
+        });
+        added.set(remote.name, drive);
+        app.serviceManager.contents.addDrive(drive);
       }
     }
   };
@@ -40,4 +39,7 @@ export function addBucketDrives(
     }
   });
   sync();
+  // What the contents manager does not give back: the drive itself, for
+  // calls beyond Contents.IDrive (a rename that replaces).
+  return remote => added.get(remote);
 }

@@ -1,6 +1,7 @@
 // Copy and paste in the Buckets panel: Ctrl/Cmd+C keeps the selected objects
 // and folders, Ctrl/Cmd+V copies them into the folder shown (another folder,
-// bucket or remote) as transfer jobs. Also in the rows' context menu.
+// bucket or remote, or the same folder: a renamed copy) as transfer jobs.
+// Also in the rows' context menu.
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { copyIcon, pasteIcon } from '@jupyterlab/ui-components';
@@ -10,7 +11,7 @@ import type { IBucketsModel, ITransfersModel } from '../tokens';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
 import { bucketEntriesRequests, type IBucketEntries } from './entries';
-import { remoteLocation } from './locations';
+import { copiesIntoItsOwnFolder, remoteLocation } from './locations';
 
 export const ClipboardCommandIDs = {
   copy: 'jupyter-buckets:copy-entries',
@@ -78,11 +79,14 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
       if (!copied || !folder) {
         return;
       }
-      await startJobs(
-        commands,
-        transfers,
-        bucketEntriesRequests(copied, folder)
+      // Pasted where it was copied from: a renamed copy ('name (1).ext'),
+      // as a file manager makes, instead of a refusal to copy onto itself.
+      const requests = bucketEntriesRequests(copied, folder).map(request =>
+        copiesIntoItsOwnFolder(request.src, request.dst)
+          ? { ...request, options: { onConflict: 'rename' as const } }
+          : request
       );
+      await startJobs(commands, transfers, requests);
     }
   });
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { parseLocation } from '@jupyter-buckets/core';
 
 import {
+  copiesIntoItsOwnFolder,
   describeLocation,
   lastSegment,
   localLocation,
@@ -42,4 +43,21 @@ test('the panel shows local paths from the Jupyter root', () => {
   assert.equal(describeLocation('demo-s3:b/k'), 'demo-s3:b/k');
   assert.equal(lastSegment('a/b/'), 'b');
   assert.equal(lastSegment('a.txt'), 'a.txt');
+});
+
+test('a paste into the folder the entries come from is recognised', () => {
+  // An object into its own folder, and a folder onto itself.
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/a.txt', 's3:b/run/'), true);
+  assert.equal(copiesIntoItsOwnFolder('s3:b/a.txt', 's3:b/'), true);
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/sub/', 's3:b/run/sub/'), true);
+  // Anywhere else: another folder, bucket or remote.
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/a.txt', 's3:b/other/'), false);
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/a.txt', 's3:c/run/'), false);
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/a.txt', 'gcs:b/run/'), false);
+  assert.equal(
+    copiesIntoItsOwnFolder('s3:b/run/sub/', 's3:b/other/sub/'),
+    false
+  );
+  // A folder into its parent is a copy into itself, not a paste beside it.
+  assert.equal(copiesIntoItsOwnFolder('s3:b/run/sub/', 's3:b/run/'), false);
 });

@@ -51,3 +51,15 @@ export function lastSegment(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
+
+/**
+ * Whether a copy would land in the folder its source is in (a paste into the
+ * same folder): an object copied into its parent, or a folder onto itself.
+ * Such a copy is only meaningful as a renamed copy (`name (1).ext`).
+ */
+export function copiesIntoItsOwnFolder(src: string, dst: string): boolean {
+  if (src.endsWith('/')) {
+    return src === asFolder(dst);
+  }
+  return src.slice(0, src.lastIndexOf('/') + 1) === asFolder(dst);
+}
