@@ -9,12 +9,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
 
+import {
+  chooseDestination,
+  dragVia,
+  fileRow,
+  job,
+  jupyterRoot,
+  sideTab,
+  TRANSFERS_ID
+} from './jobs';
 import { browse, contextMenu, BUCKETS_ID, item } from './panel';
 import { aws, cat, keys, put, useDemoBucket } from './s3';
 
-const TRANSFERS_ID = 'jupyter-buckets-transfers';
 const RUN = `ui-transfers-${Date.now().toString(36)}`;
 const S3_RUN = `demo-s3:climate-data/${RUN}`;
 
@@ -36,81 +43,6 @@ const openUploads = (prefix: string): string[] => {
 };
 
 useDemoBucket(RUN);
-
-/** A row of JupyterLab's own file browser, by its exact name. */
-function fileRow(page: Page, name: string): Locator {
-  return page.locator('#filebrowser .jp-DirListing-item').filter({
-    has: page.locator('.jp-DirListing-itemText', {
-      hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
-    })
-  });
-}
-
-/** The job of the Transfers panel whose destination reads `dst`. */
-function job(page: Page, dst: string): Locator {
-  return page.locator(`#${TRANSFERS_ID} .jp-Transfers-job`).filter({
-    has: page.locator('.jp-Transfers-dst', { hasText: new RegExp(`^${dst}$`) })
-  });
-}
-
-async function center(target: Locator): Promise<{ x: number; y: number }> {
-  const box = await target.boundingBox();
-  if (!box) {
-    throw new Error('The drag end is not visible');
-  }
-  return { x: box.x + box.width / 2, y: box.y + Math.min(box.height / 2, 12) };
-}
-
-/**
- * Drag `source` and drop it on `target`. On the way it rests on `tab`, the
- * sidebar tab of the panel that holds `target`: the file browser and the
- * Buckets panel share the left sidebar, and resting there opens it.
- */
-async function dragVia(
-  page: Page,
-  source: Locator,
-  tab: Locator,
-  target: () => Locator
-): Promise<void> {
-  const from = await center(source);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 12, from.y + 12, { steps: 4 });
-  const over = await center(tab);
-  await page.mouse.move(over.x, over.y, { steps: 10 });
-  await expect(target()).toBeVisible();
-  const to = await center(target());
-  await page.mouse.move(to.x, to.y, { steps: 10 });
-  await page.mouse.up();
-}
-
-function sideTab(page: Page, id: string): Locator {
-  return page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="${id}"]`);
-}
-
-/** The Jupyter root on disk (the page config says it), to write a large file fast. */
-async function jupyterRoot(page: Page): Promise<string> {
-  const config = await page.locator('#jupyter-config-data').textContent();
-  return (JSON.parse(config ?? '{}') as { serverRoot: string }).serverRoot;
-}
-
-/** Fill the "Copy to bucket…" dialog and accept it. */
-async function chooseDestination(
-  page: Page,
-  remote: string,
-  bucket: string,
-  folder: string
-): Promise<void> {
-  const dialog = page.locator('.jp-Dialog .jp-Buckets-destination');
-  await dialog.locator('select[name="remote"]').selectOption(remote);
-  await dialog.locator('input[name="bucket"]').fill(bucket);
-  await dialog.locator('input[name="path"]').fill(folder);
-  await expect(dialog.locator('.jp-Buckets-destinationPreview')).toHaveText(
-    `${remote}:${bucket}/${folder}`
-  );
-  await page.locator('.jp-Dialog .jp-mod-accept').click();
-  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-}
 
 test('a file dragged from the file browser into a bucket arrives, and the job stays listed after a reload', async ({
   page,
