@@ -156,7 +156,9 @@ class ConflictList extends Widget {
         h('label', { className: 'jp-Buckets-conflictApplyAll' }, [
           this._checkbox,
           document.createTextNode(
-            ` Apply to all ${left.toLocaleString('en')} files`
+            current
+              ? ` Apply to the ${left.toLocaleString('en')} files left`
+              : ` Apply to all ${left.toLocaleString('en')} files`
           )
         ])
       );
