@@ -4,12 +4,14 @@
 // resumed after a restart skip the files it already finished.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type {
-  ITransferFileError,
-  ITransferJob,
-  ITransferPlan,
-  ITransferRequest,
-  TransferEventName
+import {
+  CONFLICT_CHOICES,
+  type ConflictChoice,
+  type ITransferFileError,
+  type ITransferJob,
+  type ITransferPlan,
+  type ITransferRequest,
+  type TransferEventName
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
@@ -22,6 +24,7 @@ import {
   type IResumableUpload
 } from './copy.js';
 import { ByteBudget } from './budget.js';
+import { describe } from './conflicts.js';
 import { Journal, type IJournalEntry } from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
@@ -173,6 +176,30 @@ function checkRequest(request: ITransferRequest): void {
       `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
     );
   }
+  if (
+    options.onConflict !== undefined &&
+    !CONFLICT_CHOICES.includes(options.onConflict as ConflictChoice)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
+  const conflicts = options.conflicts;
+  if (
+    conflicts !== undefined &&
+    (typeof conflicts !== 'object' ||
+      conflicts === null ||
+      Array.isArray(conflicts) ||
+      !Object.values(conflicts).every(choice =>
+        CONFLICT_CHOICES.includes(choice as ConflictChoice)
+      ))
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.conflicts must map paths to one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
   if (options.delete && body.op !== 'sync') {
     throw new ApiError('invalid_request', 'options.delete is for sync only.');
   }
@@ -208,12 +235,11 @@ export class JobManager {
   async plan(request: ITransferRequest): Promise<ITransferPlan> {
     checkRequest(request);
     const { src, dst } = this.endpoints(request);
-    const plan = await planTransfer(
-      request.op,
-      src,
-      dst,
-      request.options ?? {}
-    );
+    // A plan only reports conflicts; it never refuses for them.
+    const plan = await planTransfer(request.op, src, dst, {
+      ...request.options,
+      dryRun: true
+    });
     return {
       op: request.op,
       src: request.src,
@@ -222,8 +248,7 @@ export class JobManager {
       delete: plan.deletes.map(task => task.path),
       skipped: plan.skipped,
       totals: plan.totals,
-      // Filled in by the planner's conflict detection (next commit).
-      conflicts: []
+      conflicts: plan.conflicts.map(conflict => describe(dst, conflict))
     };
   }
 
@@ -625,7 +650,15 @@ export class JobManager {
       };
       try {
         const { src, dst } = this.endpoints(request);
-        const plan = await planTransfer(request.op, src, dst, start.options);
+        // Files this job wrote before the restart are not conflicts.
+        const plan = await planTransfer(
+          request.op,
+          src,
+          dst,
+          start.options,
+          undefined,
+          entry.done
+        );
         // A sync plans only what still differs; a copy needs the journal.
         const job = this.start(
           start.id,
