@@ -29,7 +29,7 @@ import {
   unlink,
   type FileHandle
 } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LOCAL_BUCKET, type IBucket } from '@jupyter-buckets/core';
@@ -163,6 +163,10 @@ export class LocalBackend implements IBackend {
   }
 
   private inside(path: string): boolean {
+    // Absolute only: /proc names a few things ('pipe:[N]') with no path.
+    if (!isAbsolute(path)) {
+      return false;
+    }
     const rel = relative(this.root, path);
     return (
       rel === '' ||
