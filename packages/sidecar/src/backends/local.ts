@@ -238,9 +238,10 @@ export class LocalBackend implements IBackend {
     const real = await realpath(opened);
     const [held, named] = await Promise.all([handle.stat(), stat(real)]);
     if (held.dev !== named.dev || held.ino !== named.ino) {
+      // Swapped between the open and this look: where it leads is unknown.
       throw new ApiError(
-        'conflict',
-        `${opened} changed while it was opened.`,
+        'path_outside_root',
+        `${opened} changed while it was opened; it is not used.`,
         'Try again once nothing renames it.'
       );
     }
