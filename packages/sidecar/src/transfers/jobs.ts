@@ -25,7 +25,12 @@ import {
 } from './copy.js';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
-import { Journal, type IJournalEntry } from './journal.js';
+import {
+  DEFAULT_KEEP_JOBS,
+  endedAt,
+  Journal,
+  type IJournalEntry
+} from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
 import {
@@ -53,6 +58,8 @@ export interface IJobManagerOptions {
   retry?: IRetryPolicy;
   /** Bytes of buffers in flight across all jobs (default 192 MiB). */
   memoryBudget?: number;
+  /** Finished jobs kept, journal and all (default 200); older ones are forgotten. */
+  keepJobs?: number;
 }
 
 interface IJob {
@@ -211,6 +218,10 @@ export class JobManager {
   private readonly past = new Map<string, ITransferJob>();
   private readonly journal?: Journal;
   private resuming: Promise<void> = Promise.resolve();
+  /** Resolves once the journals of the last resume() are read (and listed). */
+  private loaded: Promise<void> = Promise.resolve();
+  /** Finished jobs with a journal, oldest first: beyond keepJobs they go. */
+  private readonly ended: { id: string; file: string }[] = [];
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
 
@@ -343,6 +354,11 @@ export class JobManager {
   ): Promise<void> {
     const { record, src, dst, controller } = job;
     const signal = controller.signal;
+    // Running again (a retry): not among the finished ones to forget.
+    const at = this.ended.findIndex(ended => ended.id === record.id);
+    if (at !== -1) {
+      this.ended.splice(at, 1);
+    }
     record.state = 'running';
     delete record.finished;
     const started = Date.now();
@@ -514,6 +530,22 @@ export class JobManager {
     record.finished = new Date().toISOString();
     this.journal?.append(record.id, { t: 'end', job: structuredClone(record) });
     this.emit(job, 'end', structuredClone(record));
+    this.noteEnded(record.id);
+  }
+
+  /** A job with a journal ended: the oldest finished ones beyond keepJobs are forgotten, journal and all. */
+  private noteEnded(id: string, file = `${id}.jsonl`): void {
+    if (!this.journal) {
+      return;
+    }
+    this.ended.push({ id, file });
+    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
+    while (this.ended.length > keep) {
+      const old = this.ended.shift()!;
+      this.jobs.delete(old.id);
+      this.past.delete(old.id);
+      void this.journal.remove(old);
+    }
   }
 
   list(): ITransferJob[] {
@@ -614,18 +646,46 @@ export class JobManager {
   /**
    * Read the journals: ended jobs are listed, interrupted ones are planned
    * again and resumed (files the journal lists as done are not copied again).
+   * The journals are read asynchronously, so the server answers meanwhile;
+   * whenLoaded() tells when they are listed.
    */
-  async resume(): Promise<ITransferJob[]> {
-    if (!this.journal) {
-      return [];
+  resume(): Promise<ITransferJob[]> {
+    const journal = this.journal;
+    if (!journal) {
+      return Promise.resolve([]);
     }
+    const loading = this.load(journal);
+    this.loaded = loading.then(
+      () => undefined,
+      () => undefined
+    );
+    const resuming = loading.then(interrupted => this.restart(interrupted));
+    this.resuming = resuming.then(() => undefined);
+    return resuming;
+  }
+
+  /**
+   * Lists the jobs of the journals and returns the interrupted ones. Only the
+   * last keepJobs finished jobs are kept; older journals are removed (never
+   * those of jobs that did not end: they are resumed).
+   */
+  private async load(journal: Journal): Promise<IJournalEntry[]> {
+    const entries = await journal.read();
+    const finished = entries
+      .filter(entry => entry.end)
+      .sort((a, b) => endedAt(a).localeCompare(endedAt(b)));
+    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
+    const old = new Set(finished.slice(0, Math.max(0, finished.length - keep)));
     const interrupted = [];
-    for (const entry of this.journal.read()) {
+    for (const entry of entries) {
+      if (old.has(entry)) {
+        continue;
+      }
       if (entry.end) {
         this.past.set(entry.start.id, entry.end);
       } else if (!this.jobs.has(entry.start.id)) {
-        // Listed at once, as queued: a client asking right after a restart
-        // finds the job while it is planned again (which takes requests).
+        // Listed as soon as read, as queued: a client asking right after a
+        // restart finds the job while it is planned again (which takes requests).
         this.past.set(entry.start.id, {
           ...recordOf(entry.start),
           state: 'queued'
@@ -633,9 +693,19 @@ export class JobManager {
         interrupted.push(entry);
       }
     }
-    const resuming = this.restart(interrupted);
-    this.resuming = resuming.then(() => undefined);
-    return resuming;
+    // Older than any job that ended since this start.
+    this.ended.unshift(
+      ...finished
+        .filter(entry => !old.has(entry))
+        .map(entry => ({ id: entry.start.id, file: entry.file }))
+    );
+    await Promise.all([...old].map(entry => journal.remove(entry)));
+    return interrupted;
+  }
+
+  /** Resolves once the jobs of the last resume() are read from their journals and listed. */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
   }
 
   private async restart(entries: IJournalEntry[]): Promise<ITransferJob[]> {
@@ -681,6 +751,7 @@ export class JobManager {
         };
         this.journal?.append(start.id, { t: 'end', job: record });
         this.past.set(start.id, record);
+        this.noteEnded(start.id, entry.file);
       }
     }
     return resumed;
