@@ -18,6 +18,7 @@ import {
   type ListenTarget
 } from './http/server.js';
 import { stderrLogger } from './log.js';
+import { KEEP_JOBS_ENV, parseKeepJobs } from './transfers/journal.js';
 import {
   discoverRemotes,
   publicRemoteList,
@@ -35,9 +36,18 @@ function portNumber(text: string): number {
   return port;
 }
 
+function jobCount(text: string): number {
+  const count = parseKeepJobs(text);
+  if (count === undefined) {
+    throw new InvalidArgumentError('a count of jobs is a whole number from 0');
+  }
+  return count;
+}
+
 async function serve(options: {
   socket?: string;
   port?: number;
+  keepJobs?: number;
 }): Promise<void> {
   if ((options.socket === undefined) === (options.port === undefined)) {
     throw new Error('give exactly one of --socket PATH or --port N');
@@ -53,8 +63,21 @@ async function serve(options: {
   }
   const remotes = remoteStore();
   const backends = createBackendFactory();
-  // Jobs interrupted by the last stop resume (their finished files are skipped).
-  const transfers = createJobManager(remotes, backends);
+  const fromEnv = process.env[KEEP_JOBS_ENV];
+  if (fromEnv !== undefined && parseKeepJobs(fromEnv) === undefined) {
+    stderrLogger.error(
+      `${KEEP_JOBS_ENV}=${JSON.stringify(fromEnv)} is not a whole number; keeping the default`
+    );
+  }
+  // Jobs interrupted by the last stop resume (their finished files are
+  // skipped); the journals are read while the server already answers.
+  const transfers = createJobManager(
+    remotes,
+    backends,
+    undefined,
+    undefined,
+    options.keepJobs ?? parseKeepJobs(fromEnv)
+  );
   const app = createApp({
     token,
     remotes,
@@ -101,6 +124,11 @@ program
   .description('run the HTTP API (under jupyter-server-proxy: --socket)')
   .option('--socket <path>', 'listen on this unix socket (created owner-only)')
   .option('--port <n>', 'listen on 127.0.0.1:N (development)', portNumber)
+  .option(
+    '--keep-jobs <n>',
+    `finished transfer jobs to keep, with their journals (default 200; env ${KEEP_JOBS_ENV})`,
+    jobCount
+  )
   .action(serve);
 
 const remotesCommand = program

@@ -1,29 +1,35 @@
 // The local backend: the Jupyter disk, confined to one root folder. One
 // "bucket" (LOCAL_BUCKET) is the root; keys are relative POSIX paths; folders
 // are real directories. Nothing outside the root is read or written, also not
-// through symlinks.
+// through symlinks, not even one swapped in after a path was checked: files
+// and folders are opened first, then checked where they really are, and used
+// only through what was opened (see IFolder). Only regular files are objects.
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
+  constants,
   createReadStream,
-  createWriteStream,
+  openSync,
+  readlinkSync,
   realpathSync,
-  type Dirent
+  type Dirent,
+  type Stats
 } from 'node:fs';
 import {
   copyFile,
+  lstat,
   mkdir,
   open,
   readdir,
+  readlink,
   realpath,
   rename,
-  rm,
-  rmdir,
   stat,
+  rmdir,
   unlink,
   type FileHandle
 } from 'node:fs/promises';
-import { once } from 'node:events';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LOCAL_BUCKET, type IBucket } from '@jupyter-buckets/core';
@@ -67,11 +73,51 @@ function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function temporaryName(path: string): string {
-  return join(
-    dirname(path),
-    `.${basename(path)}.jb-${randomBytes(6).toString('hex')}.partial`
-  );
+function temporaryName(name: string): string {
+  return `.${name}.jb-${randomBytes(6).toString('hex')}.partial`;
+}
+
+/**
+ * Linux names every open file by its descriptor here; a path through
+ * /proc/self/fd/N reaches the very folder N was opened on, whatever is
+ * renamed or swapped for a symlink afterwards (what openat() gives C code).
+ */
+const PROC_FD = '/proc/self/fd';
+
+/** Opening a file to read: never through a symlink as last name, and never waiting on a FIFO's writer. */
+const READ_FLAGS =
+  constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Whether /proc/self/fd names open folders here (Linux; not macOS). */
+function procFdWorks(root: string): boolean {
+  try {
+    const fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      return readlinkSync(`${PROC_FD}/${fd}`) === root;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A folder opened and checked to be inside the root. `path` names it for
+ * later calls (/proc/self/fd/N/name is the name inside that very folder);
+ * it is only valid until close().
+ */
+interface IFolder {
+  path: string;
+  close(): Promise<void>;
+}
+
+/** A regular file opened for reading and checked to be inside the root. */
+interface IOpenFile {
+  handle: FileHandle;
+  stats: Stats;
+  /** Names the opened file itself (for copyFile); valid until the handle is closed. */
+  path: string;
 }
 
 function hasCode(error: unknown, ...codes: string[]): boolean {
@@ -89,10 +135,13 @@ interface IEntry {
 export class LocalBackend implements IBackend {
   readonly capabilities = CAPABILITIES;
   readonly root: string;
+  /** Without /proc (macOS), opened files are checked by path: a swap remains possible there, between the check and the use. */
+  private readonly procFd: boolean;
 
   constructor(root: string) {
     // Compare against the real root: /tmp may itself be a symlink.
     this.root = realpathSync(root);
+    this.procFd = procFdWorks(this.root);
   }
 
   private outside(key: string, why: string): ApiError {
@@ -114,6 +163,10 @@ export class LocalBackend implements IBackend {
   }
 
   private inside(path: string): boolean {
+    // Absolute only: /proc names a few things ('pipe:[N]') with no path.
+    if (!isAbsolute(path)) {
+      return false;
+    }
     const rel = relative(this.root, path);
     return (
       rel === '' ||
@@ -165,6 +218,167 @@ export class LocalBackend implements IBackend {
     return path;
   }
 
+  private notRegular(key: string): ApiError {
+    return new ApiError(
+      'invalid_request',
+      `${key} on the Jupyter disk is not a regular file (a pipe, socket or device): only regular files are read or written.`,
+      'Leave it out of the copy (--exclude), or copy the data it gives into a file first.'
+    );
+  }
+
+  /**
+   * Where an opened file or folder really is now. With /proc this is the
+   * kernel's own answer for the descriptor; without it, the path as it
+   * resolves now, accepted only if it still leads to the opened file.
+   */
+  private async whereIs(handle: FileHandle, opened: string): Promise<string> {
+    if (this.procFd) {
+      return readlink(`${PROC_FD}/${handle.fd}`);
+    }
+    const real = await realpath(opened);
+    const [held, named] = await Promise.all([handle.stat(), stat(real)]);
+    if (held.dev !== named.dev || held.ino !== named.ino) {
+      // Swapped between the open and this look: where it leads is unknown.
+      throw new ApiError(
+        'path_outside_root',
+        `${opened} changed while it was opened; it is not used.`,
+        'Try again once nothing renames it.'
+      );
+    }
+    return real;
+  }
+
+  /** The path that keeps naming what `handle` opened (see PROC_FD). */
+  private heldPath(handle: FileHandle, real: string): string {
+    return this.procFd ? `${PROC_FD}/${handle.fd}` : real;
+  }
+
+  /**
+   * Opens a folder (following symlinks) and refuses it unless it really is
+   * inside the root; later calls name things inside it through the result,
+   * so a link swapped in after this check is not followed. With
+   * `noFollow`, a symlink as last name is refused rather than followed.
+   */
+  private async openFolder(
+    path: string,
+    key: string,
+    noFollow = false
+  ): Promise<IFolder> {
+    const handle = await open(
+      path,
+      constants.O_RDONLY |
+        constants.O_DIRECTORY |
+        (noFollow ? constants.O_NOFOLLOW : 0)
+    );
+    try {
+      const real = await this.whereIs(handle, path);
+      if (!this.inside(real)) {
+        throw this.outside(key, 'leads outside the root through a symlink');
+      }
+      return {
+        path: this.heldPath(handle, real),
+        close: () => handle.close()
+      };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * `mkdir -p` of a folder inside the root, one checked folder at a time
+   * (a plain recursive mkdir follows a link swapped in on the way and makes
+   * folders outside); returns the folder, open.
+   */
+  private async makeFolders(path: string, key: string): Promise<IFolder> {
+    try {
+      return await this.openFolder(path, key);
+    } catch (error) {
+      if (!hasCode(error, 'ENOENT')) {
+        throw error;
+      }
+    }
+    let folder = await this.openFolder(this.root, key);
+    try {
+      for (const name of relative(this.root, path).split(sep)) {
+        if (!name) {
+          continue;
+        }
+        const child = `${folder.path}/${name}`;
+        await mkdir(child).catch((error: unknown) => {
+          if (!hasCode(error, 'EEXIST')) {
+            throw error;
+          }
+        });
+        const next = await this.openFolder(child, key);
+        const parent = folder;
+        folder = next;
+        await parent.close();
+      }
+      return folder;
+    } catch (error) {
+      await folder.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a regular file for reading, checked inside the root after it was
+   * opened. A symlink as last name is followed only to its real path, checked
+   * first and opened without following again; FIFOs, sockets and devices are
+   * refused without waiting on them (O_NONBLOCK, then fstat).
+   */
+  private async openFile(path: string, key: string): Promise<IOpenFile> {
+    let opened = path;
+    let handle: FileHandle;
+    try {
+      try {
+        handle = await open(path, READ_FLAGS);
+      } catch (error) {
+        if (!hasCode(error, 'ELOOP')) {
+          throw error;
+        }
+        opened = await realpath(path);
+        if (!this.inside(opened)) {
+          throw this.outside(key, 'leads outside the root through a symlink');
+        }
+        handle = await open(opened, READ_FLAGS);
+      }
+    } catch (error) {
+      throw this.fsError(error, key);
+    }
+    try {
+      const real = await this.whereIs(handle, opened);
+      if (!this.inside(real)) {
+        throw this.outside(key, 'leads outside the root through a symlink');
+      }
+      const stats = await handle.stat();
+      if (stats.isDirectory()) {
+        throw this.fsError({ code: 'EISDIR' }, key);
+      }
+      if (!stats.isFile()) {
+        throw this.notRegular(key);
+      }
+      return { handle, stats, path: this.heldPath(handle, real) };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw this.fsError(error, key);
+    }
+  }
+
+  /** lstat of a path, named through its checked parent folder. */
+  private async lstatInside(path: string, key: string): Promise<Stats> {
+    if (path === this.root) {
+      return stat(path);
+    }
+    const folder = await this.openFolder(dirname(path), key);
+    try {
+      return await lstat(`${folder.path}/${basename(path)}`);
+    } finally {
+      await folder.close();
+    }
+  }
+
   private fsError(error: unknown, key: string): ApiError {
     if (error instanceof ApiError) {
       return error;
@@ -190,6 +404,16 @@ export class LocalBackend implements IBackend {
         'Give the path of a file.'
       );
     }
+    if (hasCode(error, 'ENXIO', 'ENODEV')) {
+      return this.notRegular(key); // a socket, or a device without a driver
+    }
+    if (hasCode(error, 'ELOOP')) {
+      return new ApiError(
+        'invalid_request',
+        `${key} is reached through a symlink that loops or changed while it was opened.`,
+        'Try again; if it persists, replace the symlink by the file.'
+      );
+    }
     if (hasCode(error, 'ENOSPC')) {
       return new ApiError(
         'provider_error',
@@ -208,11 +432,22 @@ export class LocalBackend implements IBackend {
     return [{ name: LOCAL_BUCKET }];
   }
 
-  /** A directory's entries, sorted as their keys (directories as 'name/'); entries that cannot be read are left out. */
+  /**
+   * A directory's entries, sorted as their keys (directories as 'name/');
+   * entries that cannot be read are left out, and so are FIFOs, sockets and
+   * devices (reading one would wait forever), also behind a symlink.
+   */
   private async entries(dir: string, prefix: string): Promise<IEntry[]> {
     let dirents: Dirent[];
     try {
-      dirents = await readdir(dir, { withFileTypes: true });
+      // Read through the checked folder: a folder swapped for a symlink
+      // after the key was checked does not list what is outside.
+      const folder = await this.openFolder(dir, prefix);
+      try {
+        dirents = await readdir(folder.path, { withFileTypes: true });
+      } finally {
+        await folder.close();
+      }
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) {
         return [];
@@ -221,7 +456,7 @@ export class LocalBackend implements IBackend {
     }
     const result: IEntry[] = [];
     for (const dirent of dirents) {
-      const path = join(dir, dirent.name);
+      let path = join(dir, dirent.name);
       let directory = dirent.isDirectory();
       if (dirent.isSymbolicLink()) {
         try {
@@ -229,7 +464,12 @@ export class LocalBackend implements IBackend {
           if (!this.inside(real)) {
             continue; // never show what we would refuse to open
           }
-          directory = (await stat(real)).isDirectory();
+          const stats = await stat(real);
+          directory = stats.isDirectory();
+          if (!directory && !stats.isFile()) {
+            continue; // a link to a FIFO, socket or device
+          }
+          path = real;
         } catch {
           continue; // a broken link
         }
@@ -245,9 +485,50 @@ export class LocalBackend implements IBackend {
     return result.sort((a, b) => compareKeys(a.key, b.key));
   }
 
-  private async info(key: string, path: string): Promise<IObjectInfo> {
-    const stats = await stat(path);
-    return { key, size: stats.size, modified: stats.mtime };
+  /**
+   * Sizes and dates of files, each folder opened (and checked) once for all
+   * of its files; a file gone or no longer regular is left out.
+   */
+  private async infos(files: IEntry[]): Promise<IObjectInfo[]> {
+    const byFolder = new Map<string, IEntry[]>();
+    for (const file of files) {
+      const dir = dirname(file.path);
+      const list = byFolder.get(dir) ?? [];
+      list.push(file);
+      byFolder.set(dir, list);
+    }
+    const found = new Map<string, IObjectInfo>();
+    await Promise.all(
+      [...byFolder].map(async ([dir, entries]) => {
+        let folder: IFolder;
+        try {
+          folder = await this.openFolder(dir, entries[0].key);
+        } catch {
+          return; // gone (or swapped) meanwhile
+        }
+        try {
+          await Promise.all(
+            entries.map(async entry => {
+              const stats = await lstat(
+                `${folder.path}/${basename(entry.path)}`
+              ).catch(() => undefined);
+              if (stats?.isFile()) {
+                found.set(entry.key, {
+                  key: entry.key,
+                  size: stats.size,
+                  modified: stats.mtime
+                });
+              }
+            })
+          );
+        } finally {
+          await folder.close();
+        }
+      })
+    );
+    return files
+      .map(file => found.get(file.key))
+      .filter((info): info is IObjectInfo => Boolean(info));
   }
 
   async list(bucket: string, options: IListOptions): Promise<IListPage> {
@@ -308,26 +589,32 @@ export class LocalBackend implements IBackend {
       return true;
     };
     await visit(dir, folder);
-    const infos = await Promise.all(
-      files.map(entry =>
-        this.info(entry.key, entry.path).catch(() => undefined)
-      )
-    );
     // A file gone meanwhile is left out.
-    page.objects = infos.filter((info): info is IObjectInfo => Boolean(info));
+    page.objects = await this.infos(files);
     return page;
   }
 
   async stat(bucket: string, key: string): Promise<IObjectInfo> {
     const path = await this.resolve(bucket, key);
     try {
-      const stats = await stat(path);
+      let stats = await this.lstatInside(path, key);
+      if (stats.isSymbolicLink()) {
+        // Followed only to a real path inside the root, itself no link.
+        const real = await realpath(path);
+        if (!this.inside(real)) {
+          throw this.outside(key, 'leads outside the root through a symlink');
+        }
+        stats = await this.lstatInside(real, key);
+      }
       if (stats.isDirectory()) {
         throw new ApiError(
           'not_found',
           `${key} is a folder on the Jupyter disk, not a file.`,
           'List it instead.'
         );
+      }
+      if (!stats.isFile()) {
+        throw this.notRegular(key);
       }
       return { key, size: stats.size, modified: stats.mtime };
     } catch (error) {
@@ -341,16 +628,13 @@ export class LocalBackend implements IBackend {
     range?: IByteRange
   ): Promise<Readable> {
     const path = await this.resolve(bucket, key);
-    const stream = createReadStream(path, {
+    const file = await this.openFile(path, key);
+    // The stream reads the checked descriptor (and closes it), never the path again.
+    return createReadStream('', {
+      fd: file.handle,
       start: range?.start,
       end: range?.end
     });
-    try {
-      await once(stream, 'open');
-    } catch (error) {
-      throw this.fsError(error, key);
-    }
-    return stream;
   }
 
   async readBuffer(
@@ -361,18 +645,12 @@ export class LocalBackend implements IBackend {
     size: number
   ): Promise<Buffer> {
     const path = await this.resolve(bucket, key);
-    let handle: FileHandle;
+    const { handle, stats } = await this.openFile(path, key);
     try {
-      handle = await open(path, 'r');
-    } catch (error) {
-      throw this.fsError(error, key);
-    }
-    try {
-      const now = (await handle.stat()).size;
-      if (now !== size) {
+      if (stats.size !== size) {
         throw new ApiError(
           'provider_error',
-          `${key} changed during the copy (${now} bytes, ${size} when listed).`,
+          `${key} changed during the copy (${stats.size} bytes, ${size} when listed).`,
           'Try again once nothing writes to it.'
         );
       }
@@ -402,6 +680,36 @@ export class LocalBackend implements IBackend {
     }
   }
 
+  /**
+   * The target's folder, made and opened (checked inside the root), and a
+   * new temporary file in it: bytes go there, then a rename inside that same
+   * folder puts them at the key, so nothing is visible half-written and no
+   * swapped link leads the bytes out.
+   */
+  private async prepare(path: string, key: string): Promise<ITarget> {
+    let folder: IFolder;
+    try {
+      folder = await this.makeFolders(dirname(path), key);
+    } catch (error) {
+      throw this.fsError(error, key);
+    }
+    const name = basename(path);
+    const temporary = `${folder.path}/${temporaryName(name)}`;
+    try {
+      // O_EXCL: a name planted meanwhile (a symlink too) is never followed.
+      const handle = await open(temporary, 'wx');
+      return {
+        folder,
+        temporary,
+        final: `${folder.path}/${name}`,
+        handle
+      };
+    } catch (error) {
+      await folder.close().catch(() => undefined);
+      throw this.fsError(error, key);
+    }
+  }
+
   async put(
     bucket: string,
     key: string,
@@ -409,28 +717,21 @@ export class LocalBackend implements IBackend {
     _options: IPutOptions
   ): Promise<IObjectInfo> {
     const path = await this.resolve(bucket, key);
-    const temporary = await this.prepare(path, key);
+    const target = await this.prepare(path, key);
     try {
       await pipeline(
         Buffer.isBuffer(body) ? [body] : body,
-        createWriteStream(temporary)
+        target.handle.createWriteStream()
       );
-      await rename(temporary, path);
+      await rename(target.temporary, target.final);
     } catch (error) {
-      await rm(temporary, { force: true });
+      await target.handle.close().catch(() => undefined);
+      await unlink(target.temporary).catch(() => undefined);
       throw this.fsError(error, key);
+    } finally {
+      await target.folder.close().catch(() => undefined);
     }
     return this.stat(bucket, key);
-  }
-
-  /** The parent folders exist (object stores have none to create); returns a temporary name beside the target. */
-  private async prepare(path: string, key: string): Promise<string> {
-    try {
-      await mkdir(dirname(path), { recursive: true });
-    } catch (error) {
-      throw this.fsError(error, key);
-    }
-    return temporaryName(path);
   }
 
   async writer(
@@ -439,17 +740,8 @@ export class LocalBackend implements IBackend {
     options: IWriterOptions
   ): Promise<IChunkedWriter> {
     const path = await this.resolve(bucket, key);
-    const temporary = await this.prepare(path, key);
-    let handle: FileHandle;
-    try {
-      handle = await open(temporary, 'wx');
-    } catch (error) {
-      throw this.fsError(error, key);
-    }
     return new LocalWriter(
-      handle,
-      temporary,
-      path,
+      await this.prepare(path, key),
       options.partSize ?? DEFAULT_PART_SIZE,
       error => this.fsError(error, key),
       () => this.stat(bucket, key)
@@ -464,13 +756,23 @@ export class LocalBackend implements IBackend {
   ): Promise<IObjectInfo> {
     const from = await this.resolve(fromBucket, fromKey);
     const to = await this.resolve(toBucket, toKey);
-    const temporary = await this.prepare(to, toKey);
+    const source = await this.openFile(from, fromKey);
     try {
-      await copyFile(from, temporary);
-      await rename(temporary, to);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw this.fsError(error, fromKey);
+      const target = await this.prepare(to, toKey);
+      try {
+        await target.handle.close();
+        // From the opened source itself: copyFile keeps the kernel's fast
+        // paths (copy_file_range, reflinks) that a stream would lose.
+        await copyFile(source.path, target.temporary);
+        await rename(target.temporary, target.final);
+      } catch (error) {
+        await unlink(target.temporary).catch(() => undefined);
+        throw this.fsError(error, fromKey);
+      } finally {
+        await target.folder.close().catch(() => undefined);
+      }
+    } finally {
+      await source.handle.close().catch(() => undefined);
     }
     return this.stat(toBucket, toKey);
   }
@@ -478,17 +780,73 @@ export class LocalBackend implements IBackend {
   /** A key ending in '/' removes that folder's empty directories (what is left after its files were deleted). */
   async delete(bucket: string, key: string): Promise<void> {
     const path = await this.resolve(bucket, key);
+    if (path === this.root && key.endsWith('/')) {
+      return; // the root itself is never removed, not even when empty
+    }
+    let parent: IFolder;
     try {
-      if (key.endsWith('/')) {
-        await removeEmptyDirectories(path);
+      parent = await this.openFolder(dirname(path), key);
+    } catch (error) {
+      if (hasCode(error, 'ENOENT', 'ENOTDIR')) {
         return;
       }
-      await unlink(path);
+      throw this.fsError(error, key);
+    }
+    const name = `${parent.path}/${basename(path)}`;
+    try {
+      if (key.endsWith('/')) {
+        await this.removeEmptyFolders(name, key);
+        return;
+      }
+      // unlink never follows the last name: a symlink is removed, not its target.
+      await unlink(name);
     } catch (error) {
       if (!hasCode(error, 'ENOENT')) {
         throw this.fsError(error, key);
       }
+    } finally {
+      await parent.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * rmdir bottom-up; directories that still hold files stay. Each folder is
+   * opened without following a link and checked, then emptied through it.
+   */
+  private async removeEmptyFolders(
+    path: string,
+    key: string
+  ): Promise<boolean> {
+    let folder: IFolder;
+    try {
+      folder = await this.openFolder(path, key, true);
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) {
+        return true;
+      }
+      throw error;
+    }
+    let empty = true;
+    try {
+      for (const entry of await readdir(folder.path, { withFileTypes: true })) {
+        if (entry.isDirectory()) {
+          empty =
+            (await this.removeEmptyFolders(
+              `${folder.path}/${entry.name}`,
+              key
+            )) && empty;
+        } else {
+          empty = false;
+        }
+      }
+    } finally {
+      await folder.close();
+    }
+    if (empty) {
+      // rmdir does not follow the last name either.
+      await rmdir(path);
+    }
+    return empty;
   }
 
   async deleteMany(bucket: string, keys: string[]): Promise<IDeleteResult> {
@@ -502,36 +860,22 @@ export class LocalBackend implements IBackend {
   async makeDirectory(bucket: string, prefix: string): Promise<void> {
     const path = await this.resolve(bucket, prefix);
     try {
-      await mkdir(path, { recursive: true });
+      const folder = await this.makeFolders(path, prefix);
+      await folder.close();
     } catch (error) {
       throw this.fsError(error, prefix);
     }
   }
 }
 
-/** rmdir bottom-up; directories that still hold files stay. */
-async function removeEmptyDirectories(path: string): Promise<boolean> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(path, { withFileTypes: true });
-  } catch (error) {
-    if (hasCode(error, 'ENOENT')) {
-      return true;
-    }
-    throw error;
-  }
-  let empty = true;
-  for (const entry of entries) {
-    if (entry.isDirectory()) {
-      empty = (await removeEmptyDirectories(join(path, entry.name))) && empty;
-    } else {
-      empty = false;
-    }
-  }
-  if (empty) {
-    await rmdir(path);
-  }
-  return empty;
+/** Where a write goes: a temporary file open in the target's checked folder. */
+interface ITarget {
+  folder: IFolder;
+  /** The temporary file's name, through the open folder. */
+  temporary: string;
+  /** The target's name, through the open folder. */
+  final: string;
+  handle: FileHandle;
 }
 
 /** Bytes gathered before one write of a streamed part. */
@@ -561,16 +905,17 @@ async function writeAll(
 /** Parts written at their offsets in a temporary file, renamed onto the target at complete. */
 class LocalWriter implements IChunkedWriter {
   private closed = false;
+  private readonly handle: FileHandle;
 
   constructor(
-    private readonly handle: FileHandle,
-    private readonly temporary: string,
-    private readonly path: string,
+    /** Its folder stays open until complete or abort: the rename goes through it. */
+    private readonly target: ITarget,
     readonly partSize: number,
     private readonly wrap: (error: unknown) => ApiError,
     private readonly stat: () => Promise<IObjectInfo>
-  ) {}
-
+  ) {
+    this.handle = target.handle;
+  }
   async writePart(partNumber: number, data: Buffer): Promise<void> {
     try {
       await this.handle.write(
@@ -635,22 +980,30 @@ class LocalWriter implements IChunkedWriter {
   }
 
   async complete(): Promise<IObjectInfo> {
+    if (this.closed) {
+      throw this.wrap(new Error('the upload has already ended'));
+    }
+    this.closed = true;
     try {
-      this.closed = true;
       await this.handle.close();
-      await rename(this.temporary, this.path);
+      await rename(this.target.temporary, this.target.final);
     } catch (error) {
-      await rm(this.temporary, { force: true });
+      await unlink(this.target.temporary).catch(() => undefined);
       throw this.wrap(error);
+    } finally {
+      await this.target.folder.close().catch(() => undefined);
     }
     return this.stat();
   }
 
   async abort(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      await this.handle.close().catch(() => undefined);
+    if (this.closed) {
+      // Once the folder is closed its /proc name may be another's: touch nothing.
+      return;
     }
-    await rm(this.temporary, { force: true });
+    this.closed = true;
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.target.temporary).catch(() => undefined);
+    await this.target.folder.close().catch(() => undefined);
   }
 }

@@ -4,6 +4,8 @@
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type {
+  ConflictChoice,
+  ITransferConflict,
   ITransferJob,
   ITransferOptions,
   ITransferRequest,
@@ -26,6 +28,9 @@ interface ICliOptions {
   yes?: boolean;
   transfers?: number;
   json?: boolean;
+  /** commander's name for --no-clobber: false when given. */
+  clobber: boolean;
+  interactive?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -80,6 +85,61 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * `cp -i` on each existing file: y replaces, n skips, k keeps both, a and s
+ * answer for all the rest, q stops before anything is copied (undefined).
+ */
+async function askConflicts(
+  conflicts: ITransferConflict[]
+): Promise<Record<string, ConflictChoice> | undefined> {
+  const choices: Record<string, ConflictChoice> = {};
+  let all: ConflictChoice | undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (const conflict of conflicts) {
+      if (all) {
+        choices[conflict.path] = all;
+        continue;
+      }
+      const when = (side: ITransferConflict['source']) =>
+        side.modified
+          ? `, ${side.modified.replace('T', ' ').slice(0, 19)}`
+          : '';
+      for (;;) {
+        const answer = (
+          await rl.question(
+            `replace ${conflict.dst} (${humanBytes(conflict.existing.size)}${when(conflict.existing)}) with ${conflict.path} (${humanBytes(conflict.source.size)}${when(conflict.source)})?\n  [y]es, [n]o, [k]eep both, [a]ll yes, [s]kip all, [q]uit: `
+          )
+        )
+          .trim()
+          .toLowerCase();
+        const choice = (
+          {
+            y: 'replace',
+            n: 'skip',
+            k: 'rename',
+            a: 'replace',
+            s: 'skip'
+          } as Record<string, ConflictChoice>
+        )[answer];
+        if (answer === 'q') {
+          return undefined;
+        }
+        if (choice) {
+          choices[conflict.path] = choice;
+          if (answer === 'a' || answer === 's') {
+            all = choice;
+          }
+          break;
+        }
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  return choices;
+}
+
 function jsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
@@ -100,8 +160,14 @@ async function transfer(
     include: options.include,
     exclude: options.exclude,
     checksum: options.checksum,
-    transfers: options.transfers
+    transfers: options.transfers,
+    // The convention of the tools this one sits beside (`cp`, `aws s3 cp`,
+    // rclone): a copy replaces what is there, unless told not to.
+    onConflict: options.clobber ? 'replace' : 'skip'
   };
+  if (options.interactive && options.clobber) {
+    delete transferOptions.onConflict;
+  }
   if (op === 'sync' && options.delete) {
     transferOptions.delete = true;
   }
@@ -120,11 +186,30 @@ async function transfer(
       for (const path of plan.delete) {
         process.stdout.write(`delete  ${path}\n`);
       }
+      for (const conflict of plan.conflicts) {
+        process.stdout.write(`exists  ${conflict.dst}\n`);
+      }
       process.stdout.write(
-        `dry run: ${plan.copy.length} to copy (${humanBytes(plan.totals.bytes)}), ${plan.delete.length} to delete, ${plan.skipped} identical\n`
+        `dry run: ${plan.copy.length} to copy (${humanBytes(plan.totals.bytes)}), ${plan.delete.length} to delete, ${plan.skipped} identical or skipped, ${plan.conflicts.length} existing at the destination${transferOptions.onConflict ? ` (${transferOptions.onConflict === 'skip' ? 'kept' : 'replaced'})` : ''}\n`
       );
     }
     return 0;
+  }
+  if (options.interactive && options.clobber) {
+    if (!process.stdin.isTTY) {
+      throw new ApiError(
+        'invalid_request',
+        '-i/--interactive needs a terminal to ask on.',
+        'Use --no-clobber to keep existing files, or leave both out to replace them.'
+      );
+    }
+    transferOptions.conflicts = await askConflicts(
+      (await jobs.plan(request)).conflicts
+    );
+    if (transferOptions.conflicts === undefined) {
+      process.stderr.write('nothing copied\n');
+      return 1;
+    }
   }
   if (transferOptions.delete && !options.yes && process.stdin.isTTY) {
     const plan = await jobs.plan(request);
@@ -244,6 +329,14 @@ export function addTransferCommands(program: Command): void {
         []
       )
       .option('--checksum', 'sync: compare checksums, not size and time')
+      .option(
+        '--no-clobber',
+        'never replace an existing destination file (skip it)'
+      )
+      .option(
+        '-i, --interactive',
+        'ask before replacing each existing destination file'
+      )
       .option('--transfers <n>', 'files in flight at once (default 16)', count)
       .option(
         '--json',

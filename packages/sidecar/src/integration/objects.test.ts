@@ -5,7 +5,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -575,6 +585,43 @@ describe('local paths stay inside the root', () => {
       assert.equal(nul.status, 400);
     } finally {
       outside.remove();
+    }
+  });
+
+  test('a FIFO in the root answers 400 invalid_request at once, naming it', async () => {
+    const fifo = join(root.path, 'waiting-pipe');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      for (const path of [
+        `${at}/object?key=waiting-pipe`,
+        `${at}/content?key=waiting-pipe`
+      ]) {
+        // A hang fails the test instead of blocking it.
+        let timer: NodeJS.Timeout | undefined;
+        const reply = await Promise.race([
+          send('GET', path),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`GET ${path} hung`)),
+              5_000
+            );
+          })
+        ]).finally(() => clearTimeout(timer));
+        assert.equal(reply.status, 400, `GET ${path}`);
+        assert.equal(errorCode(reply), 'invalid_request');
+        assert.match(
+          (reply.json as IErrorBody).error.message,
+          /waiting-pipe .*not a regular file/
+        );
+      }
+    } finally {
+      // Lets a read stuck waiting for a writer go, so a failure still ends.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: nobody waits on it.
+      }
+      unlinkSync(fifo);
     }
   });
 

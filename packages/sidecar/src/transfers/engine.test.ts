@@ -418,6 +418,8 @@ describe('transfers engine', () => {
 
     const second = manager({ journalDir });
     const resuming = second.resume();
+    // Journals are read without blocking; planning starts only after.
+    await second.whenLoaded();
     assert.equal(
       second.get(job.id).state,
       'queued',

@@ -4,12 +4,14 @@
 // resumed after a restart skip the files it already finished.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type {
-  ITransferFileError,
-  ITransferJob,
-  ITransferPlan,
-  ITransferRequest,
-  TransferEventName
+import {
+  CONFLICT_CHOICES,
+  type ConflictChoice,
+  type ITransferFileError,
+  type ITransferJob,
+  type ITransferPlan,
+  type ITransferRequest,
+  type TransferEventName
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
@@ -22,7 +24,13 @@ import {
   type IResumableUpload
 } from './copy.js';
 import { ByteBudget } from './budget.js';
-import { Journal, type IJournalEntry } from './journal.js';
+import { describe } from './conflicts.js';
+import {
+  DEFAULT_KEEP_JOBS,
+  endedAt,
+  Journal,
+  type IJournalEntry
+} from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
 import {
@@ -50,6 +58,8 @@ export interface IJobManagerOptions {
   retry?: IRetryPolicy;
   /** Bytes of buffers in flight across all jobs (default 192 MiB). */
   memoryBudget?: number;
+  /** Finished jobs kept, journal and all (default 200); older ones are forgotten. */
+  keepJobs?: number;
 }
 
 interface IJob {
@@ -173,6 +183,30 @@ function checkRequest(request: ITransferRequest): void {
       `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
     );
   }
+  if (
+    options.onConflict !== undefined &&
+    !CONFLICT_CHOICES.includes(options.onConflict as ConflictChoice)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
+  const conflicts = options.conflicts;
+  if (
+    conflicts !== undefined &&
+    (typeof conflicts !== 'object' ||
+      conflicts === null ||
+      Array.isArray(conflicts) ||
+      !Object.values(conflicts).every(choice =>
+        CONFLICT_CHOICES.includes(choice as ConflictChoice)
+      ))
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.conflicts must map paths to one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
   if (options.delete && body.op !== 'sync') {
     throw new ApiError('invalid_request', 'options.delete is for sync only.');
   }
@@ -184,6 +218,10 @@ export class JobManager {
   private readonly past = new Map<string, ITransferJob>();
   private readonly journal?: Journal;
   private resuming: Promise<void> = Promise.resolve();
+  /** Resolves once the journals of the last resume() are read (and listed). */
+  private loaded: Promise<void> = Promise.resolve();
+  /** Finished jobs with a journal, oldest first: beyond keepJobs they go. */
+  private readonly ended: { id: string; file: string }[] = [];
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
 
@@ -208,12 +246,11 @@ export class JobManager {
   async plan(request: ITransferRequest): Promise<ITransferPlan> {
     checkRequest(request);
     const { src, dst } = this.endpoints(request);
-    const plan = await planTransfer(
-      request.op,
-      src,
-      dst,
-      request.options ?? {}
-    );
+    // A plan only reports conflicts; it never refuses for them.
+    const plan = await planTransfer(request.op, src, dst, {
+      ...request.options,
+      dryRun: true
+    });
     return {
       op: request.op,
       src: request.src,
@@ -222,8 +259,7 @@ export class JobManager {
       delete: plan.deletes.map(task => task.path),
       skipped: plan.skipped,
       totals: plan.totals,
-      // Filled in by the planner's conflict detection (next commit).
-      conflicts: []
+      conflicts: plan.conflicts.map(conflict => describe(dst, conflict))
     };
   }
 
@@ -318,6 +354,11 @@ export class JobManager {
   ): Promise<void> {
     const { record, src, dst, controller } = job;
     const signal = controller.signal;
+    // Running again (a retry): not among the finished ones to forget.
+    const at = this.ended.findIndex(ended => ended.id === record.id);
+    if (at !== -1) {
+      this.ended.splice(at, 1);
+    }
     record.state = 'running';
     delete record.finished;
     const started = Date.now();
@@ -489,6 +530,22 @@ export class JobManager {
     record.finished = new Date().toISOString();
     this.journal?.append(record.id, { t: 'end', job: structuredClone(record) });
     this.emit(job, 'end', structuredClone(record));
+    this.noteEnded(record.id);
+  }
+
+  /** A job with a journal ended: the oldest finished ones beyond keepJobs are forgotten, journal and all. */
+  private noteEnded(id: string, file = `${id}.jsonl`): void {
+    if (!this.journal) {
+      return;
+    }
+    this.ended.push({ id, file });
+    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
+    while (this.ended.length > keep) {
+      const old = this.ended.shift()!;
+      this.jobs.delete(old.id);
+      this.past.delete(old.id);
+      void this.journal.remove(old);
+    }
   }
 
   list(): ITransferJob[] {
@@ -589,18 +646,46 @@ export class JobManager {
   /**
    * Read the journals: ended jobs are listed, interrupted ones are planned
    * again and resumed (files the journal lists as done are not copied again).
+   * The journals are read asynchronously, so the server answers meanwhile;
+   * whenLoaded() tells when they are listed.
    */
-  async resume(): Promise<ITransferJob[]> {
-    if (!this.journal) {
-      return [];
+  resume(): Promise<ITransferJob[]> {
+    const journal = this.journal;
+    if (!journal) {
+      return Promise.resolve([]);
     }
+    const loading = this.load(journal);
+    this.loaded = loading.then(
+      () => undefined,
+      () => undefined
+    );
+    const resuming = loading.then(interrupted => this.restart(interrupted));
+    this.resuming = resuming.then(() => undefined);
+    return resuming;
+  }
+
+  /**
+   * Lists the jobs of the journals and returns the interrupted ones. Only the
+   * last keepJobs finished jobs are kept; older journals are removed (never
+   * those of jobs that did not end: they are resumed).
+   */
+  private async load(journal: Journal): Promise<IJournalEntry[]> {
+    const entries = await journal.read();
+    const finished = entries
+      .filter(entry => entry.end)
+      .sort((a, b) => endedAt(a).localeCompare(endedAt(b)));
+    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
+    const old = new Set(finished.slice(0, Math.max(0, finished.length - keep)));
     const interrupted = [];
-    for (const entry of this.journal.read()) {
+    for (const entry of entries) {
+      if (old.has(entry)) {
+        continue;
+      }
       if (entry.end) {
         this.past.set(entry.start.id, entry.end);
       } else if (!this.jobs.has(entry.start.id)) {
-        // Listed at once, as queued: a client asking right after a restart
-        // finds the job while it is planned again (which takes requests).
+        // Listed as soon as read, as queued: a client asking right after a
+        // restart finds the job while it is planned again (which takes requests).
         this.past.set(entry.start.id, {
           ...recordOf(entry.start),
           state: 'queued'
@@ -608,9 +693,19 @@ export class JobManager {
         interrupted.push(entry);
       }
     }
-    const resuming = this.restart(interrupted);
-    this.resuming = resuming.then(() => undefined);
-    return resuming;
+    // Older than any job that ended since this start.
+    this.ended.unshift(
+      ...finished
+        .filter(entry => !old.has(entry))
+        .map(entry => ({ id: entry.start.id, file: entry.file }))
+    );
+    await Promise.all([...old].map(entry => journal.remove(entry)));
+    return interrupted;
+  }
+
+  /** Resolves once the jobs of the last resume() are read from their journals and listed. */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
   }
 
   private async restart(entries: IJournalEntry[]): Promise<ITransferJob[]> {
@@ -625,7 +720,15 @@ export class JobManager {
       };
       try {
         const { src, dst } = this.endpoints(request);
-        const plan = await planTransfer(request.op, src, dst, start.options);
+        // Files this job wrote before the restart are not conflicts.
+        const plan = await planTransfer(
+          request.op,
+          src,
+          dst,
+          start.options,
+          undefined,
+          entry.done
+        );
         // A sync plans only what still differs; a copy needs the journal.
         const job = this.start(
           start.id,
@@ -648,6 +751,7 @@ export class JobManager {
         };
         this.journal?.append(start.id, { t: 'end', job: record });
         this.past.set(start.id, record);
+        this.noteEnded(start.id, entry.file);
       }
     }
     return resumed;

@@ -1,7 +1,10 @@
 // A job's journal: one JSON line per event under
 // ${XDG_STATE_HOME:-~/.local/state}/jupyter-buckets/jobs/<id>.jsonl, so that
 // a job interrupted by a restart resumes without copying finished files again.
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+// Only the last finished jobs are kept (KEEP_JOBS_ENV), and journals are read
+// without blocking: the server answers while they are read.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -9,7 +12,23 @@ import type {
   ITransferOptions,
   TransferOp
 } from '@jupyter-buckets/core';
+import pLimit from 'p-limit';
 import type { IResumableUpload } from './copy.js';
+
+/** How many finished jobs keep their journal (and stay listed); running ones are always kept. */
+export const DEFAULT_KEEP_JOBS = 200;
+export const KEEP_JOBS_ENV = 'JUPYTER_BUCKETS_KEEP_JOBS';
+/** Journals read at the same time: enough to overlap the reads, few enough to leave the thread pool to requests. */
+const READS_AT_ONCE = 4;
+
+/** A count of jobs to keep: a whole number from 0, else undefined. */
+export function parseKeepJobs(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) {
+    return undefined;
+  }
+  const count = Number(text.trim());
+  return Number.isSafeInteger(count) ? count : undefined;
+}
 
 export type JournalLine =
   | {
@@ -28,6 +47,8 @@ export type JournalLine =
   | { t: 'end'; job: ITransferJob };
 
 export interface IJournalEntry {
+  /** The journal's file name in its folder. */
+  file: string;
   start: Extract<JournalLine, { t: 'job' }>;
   done: Set<string>;
   /** Unfinished uploads by path, to continue rather than send again. */
@@ -61,52 +82,114 @@ export class Journal {
     appendFileSync(this.file(id), `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
-  read(): IJournalEntry[] {
-    const entries: IJournalEntry[] = [];
+  /**
+   * Every journal, oldest job first, read asynchronously. A journal that
+   * cannot be read or makes no sense is left out (and on disk): one bad
+   * file must not stop the sidecar from starting.
+   */
+  async read(): Promise<IJournalEntry[]> {
     let names: string[];
     try {
-      names = readdirSync(this.dir);
+      names = (await readdir(this.dir, { withFileTypes: true }))
+        // Regular files only: reading a FIFO would wait forever.
+        .filter(dirent => dirent.isFile() && dirent.name.endsWith('.jsonl'))
+        .map(dirent => dirent.name);
     } catch {
-      return entries; // no journal yet
+      return []; // no journal yet
     }
-    for (const name of names) {
-      if (!name.endsWith('.jsonl')) {
-        continue;
-      }
-      let entry: IJournalEntry | undefined;
-      for (const text of readFileSync(join(this.dir, name), 'utf8').split(
-        '\n'
-      )) {
-        let line: JournalLine;
-        try {
-          line = JSON.parse(text) as JournalLine;
-        } catch {
-          continue; // an empty or torn last line
-        }
-        if (line.t === 'job') {
-          entry = { start: line, done: new Set(), uploads: new Map() };
-        } else if (entry && line.t === 'done') {
-          entry.done.add(line.path);
-          entry.uploads.delete(line.path);
-        } else if (entry && line.t === 'upload') {
-          if (line.token && line.partSize) {
-            entry.uploads.set(line.path, {
-              token: line.token,
-              partSize: line.partSize
-            });
-          } else {
-            entry.uploads.delete(line.path);
+    const limit = pLimit(READS_AT_ONCE);
+    const entries = await Promise.all(
+      names.map(name =>
+        limit(async () => {
+          try {
+            return parseJournal(
+              name,
+              await readFile(join(this.dir, name), 'utf8')
+            );
+          } catch {
+            return undefined;
           }
-        } else if (entry && line.t === 'end') {
-          entry.end = line.job;
-        }
+        })
+      )
+    );
+    return entries
+      .filter((entry): entry is IJournalEntry => Boolean(entry))
+      .sort((a, b) => a.start.created.localeCompare(b.start.created));
+  }
+
+  /** Removes a job's journal; one already gone is fine. */
+  async remove(entry: Pick<IJournalEntry, 'file'>): Promise<void> {
+    await unlink(join(this.dir, entry.file)).catch(() => undefined);
+  }
+}
+
+/** When a job ended, for ordering: its end record, else its start. */
+export function endedAt(entry: IJournalEntry): string {
+  return typeof entry.end?.finished === 'string'
+    ? entry.end.finished
+    : entry.start.created;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A first line with what a job needs to be listed and planned again. */
+function isStart(line: Record<string, unknown>): boolean {
+  return (
+    typeof line.id === 'string' &&
+    typeof line.created === 'string' &&
+    ['copy', 'move', 'sync'].includes(line.op as string) &&
+    typeof line.src === 'string' &&
+    typeof line.dst === 'string' &&
+    isObject(line.options)
+  );
+}
+
+function parseJournal(file: string, text: string): IJournalEntry | undefined {
+  let entry: IJournalEntry | undefined;
+  for (const part of text.split('\n')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(part);
+    } catch {
+      continue; // an empty or torn last line
+    }
+    if (!isObject(parsed)) {
+      continue;
+    }
+    const line = parsed as JournalLine;
+    if (line.t === 'job') {
+      if (!isStart(parsed)) {
+        return undefined;
       }
-      if (entry) {
-        entries.push(entry);
+      entry = { file, start: line, done: new Set(), uploads: new Map() };
+    } else if (!entry) {
+      continue; // lines before any start belong to no job
+    } else if (line.t === 'end') {
+      if (
+        isObject(line.job) &&
+        typeof line.job.state === 'string' &&
+        typeof line.job.created === 'string' &&
+        line.job.id === entry.start.id
+      ) {
+        entry.end = line.job;
+      }
+    } else if (typeof line.path !== 'string') {
+      continue;
+    } else if (line.t === 'done') {
+      entry.done.add(line.path);
+      entry.uploads.delete(line.path);
+    } else if (line.t === 'upload') {
+      if (line.token && line.partSize) {
+        entry.uploads.set(line.path, {
+          token: line.token,
+          partSize: line.partSize
+        });
+      } else {
+        entry.uploads.delete(line.path);
       }
     }
-    return entries.sort((a, b) =>
-      a.start.created.localeCompare(b.start.created)
-    );
   }
+  return entry;
 }

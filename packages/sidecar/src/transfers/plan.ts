@@ -10,6 +10,13 @@ import picomatch from 'picomatch';
 import { ApiError } from '../api-error.js';
 import { LocalBackend } from '../backends/local.js';
 import type { IObjectInfo } from '../backends/types.js';
+import {
+  choiceFor,
+  keepBothKey,
+  keepBothKeyAsync,
+  requireChoices,
+  type IConflict
+} from './conflicts.js';
 import type { IEndpoint } from './locations.js';
 import { withRetry } from './retry.js';
 
@@ -36,6 +43,8 @@ export interface IPlan {
   totals: { files: number; bytes: number };
   /** The source is a prefix (a move then also tidies empty local folders). */
   srcPrefix?: string;
+  /** Destination files that existed, before the choices were applied. */
+  conflicts: IConflict[];
 }
 
 /** Whether a destination file already holds the source's bytes (sync). */
@@ -159,7 +168,8 @@ export async function planTransfer(
   src: IEndpoint,
   dst: IEndpoint,
   options: ITransferOptions = {},
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  done: ReadonlySet<string> = new Set()
 ): Promise<IPlan> {
   if (!dst.local) {
     // A missing destination bucket fails here (bucket_not_found), not per file.
@@ -179,35 +189,53 @@ export async function planTransfer(
     }
   }
   if (single) {
-    const dstKey =
+    let dstKey =
       dst.path === '' || dst.path.endsWith('/')
         ? dst.path + baseName(single.key)
         : dst.path;
-    if (sameLocation(src, dst) && dstKey === single.key) {
-      throw new ApiError(
-        'invalid_request',
-        `${src.label} would be copied onto itself.`,
-        'Choose another destination.'
-      );
-    }
     const path = baseName(single.key);
+    const exists = async (key: string) =>
+      (await statOrUndefined(dst, key)) !== undefined;
+    if (sameLocation(src, dst) && dstKey === single.key) {
+      // Paste into the same folder: a renamed copy, when asked for.
+      if (choiceFor(options, path) !== 'rename') {
+        throw new ApiError(
+          'invalid_request',
+          `${src.label} would be copied onto itself.`,
+          'Choose another destination, or keep both (onConflict: "rename") for a renamed copy.'
+        );
+      }
+      dstKey = await keepBothKeyAsync(dstKey, exists);
+    }
     const files: IFileTask[] = [];
+    const conflicts: IConflict[] = [];
     let skipped = 0;
     if (accept(path)) {
-      const existing =
-        op === 'sync' ? await statOrUndefined(dst, dstKey) : undefined;
-      if (existing && identical(single, existing, checksum)) {
+      const existing = await statOrUndefined(dst, dstKey);
+      if (existing && op === 'sync' && identical(single, existing, checksum)) {
         skipped = 1;
       } else {
-        files.push({
+        const file: IFileTask = {
           path,
           srcKey: single.key,
           dstKey,
           size: single.size,
           source: single
-        });
+        };
+        files.push(file);
+        if (existing) {
+          conflicts.push({ path, dstKey, source: single, existing });
+        }
       }
     }
+    skipped += await applyChoices(
+      dst,
+      files,
+      conflicts,
+      options,
+      done,
+      async key => !(await exists(key))
+    );
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     await checkFreeSpace(dst, dstKey, bytes);
     return {
@@ -215,11 +243,27 @@ export async function planTransfer(
       files,
       deletes: [],
       skipped,
-      totals: { files: files.length, bytes }
+      totals: { files: files.length, bytes },
+      conflicts
     };
   }
-  const dstPrefix =
+  let dstPrefix =
     dst.path === '' || dst.path.endsWith('/') ? dst.path : `${dst.path}/`;
+  if (
+    sameLocation(src, dst) &&
+    dstPrefix === srcPrefix &&
+    srcPrefix !== '' &&
+    options.onConflict === 'rename'
+  ) {
+    // Paste of a folder into its own parent: a renamed copy ('data (1)/').
+    dstPrefix = await keepBothKeyAsync(dstPrefix, async prefix => {
+      const page = await withRetry(
+        () => dst.backend.list(dst.bucket, { prefix, limit: 1 }),
+        signal
+      );
+      return page.objects.length > 0 || page.prefixes.length > 0;
+    });
+  }
   if (sameLocation(src, dst)) {
     if (dstPrefix.startsWith(srcPrefix)) {
       throw new ApiError(
@@ -238,9 +282,9 @@ export async function planTransfer(
       );
     }
   }
-  // A sync lists the destination while the source is listed.
-  const listing =
-    op === 'sync' ? listAll(dst, dstPrefix, signal) : Promise.resolve([]);
+  // The destination is listed while the source is: a sync compares with it,
+  // every op finds its conflicts in it.
+  const listing = listAll(dst, dstPrefix, signal);
   listing.catch(() => undefined); // awaited below, unless the source fails first
   const sources = await listAll(src, srcPrefix, signal);
   if (!sources.length && srcPrefix !== '') {
@@ -266,6 +310,7 @@ export async function planTransfer(
     targets.set(object.key.slice(dstPrefix.length), object);
   }
   const files: IFileTask[] = [];
+  const conflicts: IConflict[] = [];
   const seen = new Set<string>();
   let skipped = 0;
   for (const object of sources) {
@@ -275,18 +320,36 @@ export async function planTransfer(
     }
     seen.add(path);
     const existing = targets.get(path);
-    if (existing && identical(object, existing, checksum)) {
+    if (existing && op === 'sync' && identical(object, existing, checksum)) {
       skipped += 1;
       continue;
     }
+    const dstKey = dstPrefix + path;
     files.push({
       path,
       srcKey: object.key,
-      dstKey: dstPrefix + path,
+      dstKey,
       size: object.size,
       source: object
     });
+    if (existing) {
+      conflicts.push({ path, dstKey, source: object, existing });
+    }
   }
+  const taken = new Set<string>(
+    [...targets.keys()].map(path => dstPrefix + path)
+  );
+  for (const file of files) {
+    taken.add(file.dstKey);
+  }
+  skipped += await applyChoices(
+    dst,
+    files,
+    conflicts,
+    options,
+    done,
+    async key => !taken.has(key)
+  );
   const deletes: IDeleteTask[] = [];
   if (op === 'sync' && options.delete) {
     for (const [path, object] of targets) {
@@ -303,6 +366,60 @@ export async function planTransfer(
     deletes,
     skipped,
     totals: { files: files.length, bytes },
-    srcPrefix
+    srcPrefix,
+    conflicts
   };
+}
+
+/**
+ * Apply the request's choices to the conflicts, in place: a skipped file
+ * leaves `files`, a kept-both one gets a free name. Refuses (409) when one
+ * has no choice, unless this is a dry run (which reports them). Paths in
+ * `done` were written by this very job before a restart: not conflicts.
+ * Returns how many files were skipped.
+ */
+async function applyChoices(
+  dst: IEndpoint,
+  files: IFileTask[],
+  conflicts: IConflict[],
+  options: ITransferOptions,
+  done: ReadonlySet<string>,
+  free: (key: string) => Promise<boolean>
+): Promise<number> {
+  const open = conflicts.filter(conflict => !done.has(conflict.path));
+  if (!options.dryRun) {
+    requireChoices(dst, open, options);
+  }
+  const byPath = new Map(files.map(file => [file.path, file]));
+  const skipped = new Set<string>();
+  const assigned = new Set<string>();
+  for (const conflict of open) {
+    const file = byPath.get(conflict.path);
+    const choice = choiceFor(options, conflict.path);
+    if (!file || choice === undefined || choice === 'replace') {
+      continue;
+    }
+    if (choice === 'skip') {
+      skipped.add(file.path);
+      continue;
+    }
+    // Keep both: names are checked against the listing when there is one,
+    // else one stat each; a name given to an earlier file is taken too.
+    const tried = new Set<string>();
+    let key: string;
+    for (;;) {
+      key = keepBothKey(file.dstKey, k => tried.has(k) || assigned.has(k));
+      if (await free(key)) {
+        break;
+      }
+      tried.add(key);
+    }
+    assigned.add(key);
+    file.dstKey = key;
+  }
+  if (skipped.size) {
+    const kept = files.filter(file => !skipped.has(file.path));
+    files.splice(0, files.length, ...kept);
+  }
+  return skipped.size;
 }

@@ -10,6 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import {
   API_PREFIX,
   baseName,
+  CONFLICT_CHOICES,
   type ICopyRequest,
   type IDeleteCount,
   type IDeleteRequest,
@@ -28,6 +29,11 @@ import { uploadStream } from '../../backends/upload.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
 import { safeContentType } from '../../backends/content-type.js';
 import { setDisposition } from '../headers.js';
+import {
+  ConflictError,
+  conflictSide,
+  keepBothKeyAsync
+} from '../../transfers/conflicts.js';
 import { checkKey, queryKey, rawQueryParam } from './keys.js';
 import { resolveBackend } from './resolve.js';
 
@@ -144,6 +150,21 @@ async function sendContent(
   await pipeline(body, res).catch(() => {
     res.destroy();
   });
+}
+
+async function statIfAny(
+  backend: IBackend,
+  bucket: string,
+  key: string
+): Promise<IObjectInfo | undefined> {
+  try {
+    return await backend.stat(bucket, key);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 function parseSize(req: Request): number | undefined {
@@ -274,12 +295,49 @@ export function objectRoutes(
       request.toBucket === undefined
         ? bucket
         : bucketName(backend, request.toBucket);
+    const fromKey = checkKey(backend, request.fromKey, 'fromKey');
+    let toKey = checkKey(backend, request.toKey, 'toKey');
+    const choice = request.onConflict;
+    if (choice !== undefined && !CONFLICT_CHOICES.includes(choice)) {
+      throw new ApiError(
+        'invalid_request',
+        `onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
+      );
+    }
+    if (choice !== 'replace') {
+      // Found before anything is written, as for transfer jobs.
+      const source = await backend.stat(bucket, fromKey);
+      const existing = await statIfAny(backend, toBucket, toKey);
+      if (existing) {
+        if (choice === undefined) {
+          throw new ConflictError(
+            [
+              {
+                path: baseName(fromKey),
+                dst: `${req.params.remote as string}:${toBucket}/${toKey}`,
+                source: conflictSide(source),
+                existing: conflictSide(existing)
+              }
+            ],
+            1
+          );
+        }
+        if (choice === 'skip') {
+          res.json(toObjectStat(toBucket, existing));
+          return;
+        }
+        toKey = await keepBothKeyAsync(
+          toKey,
+          async key => (await statIfAny(backend, toBucket, key)) !== undefined
+        );
+      }
+    }
     const info = await copyObject(
       backend,
       bucket,
-      checkKey(backend, request.fromKey, 'fromKey'),
+      fromKey,
       toBucket,
-      checkKey(backend, request.toKey, 'toKey'),
+      toKey,
       request.move === true
     );
     res.json(toObjectStat(toBucket, info));

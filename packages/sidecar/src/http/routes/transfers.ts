@@ -13,7 +13,11 @@ import type { BackendFactory } from '../../backends/index.js';
 import { localRootFromEnv } from '../../backends/local.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
 import { JobManager } from '../../transfers/jobs.js';
-import { defaultJournalDir } from '../../transfers/journal.js';
+import {
+  defaultJournalDir,
+  KEEP_JOBS_ENV,
+  parseKeepJobs
+} from '../../transfers/journal.js';
 import { resolveLocation } from '../../transfers/locations.js';
 
 /** The jobs of the HTTP API: local paths confined to the Jupyter root, journals in the state folder. */
@@ -21,13 +25,15 @@ export function createJobManager(
   store: IRemoteStore,
   backends: BackendFactory,
   localRoot?: string,
-  journalDir = defaultJournalDir(store.env ?? process.env)
+  journalDir = defaultJournalDir(store.env ?? process.env),
+  keepJobs = parseKeepJobs((store.env ?? process.env)[KEEP_JOBS_ENV])
 ): JobManager {
   const root = localRoot ?? localRootFromEnv(store.env ?? process.env);
   return new JobManager({
     resolve: text =>
       resolveLocation(text, { store, backends, localRoot: root }),
-    journalDir
+    journalDir,
+    keepJobs
   });
 }
 
@@ -42,17 +48,21 @@ export function transfersRoutes(jobs: JobManager): Router {
     }
     res.status(201).json(await jobs.create(request));
   });
-  router.get(base, (_req, res) => {
+  // Jobs are listed once the journals are read (the server answers the rest meanwhile).
+  router.get(base, async (_req, res) => {
+    await jobs.whenLoaded();
     const list: ITransferList = { jobs: jobs.list() };
     res.json(list);
   });
-  router.get(`${base}/:id`, (req, res) => {
+  router.get(`${base}/:id`, async (req, res) => {
+    await jobs.whenLoaded();
     res.json(jobs.get(req.params.id));
   });
   router.delete(`${base}/:id`, async (req, res) => {
     res.json(await jobs.cancel(req.params.id));
   });
-  router.post(`${base}/:id/retry`, (req, res) => {
+  router.post(`${base}/:id/retry`, async (req, res) => {
+    await jobs.whenLoaded();
     res.json(jobs.retry(req.params.id));
   });
   // better-sse: a maintained SSE library that writes the headers, keeps the
