@@ -421,3 +421,47 @@ test('more conflicts than the sidecar lists: "and N more", and only one choice f
   expect(options.onConflict).toBe('skip');
   expect(options.conflicts).toBeUndefined();
 });
+
+test("JupyterLab's Duplicate of a bucket object never replaces an earlier duplicate, and its rename refuses an existing name", async ({
+  page
+}) => {
+  put(`${RUN}/dup/plot.py`, 'print("plot")\n');
+  put(`${RUN}/dup/other.py`, 'print("other")\n');
+  // The bucket drives appear once the panel has listed the remotes.
+  await browse(page, 'demo-s3', 'climate-data', [RUN, 'dup']);
+  const folder = `bucket-demo-s3:climate-data/${RUN}/dup`;
+  // What the file browser's Duplicate does: contents.copy(path, its folder).
+  const duplicate = (): Promise<string> =>
+    page.evaluate(
+      async dir =>
+        (
+          await window.jupyterapp.serviceManager.contents.copy(
+            `${dir}/plot.py`,
+            dir
+          )
+        ).name,
+      folder
+    );
+
+  expect(await duplicate()).toBe('plot-Copy.py');
+  put(`${RUN}/dup/plot-Copy.py`, 'print("edited duplicate")\n');
+  expect(await duplicate()).toBe('plot-Copy (1).py');
+  expect(cat(`${RUN}/dup/plot-Copy.py`)).toBe('print("edited duplicate")\n');
+  expect(cat(`${RUN}/dup/plot-Copy (1).py`)).toBe('print("plot")\n');
+
+  // A rename through JupyterLab's contents API onto an existing name is
+  // refused with a clear message, and nothing changes.
+  const refusal = await page.evaluate(
+    dir =>
+      window.jupyterapp.serviceManager.contents
+        .rename(`${dir}/plot.py`, `${dir}/other.py`)
+        .then(
+          () => 'renamed',
+          (error: Error) => error.message
+        ),
+    folder
+  );
+  expect(refusal).toBe(`other.py exists already in climate-data/${RUN}/dup/.`);
+  expect(cat(`${RUN}/dup/plot.py`)).toBe('print("plot")\n');
+  expect(cat(`${RUN}/dup/other.py`)).toBe('print("other")\n');
+});
