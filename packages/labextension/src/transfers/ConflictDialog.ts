@@ -48,7 +48,7 @@ export async function askConflicts(
           ? 'offered'
           : 'none'
     });
-    const name = items[current]?.conflict.path ?? '';
+    const name = items[current]?.conflict.path ?? 'A file';
     const result = await showDialog({
       title:
         total === 1
