@@ -421,8 +421,10 @@ export function addObjectActions(options: IActionsOptions): void {
   });
   panel.addEventListener('keydown', event => {
     if (event.key === 'Enter' && !event.altKey && !event.ctrlKey) {
+      // A select-all still loading is more than the one entry loaded so far.
       const selected = model.selectedEntries;
-      if (selected.length === 1 && !model.allSelected) {
+      const growing = model.allSelected && model.cursor !== null;
+      if (selected.length === 1 && !growing) {
         open(selected[0]);
       }
     }
