@@ -502,7 +502,7 @@ export class BucketsModel implements IBucketsModel {
    * Select-all ends there: its pages were those of the old listing.
    */
   private _keepListedSelection(): void {
-    if (!this._selection.size) {
+    if (!this._selection.size && !this._allSelected) {
       return;
     }
     this._select(
