@@ -58,7 +58,7 @@ test.afterAll(() => {
 test('select-all then Delete in a folder of 100,000 objects deletes all of them', async ({
   page
 }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(540_000);
   const panel = await browse(page, 'demo-s3', BUCKET, ['big']);
   const first = panel.locator(`.jp-Buckets-item[data-name="${objectName(0)}"]`);
   await expect(first).toBeVisible();
@@ -90,10 +90,10 @@ test('select-all then Delete in a folder of 100,000 objects deletes all of them'
   await expect(dialog).toHaveCount(0);
 
   // The panel reloads the folder once every delete request has answered
-  // (100 of 1000 keys; ~2 min on SeaweedFS on a busy 2-core machine)...
+  // (100 of 1000 keys: 76 to 163 s on SeaweedFS on a shared 2-core machine)...
   await expect(panel.locator('.jp-Buckets-empty')).toHaveText(
     'This folder is empty',
-    { timeout: 270_000 }
+    { timeout: 360_000 }
   );
   console.log(
     `select-all Delete: 100,000 objects deleted in ${Math.round((Date.now() - started) / 1000)} s`
