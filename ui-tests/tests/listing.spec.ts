@@ -2,77 +2,28 @@
 // virtualized list scrolled to the last key, the server-side filter, range
 // selection. The bucket is this test file's own (seeded with s5cmd, deleted
 // afterwards); the harness's sample data is never touched.
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+
+import { dropBucket, objectName, requireS3Harness, seedBucket } from './s3';
 
 const PANEL_ID = 'jupyter-buckets-panel';
 const BUCKET = 'ui-huge-100k';
 const COUNT = 100_000;
-const S5CMD = path.resolve(__dirname, '..', '..', '.venv', 'bin', 's5cmd');
 
-const name = (i: number): string => `obj-${String(i).padStart(5, '0')}.txt`;
-
-function s5cmd(home: string, ...args: string[]): void {
-  const result = spawnSync(
-    S5CMD,
-    ['--endpoint-url', process.env.JB_TEST_S3_ENDPOINT!, ...args],
-    {
-      // The keys go to this child only.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        AWS_ACCESS_KEY_ID: process.env.JB_TEST_S3_ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY: process.env.JB_TEST_S3_SECRET_KEY,
-        AWS_REGION: 'us-east-1'
-      },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024
-    }
-  );
-  if (result.status !== 0) {
-    throw new Error(`s5cmd ${args[0]} failed: ${result.stderr}`);
-  }
-}
+const name = objectName;
 
 let home = '';
 
 test.beforeAll(() => {
   test.setTimeout(180_000);
-  for (const variable of [
-    'JB_TEST_S3_ENDPOINT',
-    'JB_TEST_S3_ACCESS_KEY',
-    'JB_TEST_S3_SECRET_KEY'
-  ]) {
-    if (!process.env[variable]) {
-      throw new Error(
-        `${variable} is not set: run the UI tests through the servers harness, ` +
-          '`.venv/bin/python scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests`.'
-      );
-    }
-  }
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'jb-ui-listing-'));
-  const files = path.join(home, 'big');
-  fs.mkdirSync(files);
-  for (let i = 0; i < COUNT; i++) {
-    fs.writeFileSync(path.join(files, name(i)), '');
-  }
-  s5cmd(home, 'mb', `s3://${BUCKET}`);
-  s5cmd(home, 'cp', `${files}/*`, `s3://${BUCKET}/big/`);
+  requireS3Harness();
+  home = seedBucket(BUCKET, 'big', COUNT);
 });
 
 test.afterAll(() => {
   if (home) {
-    // SeaweedFS deletes a bucket with its objects.
-    try {
-      s5cmd(home, 'rb', `s3://${BUCKET}`);
-    } finally {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+    dropBucket(home, BUCKET);
   }
 });
 

@@ -1,6 +1,10 @@
 // What the UI tests use to check the demo S3 bucket with another client (the
-// AWS CLI, profile demo-s3), and the guard that they run with the servers.
-import { execFileSync } from 'child_process';
+// AWS CLI, profile demo-s3), the guard that they run with the servers, and
+// s5cmd for the buckets of 100,000 objects some tests make.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 import { test } from '@jupyterlab/galata';
 
@@ -49,3 +53,78 @@ export function useDemoBucket(run: string): void {
     aws(['s3', 'rm', '--recursive', `s3://climate-data/${run}/`]);
   });
 }
+
+const S5CMD = path.resolve(__dirname, '..', '..', '.venv', 'bin', 's5cmd');
+
+/** s5cmd against the harness's SeaweedFS; the keys go to this child only. */
+export function s5cmd(home: string, ...args: string[]): string {
+  const result = spawnSync(
+    S5CMD,
+    ['--endpoint-url', process.env.JB_TEST_S3_ENDPOINT!, ...args],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        AWS_ACCESS_KEY_ID: process.env.JB_TEST_S3_ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY: process.env.JB_TEST_S3_SECRET_KEY,
+        AWS_REGION: 'us-east-1'
+      },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    }
+  );
+  if (result.status !== 0) {
+    throw new Error(`s5cmd ${args[0]} failed: ${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Throws unless the spec runs inside the servers harness (it needs the S3 keys). */
+export function requireS3Harness(): void {
+  for (const variable of [
+    'JB_TEST_S3_ENDPOINT',
+    'JB_TEST_S3_ACCESS_KEY',
+    'JB_TEST_S3_SECRET_KEY'
+  ]) {
+    if (!process.env[variable]) {
+      throw new Error(
+        `${variable} is not set: run the UI tests through the servers harness, ` +
+          '`.venv/bin/python scripts/servers.py run -- npm run test --workspace=@jupyter-buckets/ui-tests`.'
+      );
+    }
+  }
+}
+
+/**
+ * A new bucket with `count` empty objects `obj-00000.txt`... under
+ * `folder`/, uploaded by s5cmd's workers (~25 s for 100,000 on loopback).
+ * Returns the scratch home to pass to `dropBucket`.
+ */
+export function seedBucket(
+  bucket: string,
+  folder: string,
+  count: number
+): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'jb-ui-huge-'));
+  const files = path.join(home, folder);
+  fs.mkdirSync(files);
+  for (let i = 0; i < count; i++) {
+    fs.writeFileSync(path.join(files, objectName(i)), '');
+  }
+  s5cmd(home, 'mb', `s3://${bucket}`);
+  s5cmd(home, 'cp', `${files}/*`, `s3://${bucket}/${folder}/`);
+  return home;
+}
+
+/** SeaweedFS deletes a bucket with its objects; the scratch home goes too. */
+export function dropBucket(home: string, bucket: string): void {
+  try {
+    s5cmd(home, 'rb', `s3://${bucket}`);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The names seedBucket gives: sorted as they are numbered. */
+export const objectName = (i: number): string =>
+  `obj-${String(i).padStart(5, '0')}.txt`;

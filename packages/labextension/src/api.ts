@@ -23,7 +23,9 @@ export type ClientErrorCode =
   /** No remote was found in any config file. */
   | 'no_remotes'
   /** An answer the panel cannot read. */
-  | 'unexpected_response';
+  | 'unexpected_response'
+  /** Select-all's listing stopped before its end: an action would miss objects. */
+  | 'selection_incomplete';
 
 export type BucketsErrorCode = ErrorCode | ClientErrorCode;
 

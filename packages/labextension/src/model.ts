@@ -73,22 +73,58 @@ export class BucketsModel implements IBucketsModel {
     if (!this._selection.size) {
       return [];
     }
-    return this._entries.filter(e => this._selection.has(e.path));
+    // Asked by every command's isEnabled: computed once per change, not per call.
+    this._selectedEntries ??= this._entries.filter(e =>
+      this._selection.has(e.path)
+    );
+    return this._selectedEntries;
+  }
+  get allSelected(): boolean {
+    return this._allSelected;
   }
   get selectionChanged(): ISignal<IBucketsModel, ReadonlySet<string>> {
     return this._selectionChanged;
   }
 
+  entry(path: string): IBucketsEntry | undefined {
+    return this._byPath.get(path);
+  }
+
   setSelection(paths: Iterable<string>): void {
-    const next = new Set(paths);
-    if (
-      next.size === this._selection.size &&
-      [...next].every(p => this._selection.has(p))
-    ) {
-      return;
+    this._select(new Set(paths), false);
+  }
+
+  async selectAll(): Promise<void> {
+    this._select(new Set(this._entries.map(e => e.path)), true);
+    // Pages still to come join the selection as they arrive (_applyListing).
+    await this.loadAll();
+  }
+
+  async completeSelection(): Promise<ReadonlyArray<IBucketsEntry>> {
+    if (this._allSelected && !(await this.loadAll())) {
+      // Acting on the part that happened to be loaded is the bug this
+      // prevents: better no action than one on some of the objects.
+      throw new BucketsError(
+        'selection_incomplete',
+        'The folder could not be listed to its end, so not everything selected is known.',
+        this._error?.hint ?? 'Refresh, select all again, then retry.'
+      );
     }
-    this._selection = next;
-    this._selectionChanged.emit(next);
+    return this.selectedEntries;
+  }
+
+  async loadAll(): Promise<boolean> {
+    const generation = this._generation;
+    for (;;) {
+      await this._idle();
+      if (generation !== this._generation || this._error) {
+        return false;
+      }
+      if (this._cursor === null) {
+        return true;
+      }
+      await this.loadMore();
+    }
   }
 
   async setFilter(text: string): Promise<void> {
@@ -109,7 +145,7 @@ export class BucketsModel implements IBucketsModel {
   setSort(sort: ISortState): void {
     this._sort = { ...sort };
     this._emit('sort');
-    this._entries = this._sorted();
+    this._setEntries(this._sorted());
     this._emit('entries');
   }
 
@@ -246,12 +282,60 @@ export class BucketsModel implements IBucketsModel {
     await this._load(generation);
   }
 
+  private _select(next: Set<string>, all: boolean): void {
+    if (
+      all === this._allSelected &&
+      next.size === this._selection.size &&
+      [...next].every(p => this._selection.has(p))
+    ) {
+      return;
+    }
+    this._allSelected = all;
+    this._selection = next;
+    this._selectedEntries = null;
+    this._selectionChanged.emit(next);
+  }
+
+  /** Resolves when no request of the listing is under way. */
+  private _idle(): Promise<void> {
+    if (!this._loading) {
+      return Promise.resolve();
+    }
+    return new Promise(resolve => {
+      const onChange = (_: IBucketsModel, change: BucketsChange): void => {
+        if (change === 'loading' && !this._loading) {
+          this._stateChanged.disconnect(onChange);
+          resolve();
+        }
+      };
+      this._stateChanged.connect(onChange);
+    });
+  }
+
+  /**
+   * The entries, and what depends on them: the path index (rebuilt, or only
+   * `added` indexed when a page was appended) and the selected entries.
+   */
+  private _setEntries(
+    entries: IBucketsEntry[],
+    added?: ReadonlyArray<IBucketsEntry>
+  ): void {
+    this._entries = entries;
+    if (!added) {
+      this._byPath = new Map();
+    }
+    for (const entry of added ?? entries) {
+      this._byPath.set(entry.path, entry);
+    }
+    this._selectedEntries = null;
+  }
+
   /** Start a new request generation: clears the listing and the error. */
   private _begin(keepEntries: boolean): number {
     this._generation += 1;
     this._error = null;
     if (!keepEntries) {
-      this._entries = [];
+      this._setEntries([]);
       this._prefixes = [];
       this._objects = [];
       this._cursor = null;
@@ -327,8 +411,9 @@ export class BucketsModel implements IBucketsModel {
     this._objects = this._bucketEntries.filter(
       e => e.kind === 'bucket' && e.name.startsWith(filter)
     );
-    this._entries = this._sorted();
+    this._setEntries(this._sorted());
     this._emit('entries');
+    this._keepListedSelection();
   }
 
   /**
@@ -394,10 +479,36 @@ export class BucketsModel implements IBucketsModel {
     }));
     this._prefixes = append ? this._prefixes.concat(prefixes) : prefixes;
     this._objects = append ? this._objects.concat(objects) : objects;
-    this._entries = this._sorted();
+    const added = prefixes.concat(objects);
+    this._setEntries(this._sorted(), append ? added : undefined);
     this._cursor = page.cursor;
     this._emit('entries');
+    if (append && this._allSelected) {
+      // Select-all means every entry of the level, also those of later pages.
+      const next = new Set(this._selection);
+      for (const entry of added) {
+        next.add(entry.path);
+      }
+      this._select(next, true);
+    } else if (!append) {
+      this._keepListedSelection();
+    }
     this._setLoading(false);
+  }
+
+  /**
+   * After the listing was replaced (a refresh, a delete): keep selected only
+   * what is still listed, so the selection never names entries that are gone.
+   * Select-all ends there: its pages were those of the old listing.
+   */
+  private _keepListedSelection(): void {
+    if (!this._selection.size && !this._allSelected) {
+      return;
+    }
+    this._select(
+      new Set([...this._selection].filter(path => this._byPath.has(path))),
+      false
+    );
   }
 
   private _fail(generation: number, error: unknown): void {
@@ -443,6 +554,10 @@ export class BucketsModel implements IBucketsModel {
   private _filter = '';
   private _sort: ISortState = { key: 'name', ascending: true };
   private _selection: ReadonlySet<string> = new Set();
+  private _allSelected = false;
+  private _selectedEntries: IBucketsEntry[] | null = null;
+  /** Loaded entries by path: the row under a context menu is found in O(1). */
+  private _byPath = new Map<string, IBucketsEntry>();
   private readonly _selectionChanged = new Signal<
     IBucketsModel,
     ReadonlySet<string>

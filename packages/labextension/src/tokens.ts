@@ -92,14 +92,35 @@ export interface IBucketsModel {
    */
   readonly sort: Readonly<ISortState>;
   setSort(sort: ISortState): void;
-  /** Paths (keys, prefixes, bucket names) of the selected entries. */
+  /**
+   * Paths (keys, prefixes, bucket names) of the selected entries. The
+   * selection is the model's, never the rendered rows': the listing is
+   * virtualized, so most selected entries have no row in the DOM.
+   */
   readonly selection: ReadonlySet<string>;
   /** The selected entries among those loaded, in display order. */
   readonly selectedEntries: ReadonlyArray<IBucketsEntry>;
+  /**
+   * Whether the selection is every entry of this level (select-all). While
+   * pages remain to be loaded, they join the selection as they arrive.
+   */
+  readonly allSelected: boolean;
   /** Fires when the selection changes (also when navigating clears it). */
   readonly selectionChanged: ISignal<IBucketsModel, ReadonlySet<string>>;
-  /** Replace the selection (paths of entries). */
+  /** Replace the selection (paths of entries); ends select-all. */
   setSelection(paths: Iterable<string>): void;
+  /** Select every entry of this level, loading the pages not loaded yet. */
+  selectAll(): Promise<void>;
+  /**
+   * The selected entries once the selection is complete: after select-all,
+   * the rest of the listing is loaded first. Rejects (selection_incomplete)
+   * when it cannot be, rather than answering with part of the selection.
+   */
+  completeSelection(): Promise<ReadonlyArray<IBucketsEntry>>;
+  /** Load every remaining page of this level; false when interrupted (navigation, error). */
+  loadAll(): Promise<boolean>;
+  /** The loaded entry with this path (e.g. the row under a context menu). */
+  entry(path: string): IBucketsEntry | undefined;
 }
 
 export const IBucketsModel = new Token<IBucketsModel>(

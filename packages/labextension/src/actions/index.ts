@@ -39,13 +39,22 @@ import { Menu, Widget } from '@lumino/widgets';
 
 import { requestAPI } from '../api';
 import { documentPath, objectURI } from '../drive/paths';
-import type { IBucketsModel, ITransfersModel } from '../tokens';
+import type { IBucketsEntry, IBucketsModel, ITransfersModel } from '../tokens';
 import { localLocation, remoteLocation, startJobs } from '../transfers';
 import { h } from '../widgets/dom';
 import { showActionError } from '../widgets/errors';
+import { DELETE_BATCH, deleteInBatches } from './deletion';
 import { renameObject, type DriveLookup } from './rename';
 import { pythonSnippet } from './snippets';
-import { isRow, targetsOf, type ITarget } from './targets';
+import {
+  describeTargets,
+  isRow,
+  plural,
+  resolveTargets,
+  targetsOf,
+  wholeFolderOf,
+  type ITarget
+} from './targets';
 
 export const ActionIDs = {
   openObject: 'jupyter-buckets:open-object',
@@ -75,7 +84,7 @@ const ENTRY_ROW =
 export interface IActionsOptions {
   app: JupyterFrontEnd;
   model: IBucketsModel;
-  /** The Buckets panel's node (rows and their selection live in it). */
+  /** The Buckets panel's node (its rows tell which entry a click or menu hit). */
   panel: HTMLElement;
   docManager: IDocumentManager;
   /** Where "Download to Jupyter" writes: the file browser's folder. */
@@ -92,14 +101,16 @@ export function addObjectActions(options: IActionsOptions): void {
     options;
   const { commands } = app;
 
-  const targets = (): ITarget[] =>
-    targetsOf(
-      app.contextMenuHitTest(isRow) as HTMLElement | undefined,
-      panel,
-      model
-    );
+  const hit = (): HTMLElement | undefined =>
+    app.contextMenuHitTest(isRow) as HTMLElement | undefined;
+  // For isEnabled and labels: the loaded entries, at once.
+  const targets = (): ITarget[] => targetsOf(hit(), model);
   const objects = (): ITarget[] =>
     targets().filter(target => target.kind === 'object');
+  // For acting: every target, after select-all's remaining pages are loaded.
+  const allTargets = (): Promise<ITarget[]> => resolveTargets(hit(), model);
+  const allObjects = async (): Promise<ITarget[]> =>
+    (await allTargets()).filter(target => target.kind === 'object');
   const one = (): ITarget | undefined => {
     const all = targets();
     return all.length === 1 ? all[0] : undefined;
@@ -126,11 +137,11 @@ export function addObjectActions(options: IActionsOptions): void {
     caption: 'Open the object in JupyterLab',
     icon: fileIcon,
     isEnabled: () => objects().length > 0,
-    execute: () => {
-      for (const target of objects()) {
+    execute: guard('Open failed', async () => {
+      for (const target of await allObjects()) {
         docManager.openOrReveal(pathOf(target));
       }
-    }
+    })
   });
 
   commands.addCommand(ActionIDs.openWith, {
@@ -150,7 +161,7 @@ export function addObjectActions(options: IActionsOptions): void {
     icon: downloadIcon,
     isEnabled: () => objects().length > 0,
     execute: guard('Download failed', async () => {
-      for (const target of objects()) {
+      for (const target of await allObjects()) {
         const url = await app.serviceManager.contents.getDownloadUrl(
           pathOf(target)
         );
@@ -171,24 +182,36 @@ export function addObjectActions(options: IActionsOptions): void {
     isVisible: () => Boolean(transfers),
     isEnabled: () => targets().length > 0,
     execute: guard('Download to Jupyter failed', async () => {
-      const all = targets();
+      const whole = wholeFolderOf(hit(), model);
+      const { remote, bucket } = model.location;
+      const all = await allTargets();
       const folder = localFolder(fileBrowser);
       if (!transfers) {
         return;
       }
       // The sidecar copies bucket to disk itself: no browser memory, no cap.
+      // Everything in the folder shown is one job (its contents into the
+      // destination, as the entries one by one would go), not 100,000.
       // Files that exist on the disk are asked about by startJobs.
       await startJobs(
         commands,
         transfers,
-        all.map(target => ({
-          op: 'copy',
-          src: remoteLocation(target.remote, target.bucket, target.key),
-          dst:
-            target.kind === 'prefix'
-              ? localLocation(PathExt.join(folder, target.name), true)
-              : localLocation(folder, true)
-        }))
+        whole !== null && remote !== null && bucket !== null
+          ? [
+              {
+                op: 'copy',
+                src: remoteLocation(remote, bucket, whole),
+                dst: localLocation(folder, true)
+              }
+            ]
+          : all.map(target => ({
+              op: 'copy',
+              src: remoteLocation(target.remote, target.bucket, target.key),
+              dst:
+                target.kind === 'prefix'
+                  ? localLocation(PathExt.join(folder, target.name), true)
+                  : localLocation(folder, true)
+            }))
       );
     })
   });
@@ -200,7 +223,7 @@ export function addObjectActions(options: IActionsOptions): void {
     icon: copyIcon,
     isEnabled: () => targets().length > 0,
     execute: guard('Copy failed', async () => {
-      const text = targets()
+      const text = (await allTargets())
         .map(t => objectURI(providerOf(t.remote), t.bucket, t.key))
         .join('\n');
       await copyText(text);
@@ -311,10 +334,8 @@ export function addObjectActions(options: IActionsOptions): void {
     icon: closeIcon,
     isEnabled: () => targets().length > 0,
     execute: guard('Delete failed', async () => {
-      const all = targets();
-      if (await deleteTargets(all)) {
-        await model.refresh();
-      }
+      const all = await allTargets();
+      await deleteTargets(all, () => model.refresh());
     })
   });
 
@@ -391,30 +412,27 @@ export function addObjectActions(options: IActionsOptions): void {
   }
 
   // Objects open like files in the file browser: double-click, or Enter on
-  // the selected row. The listing handles folders itself.
-  const openRow = (row: HTMLElement | null): void => {
-    if (row?.dataset.kind !== 'object') {
-      return;
-    }
-    const [target] = targetsOf(row, panel, model).filter(
-      t => t.key === row.dataset.path || t.name === row.dataset.name
-    );
-    if (target) {
-      docManager.openOrReveal(pathOf(target));
+  // the selected object. The listing handles folders itself.
+  const open = (entry: IBucketsEntry | undefined): void => {
+    const { remote, bucket } = model.location;
+    if (entry?.kind === 'object' && remote !== null && bucket !== null) {
+      docManager.openOrReveal(documentPath(remote, bucket, entry.path));
     }
   };
   panel.addEventListener('dblclick', event => {
-    openRow(
-      (event.target as HTMLElement).closest<HTMLElement>('.jp-Buckets-item')
+    const row = (event.target as HTMLElement).closest<HTMLElement>(
+      '.jp-Buckets-item'
     );
+    const path = row?.dataset.path;
+    open(path === undefined ? undefined : model.entry(path));
   });
   panel.addEventListener('keydown', event => {
     if (event.key === 'Enter' && !event.altKey && !event.ctrlKey) {
-      const rows = panel.querySelectorAll<HTMLElement>(
-        '.jp-Buckets-item.jp-mod-selected[data-kind="object"]'
-      );
-      if (rows.length === 1) {
-        openRow(rows[0]);
+      // A select-all still loading is more than the one entry loaded so far.
+      const selected = model.selectedEntries;
+      const growing = model.allSelected && model.cursor !== null;
+      if (selected.length === 1 && !growing) {
+        open(selected[0]);
       }
     }
   });
@@ -448,9 +466,17 @@ class OpenWithMenu extends Menu {
   }
 }
 
-async function deleteTargets(all: ITarget[]): Promise<boolean> {
+/**
+ * Ask with the true count, then delete: the objects by key, in batches,
+ * and each folder by its prefix. `done` runs afterwards, also after a
+ * failure halfway (the listing must show what is left).
+ */
+async function deleteTargets(
+  all: ITarget[],
+  done: () => Promise<void>
+): Promise<void> {
   if (all.length === 0) {
-    return false;
+    return;
   }
   const { remote, bucket } = all[0];
   const keys = all.filter(t => t.kind === 'object').map(t => t.key);
@@ -464,41 +490,64 @@ async function deleteTargets(all: ITarget[]): Promise<boolean> {
     );
     count += answer.count;
   }
-  const what =
-    all.length === 1
-      ? `${all[0].kind === 'prefix' ? 'the folder' : ''} ${all[0].name}`.trim()
-      : `${all.length} items`;
   const result = await showDialog({
     title: 'Delete',
     body: new Widget({
       node: h('div', { className: 'jp-Buckets-deleteConfirm' }, [
         h('p', {
-          text: `Delete ${what} from ${remote}:${bucket}?`
+          text: `Delete ${describeTargets(all)} from ${remote}:${bucket}?`
         }),
         h('p', {
           className: 'jp-Buckets-deleteCount',
-          text: `${count.toLocaleString()} object${count === 1 ? '' : 's'} will be deleted. This cannot be undone.`
+          text: `${plural(count, 'object')} will be deleted. This cannot be undone.`
         })
       ])
     }),
     buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
   });
   if (!result.button.accept) {
-    return false;
+    return;
   }
-  if (keys.length > 0) {
-    await requestAPI<IDeleteResult>(objectRoutes.delete(remote, bucket), {
-      method: 'POST',
-      body: JSON.stringify({ keys })
-    });
+  const progress =
+    keys.length > DELETE_BATCH
+      ? Notification.emit(
+          `Deleting ${plural(keys.length, 'object')}…`,
+          'in-progress',
+          { autoClose: false }
+        )
+      : null;
+  try {
+    await deleteInBatches(
+      keys,
+      async batch => {
+        await requestAPI<IDeleteResult>(objectRoutes.delete(remote, bucket), {
+          method: 'POST',
+          body: JSON.stringify({ keys: batch })
+        });
+      },
+      {
+        progress: done => {
+          if (progress) {
+            Notification.update({
+              id: progress,
+              message: `Deleting ${plural(keys.length, 'object')}: ${done.toLocaleString('en')} done…`
+            });
+          }
+        }
+      }
+    );
+    for (const prefix of prefixes) {
+      await requestAPI<IDeleteResult>(objectRoutes.delete(remote, bucket), {
+        method: 'POST',
+        body: JSON.stringify({ prefix })
+      });
+    }
+  } finally {
+    if (progress) {
+      Notification.dismiss(progress);
+    }
+    await done();
   }
-  for (const prefix of prefixes) {
-    await requestAPI<IDeleteResult>(objectRoutes.delete(remote, bucket), {
-      method: 'POST',
-      body: JSON.stringify({ prefix })
-    });
-  }
-  return true;
 }
 
 /** The file browser's folder on the Jupyter disk ('' at the root, or when it shows another drive). */

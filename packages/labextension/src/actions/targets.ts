@@ -1,8 +1,8 @@
 // Which entries an action is about: the row under the context menu (and the
-// other selected rows when it is one of them), else the selected rows. Read
-// from the rows' DOM attributes, so the listing view stays the only owner of
-// rows and selection.
-import type { IBucketsModel } from '../tokens';
+// other selected entries when it is one of them), else the selection. Read
+// from the model, never from the rendered rows: the listing is virtualized,
+// so a selected entry scrolled out of view has no row in the DOM.
+import type { IBucketsEntry, IBucketsModel } from '../tokens';
 
 export interface ITarget {
   kind: 'object' | 'prefix';
@@ -11,43 +11,117 @@ export interface ITarget {
   /** The object's key, or the prefix ending with '/'. */
   key: string;
   name: string;
+  /** Bytes, for objects. */
+  size?: number;
 }
-
-const ROW = '.jp-Buckets-item';
 
 export function isRow(node: HTMLElement): boolean {
   return node.classList?.contains('jp-Buckets-item') ?? false;
 }
 
-function toTarget(row: HTMLElement, model: IBucketsModel): ITarget | null {
-  const { remote, bucket, prefix } = model.location;
-  const kind = row.dataset.kind;
-  const name = row.dataset.name;
+function toTarget(entry: IBucketsEntry, model: IBucketsModel): ITarget | null {
+  const { remote, bucket } = model.location;
   if (
     remote === null ||
     bucket === null ||
-    name === undefined ||
-    (kind !== 'object' && kind !== 'prefix')
+    (entry.kind !== 'object' && entry.kind !== 'prefix')
   ) {
     return null;
   }
-  const key =
-    row.dataset.path ??
-    (kind === 'prefix' ? `${prefix}${name}/` : `${prefix}${name}`);
-  return { kind, remote, bucket, key, name };
+  return {
+    kind: entry.kind,
+    remote,
+    bucket,
+    key: entry.path,
+    name: entry.name,
+    size: entry.size
+  };
 }
 
-/** The targets of an action started on `hit` (a row), or from the palette (null). */
-export function targetsOf(
-  hit: HTMLElement | null | undefined,
-  panel: HTMLElement,
+function toTargets(
+  entries: ReadonlyArray<IBucketsEntry>,
   model: IBucketsModel
 ): ITarget[] {
-  const selected = Array.from(
-    panel.querySelectorAll<HTMLElement>(`${ROW}.jp-mod-selected`)
-  );
-  const rows = hit && !selected.includes(hit) ? [hit] : selected;
-  return rows
-    .map(row => toTarget(row, model))
+  return entries
+    .map(entry => toTarget(entry, model))
     .filter((target): target is ITarget => target !== null);
+}
+
+/**
+ * What an action started on the row `hit` is about when that is not the
+ * selection: the row alone (nothing when its entry is gone). null when the
+ * action is about the selection (no row, or a selected one). Only the row's
+ * identity is read from the DOM.
+ */
+function hitAlone(
+  hit: HTMLElement | null | undefined,
+  model: IBucketsModel
+): IBucketsEntry[] | null {
+  const path = hit?.dataset.path;
+  if (path === undefined || model.selection.has(path)) {
+    return null;
+  }
+  const entry = model.entry(path);
+  return entry ? [entry] : [];
+}
+
+/**
+ * The targets of an action started on `hit` (a row), or from the palette or
+ * a key (null), among the loaded entries: for enabling and labelling
+ * commands. Acting on them takes `resolveTargets`.
+ */
+export function targetsOf(
+  hit: HTMLElement | null | undefined,
+  model: IBucketsModel
+): ITarget[] {
+  return toTargets(hitAlone(hit, model) ?? model.selectedEntries, model);
+}
+
+/** What an action acts on: as `targetsOf`, with a select-all complete (every page loaded). */
+export async function resolveTargets(
+  hit: HTMLElement | null | undefined,
+  model: IBucketsModel
+): Promise<ITarget[]> {
+  return toTargets(
+    hitAlone(hit, model) ?? (await model.completeSelection()),
+    model
+  );
+}
+
+/**
+ * The prefix of the folder shown when the targets are everything in it
+ * (select-all without a filter, not a single row outside the selection):
+ * one job can then copy the folder instead of one job per entry. null
+ * otherwise.
+ */
+export function wholeFolderOf(
+  hit: HTMLElement | null | undefined,
+  model: IBucketsModel
+): string | null {
+  const { bucket, prefix } = model.location;
+  if (
+    bucket === null ||
+    !model.allSelected ||
+    model.filter !== '' ||
+    hitAlone(hit, model) !== null
+  ) {
+    return null;
+  }
+  return prefix;
+}
+
+/** How a confirmation names the targets: "the folder results", "notes.txt", "100,000 objects", "12 items". */
+export function describeTargets(all: ReadonlyArray<ITarget>): string {
+  if (all.length === 1) {
+    return `${all[0].kind === 'prefix' ? 'the folder ' : ''}${all[0].name}`;
+  }
+  const kinds = new Set(all.map(t => t.kind));
+  const noun =
+    kinds.size > 1 ? 'item' : kinds.has('prefix') ? 'folder' : 'object';
+  return plural(all.length, noun);
+}
+
+/** "1 object", "100,000 objects": grouped the same in every locale, as the listing's count line. */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
 }

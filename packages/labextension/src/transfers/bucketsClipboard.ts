@@ -7,7 +7,8 @@ import { Notification } from '@jupyterlab/apputils';
 import { copyIcon, pasteIcon } from '@jupyterlab/ui-components';
 
 import { isRow } from '../actions/targets';
-import type { IBucketsModel, ITransfersModel } from '../tokens';
+import type { IBucketsEntry, IBucketsModel, ITransfersModel } from '../tokens';
+import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
 import { bucketEntriesRequests, type IBucketEntries } from './entries';
@@ -34,11 +35,10 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
   // In memory only: what was copied in this page, as locations (no secret).
   let copied: IBucketEntries | null = null;
 
-  const current = (): IBucketEntries | null =>
-    entriesFor(
-      buckets,
-      (app.contextMenuHitTest(isRow) as HTMLElement | undefined) ?? null
-    );
+  const hit = (): HTMLElement | null =>
+    (app.contextMenuHitTest(isRow) as HTMLElement | undefined) ?? null;
+  // For isEnabled: the loaded entries, at once.
+  const current = (): IBucketEntries | null => entriesFor(buckets, hit());
   const here = (): string | null => {
     const { remote, bucket, prefix } = buckets.location;
     return remote !== null && bucket !== null
@@ -52,15 +52,24 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
       'Copy the selected objects and folders, to paste them in another folder, bucket or remote',
     icon: copyIcon,
     isEnabled: () => current() !== null,
-    execute: () => {
-      const data = current();
+    execute: async () => {
+      // Every selected entry, after select-all's remaining pages arrived.
+      const row = hit();
+      let selected: ReadonlyArray<IBucketsEntry>;
+      try {
+        selected = await buckets.completeSelection();
+      } catch (error) {
+        await showActionError('Copy failed', error);
+        return;
+      }
+      const data = entriesFor(buckets, row, selected);
       if (!data) {
         return;
       }
       copied = data;
       const n = data.entries.length;
       Notification.info(
-        `${n === 1 ? data.entries[0].name : `${n} items`} copied: paste with Ctrl+V in a folder of any remote`,
+        `${n === 1 ? data.entries[0].name : `${n.toLocaleString('en')} items`} copied: paste with Ctrl+V in a folder of any remote`,
         { autoClose: 3000 }
       );
     }
@@ -69,7 +78,7 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
   commands.addCommand(ClipboardCommandIDs.paste, {
     label: () =>
       copied && copied.entries.length > 1
-        ? `Paste ${copied.entries.length} Items`
+        ? `Paste ${copied.entries.length.toLocaleString('en')} Items`
         : 'Paste',
     caption: 'Copy what was copied into the folder shown, as transfer jobs',
     icon: pasteIcon,

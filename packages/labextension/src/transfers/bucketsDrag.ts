@@ -12,19 +12,31 @@ import { BUCKET_ENTRIES_MIME, type IBucketEntries } from './entries';
 const DRAG_THRESHOLD = 5;
 const ROW = '.jp-Buckets-item';
 
-/** The entries a gesture on `row` is about: the selection when the row is in it. */
+/**
+ * The entries a gesture on `row` is about: the selection when the row is in
+ * it (read from the model: most selected entries have no row in the DOM),
+ * else that row alone. Only the row's identity is read from the DOM.
+ * `selected` replaces the model's loaded selection (the clipboard passes the
+ * complete one). null when there is nothing to carry, or when a select-all
+ * with a filter is still loading: its entries are not all known, and
+ * carrying the known ones would act on part of the selection.
+ */
 export function entriesFor(
   buckets: IBucketsModel,
-  row: HTMLElement | null
+  row: HTMLElement | null,
+  selected: ReadonlyArray<IBucketsEntry> = buckets.selectedEntries
 ): IBucketEntries | null {
-  const { remote, bucket } = buckets.location;
+  const { remote, bucket, prefix } = buckets.location;
   if (remote === null || bucket === null) {
     return null;
   }
   const path = row?.dataset.path;
-  let entries: ReadonlyArray<IBucketsEntry> = buckets.selectedEntries;
-  if (path !== undefined && !buckets.selection.has(path)) {
-    entries = buckets.entries.filter(entry => entry.path === path);
+  const alone = path !== undefined && !buckets.selection.has(path);
+  const hit = alone ? buckets.entry(path) : undefined;
+  const entries = alone ? (hit ? [hit] : []) : selected;
+  const whole = !alone && buckets.allSelected && buckets.filter === '';
+  if (!alone && buckets.allSelected && !whole && buckets.cursor !== null) {
+    return null;
   }
   const moving = entries.filter(
     (entry): entry is IBucketsEntry & { kind: 'object' | 'prefix' } =>
@@ -38,7 +50,8 @@ export function entriesFor(
           kind: entry.kind,
           key: entry.path,
           name: entry.name
-        }))
+        })),
+        ...(whole ? { folder: prefix } : {})
       }
     : null;
 }
@@ -67,7 +80,13 @@ export function addBucketsDrag(
     }
     const drag = new Drag({
       mimeData: new MimeData(),
-      dragImage: dragImage(row, data.entries.length),
+      dragImage: dragImage(
+        row,
+        // Select-all still loading: the count is not known yet.
+        data.folder !== undefined && buckets.cursor !== null
+          ? 'all'
+          : data.entries.length
+      ),
       proposedAction: 'copy',
       supportedActions: 'copy',
       source: panel
@@ -97,17 +116,17 @@ export function addBucketsDrag(
   });
 }
 
-function dragImage(row: HTMLElement, count: number): HTMLElement {
+function dragImage(row: HTMLElement, count: number | 'all'): HTMLElement {
   const image = h('div', { className: 'jp-Buckets-dragImage' }, [
     h('span', {
       text: row.dataset.name ?? ''
     })
   ]);
-  if (count > 1) {
+  if (count === 'all' || count > 1) {
     image.append(
       h('span', {
         className: 'jp-Buckets-dragCount',
-        text: String(count)
+        text: count === 'all' ? 'all' : count.toLocaleString('en')
       })
     );
   }

@@ -19,6 +19,13 @@ export interface IBucketEntries {
     key: string;
     name: string;
   }[];
+  /**
+   * Set when the entries are everything in this folder (a select-all without
+   * a filter): its prefix ('' = the bucket root). One job then copies the
+   * folder's contents, instead of one job per entry (there may be 100,000,
+   * and the later pages may not be loaded yet).
+   */
+  folder?: string;
 }
 
 /** An item of the Jupyter disk (a file browser item). */
@@ -39,6 +46,17 @@ export function bucketEntriesRequests(
   folder: string,
   op: 'copy' | 'move' = 'copy'
 ): ITransferRequest[] {
+  if (data.folder !== undefined) {
+    // A folder's contents land in the destination as its entries one by
+    // one would (objects by name, subfolders by name).
+    return [
+      {
+        op,
+        src: remoteLocation(data.remote, data.bucket, data.folder),
+        dst: asFolder(folder)
+      }
+    ];
+  }
   return data.entries.map(entry => ({
     op,
     src: remoteLocation(data.remote, data.bucket, entry.key),

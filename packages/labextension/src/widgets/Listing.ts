@@ -394,8 +394,16 @@ export class Listing extends Widget {
    * waiting the paging avoids); the line says so while more pages exist.
    */
   private _renderCount(): void {
-    const { entries, cursor, error, location, selection, sort, loading } =
-      this._model;
+    const {
+      entries,
+      cursor,
+      error,
+      location,
+      selection,
+      allSelected,
+      sort,
+      loading
+    } = this._model;
     if (error || location.remote === null || entries.length === 0) {
       this._count.hidden = true;
       return;
@@ -412,7 +420,10 @@ export class Listing extends Widget {
     } else {
       parts.push(`${n} ${noun}`);
     }
-    if (selection.size) {
+    if (allSelected && cursor !== null) {
+      // The count is not known until the last page: say what is meant.
+      parts.push('all selected');
+    } else if (selection.size) {
       parts.push(`${selection.size.toLocaleString('en')} selected`);
     }
     this._count.textContent = parts.join(' · ');
@@ -542,7 +553,8 @@ export class Listing extends Widget {
         if (event.ctrlKey || event.metaKey) {
           event.preventDefault();
           event.stopPropagation();
-          this._model.setSelection(this._model.entries.map(e => e.path));
+          // Every entry of the folder, also those of pages not loaded yet.
+          void this._model.selectAll();
         }
         return;
       default:

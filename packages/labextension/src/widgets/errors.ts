@@ -32,7 +32,8 @@ const TITLES: Record<BucketsErrorCode, string> = {
   sidecar_failed: "The jupyter-buckets server part didn't start",
   version_mismatch: 'Version mismatch',
   no_remotes: 'No remotes found',
-  unexpected_response: 'Unexpected answer from the server'
+  unexpected_response: 'Unexpected answer from the server',
+  selection_incomplete: 'Not everything selected could be listed'
 };
 
 export function errorTitle(code: BucketsErrorCode): string {

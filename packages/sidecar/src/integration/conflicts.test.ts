@@ -7,8 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   TOKEN_HEADER,
@@ -21,10 +19,9 @@ import {
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
 import type { IBackend } from '../backends/types.js';
-import { createApp } from '../http/app.js';
 import { createJobManager } from '../http/routes/transfers.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -39,7 +36,7 @@ const store = remoteStore(process.env);
 const backends = createBackendFactory();
 const s3 = (): IBackend => backends(store.get('demo-s3')!);
 const gcs = (): IBackend => backends(store.get('demo-gcs')!);
-let server: Server;
+let app: IRunningApp;
 let port: number;
 let root: ITempDir;
 let state: ITempDir;
@@ -47,7 +44,7 @@ let state: ITempDir;
 before(async () => {
   root = tempDir();
   state = tempDir();
-  const app = createApp({
+  app = await startApp({
     token: TOKEN,
     remotes: store,
     backends,
@@ -55,13 +52,11 @@ before(async () => {
     localRoot: root.path,
     transfers: createJobManager(store, backends, root.path, state.path)
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = app.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await app.close();
   await deletePrefix(s3(), 'scratch', `${RUN}/`);
   await deletePrefix(gcs(), 'leap-scratch', `${RUN}/`);
   root.remove();

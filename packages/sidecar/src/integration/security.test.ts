@@ -8,8 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import {
   LOCAL_BUCKET,
   LOCAL_REMOTE,
@@ -21,9 +20,8 @@ import { parse } from 'yaml';
 import { createBackendFactory } from '../backends/index.js';
 import { createStorage } from '../backends/gcs.js';
 import { toApiError } from '../backends/errors.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 
@@ -33,7 +31,7 @@ const RUN = `security-test/${randomBytes(4).toString('hex')}/`;
 const MiB = 1024 * 1024;
 
 const logLines: string[] = [];
-let server: Server;
+let app: IRunningApp;
 let port: number;
 let root: ITempDir;
 const store = remoteStore(process.env);
@@ -41,7 +39,7 @@ const backends = createBackendFactory();
 
 before(async () => {
   root = tempDir();
-  const app = createApp({
+  app = await startApp({
     token: TOKEN,
     remotes: store,
     backends,
@@ -51,8 +49,7 @@ before(async () => {
     },
     localRoot: root.path
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = app.port;
 });
 
 after(async () => {
@@ -62,8 +59,7 @@ after(async () => {
       body: JSON.stringify({ prefix: RUN })
     }).catch(() => undefined);
   }
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await app.close();
   root.remove();
 });
 
