@@ -228,6 +228,32 @@ test('a paste into the folder it was copied from makes a renamed copy without as
   expect(keys(`${RUN}/same/sub/`)).toEqual([`${RUN}/same/sub/inner.txt`]);
 });
 
+test('select-all pasted into its own folder makes a renamed copy of each entry, not of the folder', async ({
+  page
+}) => {
+  put(`${RUN}/beside/t.csv`, 't\n');
+  put(`${RUN}/beside/d/u.txt`, 'u\n');
+  const panel = await browse(page, 'demo-s3', 'climate-data', [RUN, 'beside']);
+  await item(panel, 't.csv').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await expect(panel.locator('.jp-Buckets-count')).toContainText('selected');
+  await page.keyboard.press('ControlOrMeta+c');
+  await panel.locator('.jp-Buckets-content').focus();
+  await page.keyboard.press('ControlOrMeta+v');
+
+  await expect
+    .poll(() => keys(`${RUN}/`).filter(key => key.includes('beside')))
+    .toEqual([
+      `${RUN}/beside/d (1)/u.txt`,
+      `${RUN}/beside/d/u.txt`,
+      `${RUN}/beside/t (1).csv`,
+      `${RUN}/beside/t.csv`
+    ]);
+  await expect(question(page)).toHaveCount(0);
+  expect(cat(`${RUN}/beside/t (1).csv`)).toBe('t\n');
+  expect(cat(`${RUN}/beside/d (1)/u.txt`)).toBe('u\n');
+});
+
 test('two conflicts answered one by one: each file gets its own answer', async ({
   page,
   tmpPath

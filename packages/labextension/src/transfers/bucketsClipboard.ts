@@ -11,8 +11,8 @@ import type { IBucketsEntry, IBucketsModel, ITransfersModel } from '../tokens';
 import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
-import { bucketEntriesRequests, type IBucketEntries } from './entries';
-import { copiesIntoItsOwnFolder, remoteLocation } from './locations';
+import { pasteRequests, type IBucketEntries } from './entries';
+import { remoteLocation } from './locations';
 
 export const ClipboardCommandIDs = {
   copy: 'jupyter-buckets:copy-entries',
@@ -88,14 +88,7 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
       if (!copied || !folder) {
         return;
       }
-      // Pasted where it was copied from: a renamed copy ('name (1).ext'),
-      // as a file manager makes, instead of a refusal to copy onto itself.
-      const requests = bucketEntriesRequests(copied, folder).map(request =>
-        copiesIntoItsOwnFolder(request.src, request.dst)
-          ? { ...request, options: { onConflict: 'rename' as const } }
-          : request
-      );
-      await startJobs(commands, transfers, requests);
+      await startJobs(commands, transfers, pasteRequests(copied, folder));
     }
   });
 

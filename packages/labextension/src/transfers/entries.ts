@@ -3,7 +3,12 @@
 // Jupyter disk items, into a destination folder.
 import type { ITransferRequest } from '@jupyter-buckets/core';
 
-import { asFolder, localLocation, remoteLocation } from './locations';
+import {
+  asFolder,
+  copiesIntoItsOwnFolder,
+  localLocation,
+  remoteLocation
+} from './locations';
 
 /** Lumino drag mime of rows dragged out of the Buckets panel. */
 export const BUCKET_ENTRIES_MIME = 'application/x-jupyter-buckets-entries';
@@ -65,6 +70,30 @@ export function bucketEntriesRequests(
         ? `${asFolder(folder)}${entry.name}/`
         : asFolder(folder)
   }));
+}
+
+/**
+ * The jobs of a paste into `folder`. Pasted where they were copied from, the
+ * entries become renamed copies beside themselves ('name (1).ext',
+ * 'sub (1)/'), as a file manager makes, instead of a refusal to copy onto
+ * itself: one job per entry then, since one job for a whole folder would
+ * make a renamed copy of the folder ('folder (1)/'), not of what is in it.
+ */
+export function pasteRequests(
+  data: IBucketEntries,
+  folder: string
+): ITransferRequest[] {
+  const beside =
+    data.folder !== undefined &&
+    remoteLocation(data.remote, data.bucket, data.folder) === asFolder(folder);
+  const each: IBucketEntries = beside
+    ? { remote: data.remote, bucket: data.bucket, entries: data.entries }
+    : data;
+  return bucketEntriesRequests(each, folder).map(request =>
+    copiesIntoItsOwnFolder(request.src, request.dst)
+      ? { ...request, options: { onConflict: 'rename' } }
+      : request
+  );
 }
 
 export function diskItemsRequests(
