@@ -84,6 +84,17 @@ def test_no_clobber_s3_to_gcs(prefix):
     assert rclone("cat", f"demo-gcs:leap-scratch/{prefix}/s.csv") == "s3 s"
 
 
+def test_cp_and_no_clobber_gcs_to_s3(prefix):
+    subprocess.run([str(VENV_BIN / "rclone"), "rcat", f"demo-gcs:leap-scratch/{prefix}/g.nc"], input="from gcs", text=True, check=True)
+    aws("s3", "cp", "-", f"s3://scratch/{prefix}/g.nc", stdin="already in s3")
+    kept = run(["cp", "--no-clobber", f"demo-gcs:leap-scratch/{prefix}/g.nc", f"demo-s3:scratch/{prefix}/"])
+    assert kept.returncode == 0, kept.stderr
+    assert aws("s3", "cp", f"s3://scratch/{prefix}/g.nc", "-") == "already in s3"
+    replaced = run(["cp", f"demo-gcs:leap-scratch/{prefix}/g.nc", f"demo-s3:scratch/{prefix}/"])
+    assert replaced.returncode == 0, replaced.stderr
+    assert aws("s3", "cp", f"s3://scratch/{prefix}/g.nc", "-") == "from gcs"
+
+
 def test_interactive_without_a_terminal_is_refused(tmp_path, prefix):
     (tmp_path / "a.txt").write_text("a")
     result = subprocess.run(
