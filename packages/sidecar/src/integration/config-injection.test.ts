@@ -47,15 +47,15 @@ const BREAKS: [string, string][] = [
 ];
 
 const CREDENTIALS =
-  '# mine\n[keep]\naws_access_key_id = AKIAKEEPKEEPKEEP0001\naws_secret_access_key = keepsecret\n';
+  '# mine\n[keep]\naws_access_key_id = TESTKEEPKEEPKEEP0001\naws_secret_access_key = keepsecret\n';
 // A hand-written profile whose endpoint holds a NEXT LINE: copying it into
 // rclone.conf (sync) must be refused by the writer itself.
 const CONFIG =
   '[profile keep]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:1\n\n' +
   '[profile odd]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:1/a\u0085[odd2]\u0085credential_process = x\n' +
-  'aws_access_key_id = AKIAODDODDODDODD0001\naws_secret_access_key = oddsecret\n';
+  'aws_access_key_id = TESTODDODDODDODD0001\naws_secret_access_key = oddsecret\n';
 const RCLONE =
-  '[keep]\ntype = s3\nprovider = Other\naccess_key_id = AKIAKEEPKEEPKEEP0001\nsecret_access_key = keepsecret\nregion = us-east-1\nendpoint = http://127.0.0.1:1\n';
+  '[keep]\ntype = s3\nprovider = Other\naccess_key_id = TESTKEEPKEEPKEEP0001\nsecret_access_key = keepsecret\nregion = us-east-1\nendpoint = http://127.0.0.1:1\n';
 
 const logger: ILogger = { info: () => undefined, error: () => undefined };
 
@@ -136,7 +136,7 @@ function injected(
     preset: 's3-compatible',
     endpoint: 'http://127.0.0.1:1',
     region: 'us-east-1',
-    accessKeyId: 'AKIAEVILEVILEVIL0001',
+    accessKeyId: 'TESTEVILEVILEVIL0001',
     secretAccessKey: SECRET
   };
   switch (field) {

@@ -41,7 +41,7 @@ function s3Input(): Record<string, unknown> {
     preset: 's3-compatible',
     endpoint: 'https://s3.example.org',
     region: 'us-east-1',
-    accessKeyId: 'AKIAEXAMPLEKEYID0001',
+    accessKeyId: 'TESTEXAMPLEKEYID0001',
     secretAccessKey: SECRET,
     bookmarks: ['bucket/prefix/']
   };
@@ -108,7 +108,7 @@ describe('every field that reaches a config file refuses line breaks and control
     const saved = {
       provider: 's3' as const,
       name: 'a\u2028b',
-      accessKeyId: 'AKIAEXAMPLEKEYID0001',
+      accessKeyId: 'TESTEXAMPLEKEYID0001',
       secretAccessKey: SECRET
     };
     const error = refusal(() =>
@@ -175,7 +175,7 @@ describe('remote names: letters, digits and - _ . + @', () => {
     const saved = {
       provider: 's3' as const,
       name: 'my$remote',
-      accessKeyId: 'AKIAEXAMPLEKEYID0001',
+      accessKeyId: 'TESTEXAMPLEKEYID0001',
       secretAccessKey: SECRET
     };
     const spec = toSpec({ ...s3Input(), name: 'my$remote' }, 'edit', saved);
