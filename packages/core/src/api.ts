@@ -11,9 +11,8 @@ export const TOKEN_HEADER = 'x-jupyter-buckets-token';
 /** The URL path jupyter-server-proxy serves the sidecar under (below base_url). */
 export const PROXY_PATH = 'jupyter-buckets';
 
+import type { Provider } from './providers.js';
 import type { IBookmark } from './remotes.js';
-
-export type Provider = 's3' | 'gcs';
 
 /** Where a remote's settings were found. */
 export type RemoteSource = 'aws' | 'rclone' | 'gcloud' | 'env' | 'hub';

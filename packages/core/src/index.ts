@@ -4,4 +4,5 @@ export * from './errors.js';
 export * from './location.js';
 export * from './remotes.js';
 export * from './objects.js';
+export * from './providers.js';
 export * from './transfers.js';

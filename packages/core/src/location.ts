@@ -1,18 +1,26 @@
 // Where data lives, in the forms users type: `remote:bucket/path` (rclone's
 // form), `s3://bucket/path` and `gs://bucket/path` (fsspec's form, which needs a
 // remote named separately), or a path on the Jupyter disk.
+import {
+  PROVIDER_IDS,
+  PROVIDERS,
+  providerOfScheme,
+  uriScheme
+} from './providers.js';
 
 export type Location =
   | { kind: 'remote'; remote: string; bucket: string; path: string }
   | {
       kind: 'url';
-      scheme: 's3' | 'gs';
+      /** The provider's own scheme (gcs:// is read as gs://). */
+      scheme: string;
       bucket: string;
       path: string;
     }
   | { kind: 'local'; path: string };
 
-const URL_FORM = /^(s3|gs|gcs):\/\/([^/]*)\/?(.*)$/s;
+const SCHEMES = PROVIDER_IDS.flatMap(id => PROVIDERS[id].schemes);
+const URL_FORM = new RegExp(`^(${SCHEMES.join('|')})://([^/]*)/?(.*)$`, 's');
 // A remote name as rclone allows it; a single letter followed by ':' is
 // left alone so that Windows drive paths are never mistaken for remotes.
 const REMOTE_FORM = /^([\w.@-][\w .@-]*?[\w.@-]|[\w.@-]{2,}):(.*)$/s;
@@ -31,7 +39,13 @@ export function parseLocation(text: string): Location {
       throw new Error(`No bucket in '${text}': write ${scheme}://BUCKET/path.`);
     }
     // gcs:// is what some hubs put in $SCRATCH_BUCKET; it means gs://.
-    return { kind: 'url', scheme: scheme === 's3' ? 's3' : 'gs', bucket, path };
+    const provider = providerOfScheme(scheme);
+    return {
+      kind: 'url',
+      scheme: provider ? uriScheme(provider) : scheme,
+      bucket,
+      path
+    };
   }
   const remote = REMOTE_FORM.exec(text);
   if (remote && !text.startsWith('/') && !text.startsWith('.')) {

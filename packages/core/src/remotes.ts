@@ -3,6 +3,7 @@
 // (in IRemoteInput, on save or test); what comes back holds masked hints.
 import { API_PREFIX } from './api.js';
 import type { IErrorBody } from './errors.js';
+import type { Provider } from './providers.js';
 
 /** The forms a remote is created from; each fills the form differently. */
 export type RemotePreset =
@@ -17,7 +18,7 @@ export interface IRemoteInput {
   name: string;
   preset: RemotePreset;
   /** Only for the 'public' preset, which exists for both providers; default s3. */
-  provider?: 's3' | 'gcs';
+  provider?: Provider;
   /** https://... ; required for 'osn' and 's3-compatible'. */
   endpoint?: string;
   region?: string;
@@ -57,8 +58,9 @@ export interface IFieldDifference {
 /** GET /remotes/{name}: one remote with what the edit form needs, never a secret. */
 export interface IRemoteDetail {
   name: string;
-  provider: 's3' | 'gcs';
-  preset?: RemotePreset;
+  provider: Provider;
+  /** The preset it was saved from, else the one it fits best (the sidecar infers it). */
+  preset: RemotePreset;
   sources: string[];
   endpoint?: string;
   region?: string;
