@@ -86,7 +86,6 @@ export function createStorage(remote: IRemoteConfig): Storage {
 }
 
 const CAPABILITIES: ICapabilities = {
-  serverSideCopy: true,
   rangedReads: true,
   // GCS has no S3-style parts; resumable uploads take chunks in multiples of 256 KiB.
   // The chunks of one session go in order, one at a time.

@@ -25,6 +25,7 @@ import {
   realpath,
   rename,
   stat,
+  statfs,
   rmdir,
   unlink,
   type FileHandle
@@ -49,7 +50,6 @@ import type {
 } from './types.js';
 
 const CAPABILITIES: ICapabilities = {
-  serverSideCopy: true,
   rangedReads: true,
   multipartWrite: {
     minPartSize: 1,
@@ -854,6 +854,31 @@ export class LocalBackend implements IBackend {
       await this.delete(bucket, key);
     }
     return { deleted: keys.length };
+  }
+
+  async isFolder(bucket: string, prefix: string): Promise<boolean> {
+    const path = await this.resolve(bucket, prefix);
+    return stat(path).then(
+      s => s.isDirectory(),
+      () => false
+    );
+  }
+
+  /** Free bytes on the file system `key` would be written to (its deepest existing folder's). */
+  async freeSpace(bucket: string, key: string): Promise<number | undefined> {
+    let dir = await this.resolve(bucket, key || '.');
+    for (;;) {
+      try {
+        const stats = await statfs(dir);
+        return stats.bavail * stats.bsize;
+      } catch {
+        const parent = dirname(dir);
+        if (parent === dir) {
+          return undefined;
+        }
+        dir = parent;
+      }
+    }
   }
 
   /** `mkdir -p` inside the root: on a disk, folders are real. */

@@ -37,22 +37,6 @@ export async function countPrefix(
   return count;
 }
 
-function need<K extends keyof IBackend>(
-  backend: IBackend,
-  method: K
-): NonNullable<IBackend[K]> {
-  const fn = backend[method];
-  if (!fn) {
-    throw new ApiError(
-      'invalid_request',
-      `This remote cannot ${String(method)} objects.`
-    );
-  }
-  return (fn as (...args: unknown[]) => unknown).bind(backend) as NonNullable<
-    IBackend[K]
-  >;
-}
-
 /**
  * Delete everything under `prefix`, a page at a time (what was listed is what
  * is deleted: nothing outside the prefix). A prefix that vanished meanwhile
@@ -63,7 +47,6 @@ export async function deletePrefix(
   bucket: string,
   prefix: string
 ): Promise<number> {
-  const deleteMany = need(backend, 'deleteMany');
   let deleted = 0;
   // Collect first: deleting while paging would move the provider's cursor.
   const keys: string[] = [];
@@ -72,10 +55,10 @@ export async function deletePrefix(
   }
   for (let start = 0; start < keys.length; start += MAX_PAGE_SIZE) {
     deleted += (
-      await deleteMany(bucket, keys.slice(start, start + MAX_PAGE_SIZE))
+      await backend.deleteMany(bucket, keys.slice(start, start + MAX_PAGE_SIZE))
     ).deleted;
   }
-  if (backend.capabilities.realDirectories && backend.delete) {
+  if (backend.capabilities.realDirectories) {
     await backend.delete(bucket, prefix);
   }
   return deleted;
@@ -111,9 +94,14 @@ export async function copyObject(
       'Choose another name.'
     );
   }
-  const copy = need(backend, 'copy');
+  if (!backend.copy) {
+    throw new ApiError(
+      'invalid_request',
+      'This remote cannot copy objects within itself.'
+    );
+  }
   const source = await backend.stat(fromBucket, fromKey);
-  const result = await copy(fromBucket, fromKey, toBucket, toKey);
+  const result = await backend.copy(fromBucket, fromKey, toBucket, toKey);
   if (!sameContent(source, result)) {
     throw new ApiError(
       'provider_error',
@@ -122,7 +110,7 @@ export async function copyObject(
     );
   }
   if (move) {
-    await need(backend, 'delete')(fromBucket, fromKey);
+    await backend.delete(fromBucket, fromKey);
   }
   return result;
 }

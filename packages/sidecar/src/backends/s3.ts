@@ -106,7 +106,6 @@ export function s3ClientConfig(remote: IRemoteConfig): S3ClientConfig {
 }
 
 const CAPABILITIES: ICapabilities = {
-  serverSideCopy: true,
   rangedReads: true,
   multipartWrite: {
     minPartSize: 5 * MiB,

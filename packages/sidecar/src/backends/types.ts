@@ -6,8 +6,6 @@ import type { IBucket } from '@jupyter-buckets/core';
 export type HashKind = 'md5' | 'crc32c' | 'etag';
 
 export interface ICapabilities {
-  /** Copy within the same endpoint and credentials without streaming through us. */
-  serverSideCopy: boolean;
   /** Read a byte range of an object. */
   rangedReads: boolean;
   /** Chunked writes (parts written in parallel), with the provider's limits. */
@@ -134,17 +132,51 @@ export interface IDeleteResult {
   deleted: number;
 }
 
+/**
+ * What every backend does. The features only some stores have are the
+ * optional members below, each with a generic way round it above (as
+ * rclone's optional features are): a copy without `copy` streams through
+ * us, a disk-only check is skipped without `freeSpace`.
+ */
 export interface IBackend {
   readonly capabilities: ICapabilities;
   listBuckets(): Promise<IBucket[]>;
   list(bucket: string, options: IListOptions): Promise<IListPage>;
   stat(bucket: string, key: string): Promise<IObjectInfo>;
-  // Callers test for these (or the capability) so a backend may lack some.
-  read?(bucket: string, key: string, range?: IByteRange): Promise<Readable>;
+  read(bucket: string, key: string, range?: IByteRange): Promise<Readable>;
+  writer(
+    bucket: string,
+    key: string,
+    options: IWriterOptions
+  ): Promise<IChunkedWriter>;
+  /** One request; for small objects. */
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer | Readable,
+    options: IPutOptions
+  ): Promise<IObjectInfo>;
+  /** Idempotent: deleting a missing key succeeds. On a store with real folders, deletes an empty folder too. */
+  delete(bucket: string, key: string): Promise<void>;
+  /** Idempotent per key; fails with the first error if any key could not be deleted. */
+  deleteMany(bucket: string, keys: string[]): Promise<IDeleteResult>;
+
+  // Optional features.
+
+  /**
+   * Server-side copy within this backend's endpoint and credentials: no
+   * byte passes through us. Without it, copies stream.
+   */
+  copy?(
+    fromBucket: string,
+    fromKey: string,
+    toBucket: string,
+    toKey: string
+  ): Promise<IObjectInfo>;
   /**
    * `length` bytes from `start` straight into a new buffer, no stream (the
    * local disk). Fails if the object's size is no longer `size` (it changed
-   * since it was listed).
+   * since it was listed). Without it, parts are read as streams.
    */
   readBuffer?(
     bucket: string,
@@ -153,28 +185,12 @@ export interface IBackend {
     length: number,
     size: number
   ): Promise<Buffer>;
-  writer?(
-    bucket: string,
-    key: string,
-    options: IWriterOptions
-  ): Promise<IChunkedWriter>;
-  /** One request; for small objects. */
-  put?(
-    bucket: string,
-    key: string,
-    body: Buffer | Readable,
-    options: IPutOptions
-  ): Promise<IObjectInfo>;
-  copy?(
-    fromBucket: string,
-    fromKey: string,
-    toBucket: string,
-    toKey: string
-  ): Promise<IObjectInfo>;
-  /** Idempotent: deleting a missing key succeeds. */
-  delete?(bucket: string, key: string): Promise<void>;
-  /** Idempotent per key; fails with the first error if any key could not be deleted. */
-  deleteMany?(bucket: string, keys: string[]): Promise<IDeleteResult>;
   /** A URL that reads the object without credentials for `seconds` (a share link). */
   presign?(bucket: string, key: string, seconds: number): Promise<string>;
+  /** Stores with real folders: create one (and its parents). Elsewhere a folder appears when something is written into it. */
+  makeDirectory?(bucket: string, prefix: string): Promise<void>;
+  /** Stores with real folders: whether this folder exists (empty or not). */
+  isFolder?(bucket: string, prefix: string): Promise<boolean>;
+  /** Bytes free where `key` would be written, when the store has a limit worth checking (a disk); undefined when not knowable. */
+  freeSpace?(bucket: string, key: string): Promise<number | undefined>;
 }

@@ -292,7 +292,7 @@ async function mkdir(
   options: { remote?: string }
 ): Promise<void> {
   const target = resolveTarget(location, options.remote);
-  if (target.backend instanceof LocalBackend) {
+  if (target.backend.makeDirectory) {
     await target.backend.makeDirectory(target.bucket, target.path);
     return;
   }

@@ -74,11 +74,7 @@ const orderedSessions = pLimit(ORDERED_SESSIONS);
 
 /** Whether two endpoints can copy between themselves without us in the middle. */
 export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
-  return (
-    src.identity === dst.identity &&
-    src.backend.capabilities.serverSideCopy &&
-    Boolean(src.backend.copy)
-  );
+  return src.identity === dst.identity && Boolean(src.backend.copy);
 }
 
 /** A whole stream into one buffer of `size` bytes; cancelled with the signal. */
@@ -137,7 +133,7 @@ async function readPart(
     );
   }
   const whole = start === 0 && length === task.size;
-  const body = await src.backend.read!(
+  const body = await src.backend.read(
     src.bucket,
     task.srcKey,
     whole ? undefined : { start, end: start + length - 1 }
@@ -195,12 +191,12 @@ async function streamParts(
   if (!dst.backend.writer || !limits) {
     throw new ApiError('invalid_request', `${dst.label} cannot be written to.`);
   }
-  const read = src.backend.read!.bind(src.backend);
+  const read = src.backend.read.bind(src.backend);
   const size = task.size;
   const earlier = ctx.resumable;
   const writer: IChunkedWriter = await withRetry(
     () =>
-      dst.backend.writer!(dst.bucket, task.dstKey, {
+      dst.backend.writer(dst.bucket, task.dstKey, {
         size,
         contentType: task.source.contentType,
         partSize:
@@ -244,7 +240,8 @@ async function streamParts(
         ctx.onBytes(length); // stored by an earlier run: not sent again
         return;
       }
-      if (writer.writePartFrom) {
+      const writePartFrom = writer.writePartFrom?.bind(writer);
+      if (writePartFrom) {
         // The disk takes the part as it arrives: no part-sized buffer.
         await withRetry(
           async () => {
@@ -253,7 +250,7 @@ async function streamParts(
               end: start + length - 1
             });
             await abortable(body, ctx.signal, () =>
-              writer.writePartFrom!(index + 1, body, length)
+              writePartFrom(index + 1, body, length)
             );
           },
           ctx.signal,
@@ -323,17 +320,23 @@ export async function copyFile(
     throw abortError();
   }
   let result: IObjectInfo;
-  if (serverSide(src, dst)) {
+  const copy = serverSide(src, dst) ? src.backend.copy : undefined;
+  if (copy) {
     result = await withRetry(
-      () => src.backend.copy!(src.bucket, task.srcKey, dst.bucket, task.dstKey),
+      () =>
+        copy.call(
+          src.backend,
+          src.bucket,
+          task.srcKey,
+          dst.bucket,
+          task.dstKey
+        ),
       ctx.signal,
       ctx.retry
     );
     ctx.onServerSide();
     ctx.onBytes(task.size);
-  } else if (!src.backend.read) {
-    throw new ApiError('invalid_request', `${src.label} cannot be read.`);
-  } else if (task.size <= ctx.singlePutLimit && dst.backend.put) {
+  } else if (task.size <= ctx.singlePutLimit) {
     result = await ctx.budget.use(task.size, () =>
       withRetry(
         async () => {
@@ -342,7 +345,7 @@ export async function copyFile(
           if (ctx.signal.aborted) {
             throw abortError();
           }
-          return dst.backend.put!(dst.bucket, task.dstKey, data, {
+          return dst.backend.put(dst.bucket, task.dstKey, data, {
             contentType: task.source.contentType,
             size: data.length,
             skipStat: true

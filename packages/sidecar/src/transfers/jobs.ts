@@ -449,7 +449,7 @@ export class JobManager {
             );
             if (record.op === 'move') {
               await withRetry(
-                () => src.backend.delete!(src.bucket, task.srcKey),
+                () => src.backend.delete(src.bucket, task.srcKey),
                 signal,
                 this.options.retry
               );
@@ -493,7 +493,7 @@ export class JobManager {
       for (const task of job.plan.deletes) {
         try {
           await withRetry(
-            () => dst.backend.delete!(dst.bucket, task.key),
+            () => dst.backend.delete(dst.bucket, task.key),
             signal,
             this.options.retry
           );
@@ -512,9 +512,9 @@ export class JobManager {
       record.progress.failed === 0
     ) {
       // Folders left empty by the move go too.
-      await src.backend.delete!(src.bucket, job.plan.srcPrefix).catch(
-        () => undefined
-      );
+      await src.backend
+        .delete(src.bucket, job.plan.srcPrefix)
+        .catch(() => undefined);
     }
     clearInterval(timer);
     snapshot();

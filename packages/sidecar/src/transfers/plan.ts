@@ -2,13 +2,10 @@
 // destination become file tasks with sizes and destination keys, with
 // rclone's meaning of `cp src/ dst/` (the contents of src go into dst), the
 // sync comparison, filters, and the checks that refuse a job up front.
-import { stat, statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
 import picomatch from 'picomatch';
 import { ApiError } from '../api-error.js';
-import { LocalBackend } from '../backends/local.js';
 import type { IObjectInfo } from '../backends/types.js';
 import {
   choiceFor,
@@ -130,32 +127,16 @@ async function listAll(
 }
 
 async function checkFreeSpace(dst: IEndpoint, key: string, bytes: number) {
-  if (!(dst.backend instanceof LocalBackend) || bytes === 0) {
+  if (!dst.backend.freeSpace || bytes === 0) {
     return;
   }
-  let dir = await dst.backend.resolve(dst.bucket, key || '.');
-  for (;;) {
-    try {
-      const stats = await statfs(dir);
-      const free = stats.bavail * stats.bsize;
-      if (free < bytes) {
-        throw new ApiError(
-          'invalid_request',
-          `Not enough space on the Jupyter disk: ${bytes} bytes to copy, ${free} free.`,
-          'Free some space, or copy less (--include/--exclude).'
-        );
-      }
-      return;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        throw error;
-      }
-      const parent = dirname(dir);
-      if (parent === dir) {
-        return; // not knowable
-      }
-      dir = parent;
-    }
+  const free = await dst.backend.freeSpace(dst.bucket, key);
+  if (free !== undefined && free < bytes) {
+    throw new ApiError(
+      'invalid_request',
+      `Not enough space on the Jupyter disk: ${bytes} bytes to copy, ${free} free.`,
+      'Free some space, or copy less (--include/--exclude).'
+    );
   }
 }
 
@@ -291,12 +272,7 @@ export async function planTransfer(
     // Nothing there: a typo, most likely (and a sync with delete would empty
     // the destination). An existing empty local folder is fine.
     const folder =
-      src.backend instanceof LocalBackend
-        ? await stat(await src.backend.resolve(src.bucket, srcPrefix)).then(
-            s => s.isDirectory(),
-            () => false
-          )
-        : false;
+      (await src.backend.isFolder?.(src.bucket, srcPrefix)) ?? false;
     if (!folder) {
       throw new ApiError(
         'not_found',

@@ -67,20 +67,6 @@ export function toObjectStat(bucket: string, info: IObjectInfo): IObjectStat {
   return stat;
 }
 
-function need<K extends 'read' | 'delete'>(
-  backend: IBackend,
-  method: K
-): NonNullable<IBackend[K]> {
-  const fn = backend[method];
-  if (!fn) {
-    throw new ApiError(
-      'invalid_request',
-      `This remote cannot ${method} objects.`
-    );
-  }
-  return fn.bind(backend) as NonNullable<IBackend[K]>;
-}
-
 function objectHeaders(res: Response, info: IObjectInfo): void {
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Type', info.contentType || DEFAULT_TYPE);
@@ -99,7 +85,6 @@ async function sendContent(
   bucket: string
 ): Promise<void> {
   const key = queryKey(req, backend);
-  const read = need(backend, 'read');
   const info = await backend.stat(bucket, key);
   setDisposition(
     res,
@@ -144,7 +129,11 @@ async function sendContent(
     return;
   }
   const partial = start !== 0 || end !== info.size - 1;
-  const body = await read(bucket, key, partial ? { start, end } : undefined);
+  const body = await backend.read(
+    bucket,
+    key,
+    partial ? { start, end } : undefined
+  );
   // Headers are out: a failure now can only cut the connection, so the
   // client sees a short body instead of a wrong one.
   await pipeline(body, res).catch(() => {
@@ -252,10 +241,7 @@ export function objectRoutes(
 
   router.delete(`${BUCKET_PATH}/object`, async (req, res) => {
     const backend = backendOf(req);
-    await need(backend, 'delete')(
-      req.params.bucket as string,
-      queryKey(req, backend)
-    );
+    await backend.delete(req.params.bucket as string, queryKey(req, backend));
     res.status(204).end();
   });
 
