@@ -3,14 +3,12 @@
 // or on a loopback port for development) and `remotes list|show|add|edit|rm|test`.
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { createBackendFactory } from './backends/index.js';
 import { registerManageCommands } from './cli/manage.js';
 import { errorText } from './cli/report.js';
 import { addObjectCommands } from './cli/objects.js';
 import { problemsText, remotesTable } from './cli/remotes.js';
 import { addTransferCommands } from './cli/transfers.js';
 import { createApp } from './http/app.js';
-import { createJobManager } from './http/routes/transfers.js';
 import {
   closeOnSignals,
   describeAddress,
@@ -19,11 +17,8 @@ import {
 } from './http/server.js';
 import { stderrLogger } from './log.js';
 import { KEEP_JOBS_ENV, parseKeepJobs } from './transfers/journal.js';
-import {
-  discoverRemotes,
-  publicRemoteList,
-  remoteStore
-} from './remotes/discover.js';
+import { discoverRemotes, publicRemoteList } from './remotes/discover.js';
+import { createServices, serverServices } from './services.js';
 import { VERSION } from './version.js';
 
 const TOKEN_ENV = 'JUPYTER_BUCKETS_TOKEN';
@@ -61,30 +56,20 @@ async function serve(options: {
       `jupyter-buckets: ${TOKEN_ENV} is not set; requests must send header x-jupyter-buckets-token: ${token}\n`
     );
   }
-  const remotes = remoteStore();
-  const backends = createBackendFactory();
   const fromEnv = process.env[KEEP_JOBS_ENV];
   if (fromEnv !== undefined && parseKeepJobs(fromEnv) === undefined) {
     stderrLogger.error(
       `${KEEP_JOBS_ENV}=${JSON.stringify(fromEnv)} is not a whole number; keeping the default`
     );
   }
-  // Jobs interrupted by the last stop resume (their finished files are
-  // skipped); the journals are read while the server already answers.
-  const transfers = createJobManager(
-    remotes,
-    backends,
-    undefined,
-    undefined,
+  const services = serverServices(
+    process.env,
     options.keepJobs ?? parseKeepJobs(fromEnv)
   );
-  const app = createApp({
-    token,
-    remotes,
-    backends,
-    logger: stderrLogger,
-    transfers
-  });
+  const app = createApp({ token, logger: stderrLogger, services });
+  // Jobs interrupted by the last stop resume (their finished files are
+  // skipped); the journals are read while the server already answers.
+  const transfers = services.transfers;
   void transfers.resume().catch((error: unknown) => {
     stderrLogger.error(`could not resume transfer jobs: ${String(error)}`);
   });
@@ -141,10 +126,12 @@ remotesCommand
   .description('list the remotes (problems reading config files go to stderr)')
   .option('--json', 'print JSON (the API shape) instead of a table')
   .action(listRemotes);
-registerManageCommands(remotesCommand);
-
-addObjectCommands(program);
-addTransferCommands(program);
+// The commands' parts, built once; local paths are any of the user's (this
+// runs in their own shell).
+const services = createServices({ anyLocalPath: true });
+registerManageCommands(remotesCommand, services);
+addObjectCommands(program, services);
+addTransferCommands(program, services);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${errorText(error)}\n`);

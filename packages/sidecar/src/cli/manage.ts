@@ -6,10 +6,11 @@ import type {
   IConnectionTestResult,
   IRemoteDetail,
   IRemoteInput,
+  Provider,
   RemotePreset
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import { createBackendFactory } from '../backends/index.js';
+import type { IServices } from '../services.js';
 import { RemoteManager } from '../remotes/manager.js';
 import { PRESETS } from '../remotes/validate.js';
 
@@ -130,7 +131,7 @@ function formInput(name: string, options: IFormOptions): IRemoteInput {
     preset: options.preset as RemotePreset
   };
   if (options.provider !== undefined) {
-    input.provider = options.provider as 's3' | 'gcs';
+    input.provider = options.provider as Provider;
   }
   if (options.endpoint !== undefined) {
     input.endpoint = options.endpoint;
@@ -235,9 +236,9 @@ function print(detail: IRemoteDetail, json?: boolean): void {
 /** Add show, add, edit, rm and test under `jupyter-buckets remotes`. */
 export function registerManageCommands(
   remotes: Command,
-  env: NodeJS.ProcessEnv = process.env
+  services: IServices
 ): void {
-  const manager = (): RemoteManager => new RemoteManager(env);
+  const manager = (): RemoteManager => services.manager;
 
   remotes
     .command('show <name>')
@@ -347,7 +348,7 @@ export function registerManageCommands(
     )
     .option('--json', 'print JSON (the API shape)')
     .action(async (name: string, options: { json?: boolean }) => {
-      const result = await manager().test({ name }, createBackendFactory());
+      const result = await manager().test({ name }, services.backends);
       out(options.json ? JSON.stringify(result, null, 2) : testText(result));
       if (!result.ok) {
         process.exitCode = 1;

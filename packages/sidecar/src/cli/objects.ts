@@ -1,101 +1,15 @@
 // `jupyter-buckets ls|stat|cat|rm|mkdir LOCATION`: the object operations of
 // the API, on the same backends, for terminals and scripts.
-import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import {
-  LOCAL_BUCKET,
-  LOCAL_REMOTE,
-  baseName,
-  parseLocation,
-  type IObjectStat
-} from '@jupyter-buckets/core';
+import { baseName, type IObjectStat } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { exitOnApiError, LOCATION_HELP } from './report.js';
-import { createBackendFactory } from '../backends/index.js';
-import { LocalBackend } from '../backends/local.js';
 import { countPrefix, deletePrefix } from '../backends/operations.js';
-import type { IBackend, IObjectInfo } from '../backends/types.js';
-import { toObjectStat } from '../http/routes/object.js';
-import { localBackend } from '../http/routes/resolve.js';
-import { remoteStore } from '../remotes/discover.js';
-
-interface ITarget {
-  backend: IBackend;
-  bucket: string;
-  /** Key or prefix inside the bucket ('' = the bucket root). */
-  path: string;
-  /** How to show it in messages. */
-  label: string;
-  local: boolean;
-}
-
-/** The CLI runs as the user in their own shell: local paths are not confined (the HTTP API's root is). */
-let diskBackend: LocalBackend | undefined;
-
-function resolveTarget(text: string, remoteOption?: string): ITarget {
-  const location = parseLocation(text);
-  if (location.kind === 'local') {
-    diskBackend ??= new LocalBackend('/');
-    const absolute = resolvePath(location.path);
-    const trailing =
-      /[/\\]$/.test(location.path) && absolute !== '/' ? '/' : '';
-    return {
-      backend: diskBackend,
-      bucket: LOCAL_BUCKET,
-      path: absolute.slice(1) + trailing,
-      label: location.path,
-      local: true
-    };
-  }
-  const store = remoteStore(process.env);
-  let name: string;
-  if (location.kind === 'remote') {
-    name = location.remote;
-  } else {
-    const provider = location.scheme === 's3' ? 's3' : 'gcs';
-    if (remoteOption) {
-      name = remoteOption;
-    } else {
-      const candidates = store
-        .discover()
-        .remotes.filter(r => r.provider === provider);
-      if (candidates.length !== 1) {
-        throw new ApiError(
-          'invalid_request',
-          `Which remote should open ${text}? ${candidates.length ? `There are ${candidates.length} ${provider} remotes` : `There is no ${provider} remote`}.`,
-          `Add --remote NAME, or write it as NAME:${location.bucket}/${location.path} (see jupyter-buckets remotes list).`
-        );
-      }
-      name = candidates[0].name;
-    }
-  }
-  const remote = store.get(name);
-  if (!remote) {
-    if (name === LOCAL_REMOTE) {
-      return {
-        backend: localBackend(),
-        bucket: location.bucket,
-        path: location.path,
-        label: text,
-        local: true
-      };
-    }
-    throw new ApiError(
-      'remote_not_found',
-      `No remote named ${name}.`,
-      'See jupyter-buckets remotes list.'
-    );
-  }
-  return {
-    backend: createBackendFactory()(remote),
-    bucket: location.bucket,
-    path: location.path,
-    label: text,
-    local: false
-  };
-}
+import type { IObjectInfo } from '../backends/types.js';
+import { toObjectStat } from '../listing/stat.js';
+import type { IServices } from '../services.js';
 
 function when(date: Date | undefined): string {
   return date
@@ -112,10 +26,13 @@ function out(line: string): void {
 }
 
 async function ls(
+  services: IServices,
   location: string,
   options: { remote?: string; recursive?: boolean; json?: boolean }
 ): Promise<void> {
-  const target = resolveTarget(location, options.remote);
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
   if (!target.local && target.bucket === '') {
     for (const bucket of await target.backend.listBuckets()) {
       out(options.json ? JSON.stringify(bucket) : `${bucket.name}/`);
@@ -170,10 +87,13 @@ async function ls(
 }
 
 async function stat(
+  services: IServices,
   location: string,
   options: { remote?: string; json?: boolean }
 ): Promise<void> {
-  const target = resolveTarget(location, options.remote);
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
   const info: IObjectStat = toObjectStat(
     target.bucket,
     await target.backend.stat(target.bucket, target.path)
@@ -212,13 +132,13 @@ function parseRange(
 }
 
 async function cat(
+  services: IServices,
   location: string,
   options: { remote?: string; range?: string }
 ): Promise<void> {
-  const target = resolveTarget(location, options.remote);
-  if (!target.backend.read) {
-    throw new ApiError('invalid_request', `${target.label} cannot be read.`);
-  }
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
   let range: { start: number; end?: number } | undefined;
   if (options.range) {
     const parsed = parseRange(options.range);
@@ -243,12 +163,15 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 async function rm(
+  services: IServices,
   location: string,
   options: { remote?: string; recursive?: boolean; yes?: boolean }
 ): Promise<void> {
-  const target = resolveTarget(location, options.remote);
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
   if (!options.recursive) {
-    if (!target.backend.delete || !target.path || target.path.endsWith('/')) {
+    if (!target.path || target.path.endsWith('/')) {
       throw new ApiError(
         'invalid_request',
         `${target.label} is not an object.`,
@@ -288,10 +211,13 @@ async function rm(
 }
 
 async function mkdir(
+  services: IServices,
   location: string,
   options: { remote?: string }
 ): Promise<void> {
-  const target = resolveTarget(location, options.remote);
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
   if (target.backend.makeDirectory) {
     await target.backend.makeDirectory(target.bucket, target.path);
     return;
@@ -303,11 +229,12 @@ async function mkdir(
 
 /** Errors in the user's words: the message, then the hint. */
 function action<A extends unknown[]>(
-  fn: (...args: A) => Promise<void>
+  services: IServices,
+  fn: (services: IServices, ...args: A) => Promise<void>
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
-      await fn(...args);
+      await fn(services, ...args);
     } catch (error) {
       exitOnApiError(error);
       throw error;
@@ -315,7 +242,7 @@ function action<A extends unknown[]>(
   };
 }
 
-export function addObjectCommands(program: Command): void {
+export function addObjectCommands(program: Command, services: IServices): void {
   program
     .command('ls')
     .description('list a bucket folder (all pages), or the buckets of remote:')
@@ -323,14 +250,14 @@ export function addObjectCommands(program: Command): void {
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
     .option('-R, --recursive', 'every key below, not one level')
     .option('--json', 'one JSON object per line')
-    .action(action(ls));
+    .action(action(services, ls));
   program
     .command('stat')
     .description("an object's size, dates, checksums, content type, metadata")
     .argument('<location>', LOCATION_HELP)
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
     .option('--json', 'print JSON (the API shape)')
-    .action(action(stat));
+    .action(action(services, stat));
   program
     .command('cat')
     .description('write an object to stdout, streamed')
@@ -340,7 +267,7 @@ export function addObjectCommands(program: Command): void {
       '--range <a-b>',
       'only bytes a to b (inclusive), a-, or -n (the last n)'
     )
-    .action(action(cat));
+    .action(action(services, cat));
   program
     .command('rm')
     .description('delete an object, or with -r everything under a folder')
@@ -348,11 +275,11 @@ export function addObjectCommands(program: Command): void {
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
     .option('-r, --recursive', 'delete everything under the folder')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(action(rm));
+    .action(action(services, rm));
   program
     .command('mkdir')
     .description('create a local folder (buckets have no empty folders)')
     .argument('<location>', LOCATION_HELP)
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
-    .action(action(mkdir));
+    .action(action(services, mkdir));
 }

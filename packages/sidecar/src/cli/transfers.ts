@@ -13,10 +13,7 @@ import type {
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { exitOnApiError, LOCATION_HELP } from './report.js';
-import { createBackendFactory } from '../backends/index.js';
-import { remoteStore } from '../remotes/discover.js';
-import { JobManager } from '../transfers/jobs.js';
-import { resolveLocation } from '../transfers/locations.js';
+import type { IServices } from '../services.js';
 
 interface ICliOptions {
   remote?: string;
@@ -145,17 +142,13 @@ function jsonLine(value: unknown): void {
 }
 
 async function transfer(
+  services: IServices,
   op: TransferOp,
   src: string,
   dst: string,
   options: ICliOptions
 ): Promise<number> {
-  const store = remoteStore(process.env);
-  const backends = createBackendFactory();
-  const jobs = new JobManager({
-    resolve: text =>
-      resolveLocation(text, { store, backends, remote: options.remote })
-  });
+  const jobs = services.jobsWithRemote(options.remote);
   const transferOptions: ITransferOptions = {
     include: options.include,
     exclude: options.exclude,
@@ -273,10 +266,10 @@ async function transfer(
   return end.state === 'done' ? 0 : 1;
 }
 
-function action(op: TransferOp) {
+function action(services: IServices, op: TransferOp) {
   return async (src: string, dst: string, options: ICliOptions) => {
     try {
-      process.exitCode = await transfer(op, src, dst, options);
+      process.exitCode = await transfer(services, op, src, dst, options);
     } catch (error) {
       if (error instanceof ApiError && options.json) {
         jsonLine({ type: 'error', error: error.toBody().error });
@@ -287,7 +280,10 @@ function action(op: TransferOp) {
   };
 }
 
-export function addTransferCommands(program: Command): void {
+export function addTransferCommands(
+  program: Command,
+  services: IServices
+): void {
   const commands: [TransferOp, string, string][] = [
     [
       'copy',
@@ -347,6 +343,6 @@ export function addTransferCommands(program: Command): void {
         .option('--delete', 'delete destination files the source does not have')
         .option('-y, --yes', 'do not ask before deleting');
     }
-    command.action(action(op));
+    command.action(action(services, op));
   }
 }

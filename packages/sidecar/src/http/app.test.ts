@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { TOKEN_HEADER } from '@jupyter-buckets/core';
-import { createBackendFactory } from '../backends/index.js';
 import type { ILogger } from '../log.js';
 import { remoteStore } from '../remotes/discover.js';
 import { call, type Target } from '../testing/http.js';
@@ -16,6 +15,7 @@ import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { createApp } from './app.js';
 import { listen } from './server.js';
+import { createServices } from '../services.js';
 
 const TOKEN = 'per-launch-secret-9f8e7d';
 const VERSION = (
@@ -36,12 +36,13 @@ function app() {
   const none = join(dir.path, 'none');
   return createApp({
     token: TOKEN,
-    remotes: remoteStore({
-      AWS_SHARED_CREDENTIALS_FILE: none,
-      AWS_CONFIG_FILE: none,
-      RCLONE_CONFIG: none
+    services: createServices({
+      remotes: remoteStore({
+        AWS_SHARED_CREDENTIALS_FILE: none,
+        AWS_CONFIG_FILE: none,
+        RCLONE_CONFIG: none
+      })
     }),
-    backends: createBackendFactory(),
     logger
   });
 }

@@ -1,10 +1,7 @@
 // The sidecar's HTTP API as an Express app: request log, secret check, JSON
 // rule for changes, routes, one error handler. No listening here (server.ts).
 import express, { type Express, type RequestHandler } from 'express';
-import type { BackendFactory } from '../backends/index.js';
 import type { ILogger } from '../log.js';
-import type { IRemoteStore } from '../remotes/discover.js';
-import { RemoteManager } from '../remotes/manager.js';
 import { isRawUpload, requireJsonForChanges, requireToken } from './auth.js';
 import { errorHandler, notFound } from './errors.js';
 import { securityHeaders } from './headers.js';
@@ -15,21 +12,15 @@ import { objectRoutes } from './routes/object.js';
 import { presignRoutes } from './routes/presign.js';
 import { objectsRoutes } from './routes/objects.js';
 import { remotesRoutes } from './routes/remotes.js';
-import { createJobManager, transfersRoutes } from './routes/transfers.js';
-import type { JobManager } from '../transfers/jobs.js';
+import { transfersRoutes } from './routes/transfers.js';
+import type { IServices } from '../services.js';
 
 export interface IAppOptions {
   /** The per-launch secret every request must carry. */
   token: string;
-  remotes: IRemoteStore;
-  backends: BackendFactory;
   logger: ILogger;
-  /** The Jupyter disk, served as remote `local` (default: $JUPYTER_BUCKETS_ROOT, else the cwd). */
-  localRoot?: string;
-  /** Creates, edits and deletes remotes; defaults to one over the store's environment. */
-  manager?: RemoteManager;
-  /** Transfer jobs; defaults to one over the store and the local root. */
-  transfers?: JobManager;
+  /** Everything the routes work with, built by the composition root (services.ts). */
+  services: IServices;
 }
 
 /** One line per request: method, path, status, duration. Never headers or the query (it may grow secrets later). */
@@ -61,24 +52,15 @@ export function createApp(options: IAppOptions): Express {
         Boolean((req as express.Request).is('application/json'))
     })
   );
+  const { services } = options;
   app.use(healthRoutes());
-  app.use(remotesRoutes(options.remotes));
-  app.use(
-    manageRoutes(
-      options.manager ?? new RemoteManager(options.remotes.env),
-      options.backends
-    )
-  );
-  app.use(bucketsRoutes(options.remotes, options.backends, options.localRoot));
-  app.use(objectsRoutes(options.remotes, options.backends, options.localRoot));
-  app.use(objectRoutes(options.remotes, options.backends, options.localRoot));
-  app.use(presignRoutes(options.remotes, options.backends, options.localRoot));
-  app.use(
-    transfersRoutes(
-      options.transfers ??
-        createJobManager(options.remotes, options.backends, options.localRoot)
-    )
-  );
+  app.use(remotesRoutes(services.remotes));
+  app.use(manageRoutes(services.manager, services.backends));
+  app.use(bucketsRoutes(services.resolver));
+  app.use(objectsRoutes(services.resolver));
+  app.use(objectRoutes(services.resolver));
+  app.use(presignRoutes(services.resolver));
+  app.use(transfersRoutes(services.transfers));
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -21,6 +21,7 @@ import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 const env = harness();
 const TOKEN = 'integration-secret-5c1d';
@@ -42,9 +43,11 @@ before(async () => {
   dir = tempDir();
   const app = createApp({
     token: TOKEN,
-    remotes: remoteStore(process.env),
-    backends: createBackendFactory(),
-    logger
+    logger,
+    services: createServices({
+      remotes: remoteStore(process.env),
+      backends: createBackendFactory()
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;
@@ -341,12 +344,13 @@ describe('remotes with bad settings (temporary config files of our own)', () => 
     );
     const app = createApp({
       token: TOKEN,
-      remotes: remoteStore({
-        AWS_SHARED_CREDENTIALS_FILE: credentials,
-        AWS_CONFIG_FILE: config,
-        RCLONE_CONFIG: rclone
+      services: createServices({
+        remotes: remoteStore({
+          AWS_SHARED_CREDENTIALS_FILE: credentials,
+          AWS_CONFIG_FILE: config,
+          RCLONE_CONFIG: rclone
+        })
       }),
-      backends: createBackendFactory(),
       logger
     });
     other = await listen(app, { port: 0 });

@@ -21,6 +21,7 @@ import { remoteStore } from '../remotes/discover.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 const TOKEN = 'injection-secret-51c2';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -78,9 +79,11 @@ before(async () => {
   marker = join(dir.path, 'pwned');
   const app = createApp({
     token: TOKEN,
-    remotes: remoteStore(files),
-    backends: createBackendFactory(),
-    logger
+    logger,
+    services: createServices({
+      remotes: remoteStore(files),
+      backends: createBackendFactory()
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;

@@ -19,13 +19,13 @@ import {
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
 import type { IBackend } from '../backends/types.js';
-import { createJobManager } from '../http/routes/transfers.js';
 import { remoteStore } from '../remotes/discover.js';
 import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 harness();
 const TOKEN = 'conflicts-secret-3d7a';
@@ -46,11 +46,13 @@ before(async () => {
   state = tempDir();
   app = await startApp({
     token: TOKEN,
-    remotes: store,
-    backends,
     logger: { info: () => undefined, error: () => undefined },
-    localRoot: root.path,
-    transfers: createJobManager(store, backends, root.path, state.path)
+    services: createServices({
+      remotes: store,
+      backends,
+      localRoot: root.path,
+      journalDir: state.path
+    })
   });
   port = app.port;
 });

@@ -34,6 +34,7 @@ import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 const env = harness();
 const TOKEN = 'listing-secret-7a2e';
@@ -209,10 +210,12 @@ before(async () => {
   );
   const app = createApp({
     token: TOKEN,
-    remotes: remoteStore({ ...process.env, RCLONE_CONFIG: rclone }),
-    backends: createBackendFactory(),
     logger: { info: () => {}, error: () => {} },
-    localRoot: dir.path
+    services: createServices({
+      remotes: remoteStore({ ...process.env, RCLONE_CONFIG: rclone }),
+      backends: createBackendFactory(),
+      localRoot: dir.path
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;

@@ -25,6 +25,7 @@ import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 const env = harness();
 const TOKEN = 'manage-secret-9a7e';
@@ -65,9 +66,11 @@ before(async () => {
   };
   const app = createApp({
     token: TOKEN,
-    remotes: remoteStore(files),
-    backends: createBackendFactory(),
-    logger
+    logger,
+    services: createServices({
+      remotes: remoteStore(files),
+      backends: createBackendFactory()
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;

@@ -32,7 +32,7 @@ import {
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import { createBackendFactory } from '../backends/index.js';
-import { S3Backend, s3ClientConfig } from '../backends/s3.js';
+import { S3Backend, s3ClientConfig } from '../backends/s3/backend.js';
 import type { IBackend } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -43,6 +43,7 @@ import type { IRemoteConfig } from '../remotes/types.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 harness();
 const TOKEN = 'objects-secret-77a1';
@@ -63,10 +64,8 @@ before(async () => {
   root = tempDir();
   const app = createApp({
     token: TOKEN,
-    remotes: store,
-    backends,
     logger: { info: () => undefined, error: () => undefined },
-    localRoot: root.path
+    services: createServices({ remotes: store, backends, localRoot: root.path })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;
@@ -449,9 +448,9 @@ describe('chunked writes at the backend', () => {
   }
 
   test('local: an aborted writer leaves no file and no temporary file', async () => {
-    const backend = new (await import('../backends/local.js')).LocalBackend(
-      root.path
-    );
+    const backend = new (
+      await import('../backends/local/backend.js')
+    ).LocalBackend(root.path);
     const writer = await backend.writer(LOCAL_BUCKET, 'aborted/file.bin', {
       partSize: 1024
     });

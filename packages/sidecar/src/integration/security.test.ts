@@ -18,12 +18,13 @@ import {
 } from '@jupyter-buckets/core';
 import { parse } from 'yaml';
 import { createBackendFactory } from '../backends/index.js';
-import { createStorage } from '../backends/gcs.js';
+import { createStorage } from '../backends/gcs/backend.js';
 import { toApiError } from '../backends/errors.js';
 import { remoteStore } from '../remotes/discover.js';
 import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 harness();
 const TOKEN = 'security-secret-91c4';
@@ -41,13 +42,11 @@ before(async () => {
   root = tempDir();
   app = await startApp({
     token: TOKEN,
-    remotes: store,
-    backends,
     logger: {
       info: line => logLines.push(line),
       error: line => logLines.push(line)
     },
-    localRoot: root.path
+    services: createServices({ remotes: store, backends, localRoot: root.path })
   });
   port = app.port;
 });

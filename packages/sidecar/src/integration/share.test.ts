@@ -19,6 +19,7 @@ import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 harness();
 const TOKEN = 'share-secret-5c1e';
@@ -32,10 +33,12 @@ before(async () => {
   root = tempDir();
   const app = createApp({
     token: TOKEN,
-    remotes: remoteStore(process.env),
-    backends: createBackendFactory(),
     logger: { info: () => undefined, error: () => undefined },
-    localRoot: root.path
+    services: createServices({
+      remotes: remoteStore(process.env),
+      backends: createBackendFactory(),
+      localRoot: root.path
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;

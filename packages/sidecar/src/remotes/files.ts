@@ -1,20 +1,11 @@
 // Reading the user's config files: a missing file is normal (nothing
 // configured), any other failure is a problem to report, never a crash.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { IConfigProblem, RemoteSource } from '@jupyter-buckets/core';
 import { IniDocument, type IniSection } from './ini.js';
 
-export function expandHome(path: string): string {
-  if (path === '~') {
-    return homedir();
-  }
-  if (path.startsWith('~/')) {
-    return join(homedir(), path.slice(2));
-  }
-  return path;
-}
+// How rclone reads values; the backends read their settings the same way.
+export { expandHome, isTrue, normalizeEndpoint } from '../backends/config.js';
 
 /** The parsed file, or undefined when it does not exist or cannot be read. */
 export function readIni(
@@ -62,20 +53,4 @@ export function sectionProblem(
     remote,
     message: section.errors.map(error => error.message).join('; ')
   };
-}
-
-export function isTrue(value: string | undefined): boolean {
-  return value !== undefined && /^(true|yes|on|1)$/i.test(value);
-}
-
-/** rclone allows an endpoint without a scheme; the SDKs need one. */
-export function normalizeEndpoint(
-  endpoint: string | undefined
-): string | undefined {
-  if (!endpoint) {
-    return undefined;
-  }
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)
-    ? endpoint
-    : `https://${endpoint}`;
 }

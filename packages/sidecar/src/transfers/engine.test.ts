@@ -19,14 +19,14 @@ import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ApiError } from '../api-error.js';
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
-import { S3Backend, s3ClientConfig } from '../backends/s3.js';
+import { S3Backend, s3ClientConfig } from '../backends/s3/backend.js';
 import type { IBackend } from '../backends/types.js';
 import { remoteStore } from '../remotes/discover.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { harness } from '../testing/harness.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { JobManager, type IJobManagerOptions } from './jobs.js';
-import { resolveLocation, type IEndpoint } from './locations.js';
+import { Resolver, type IEndpoint } from '../locations/resolver.js';
 
 const env = harness();
 const MiB = 1024 * 1024;
@@ -48,11 +48,11 @@ function resolver(
   override?: (text: string, endpoint: IEndpoint) => IEndpoint
 ): (text: string) => IEndpoint {
   return text => {
-    const endpoint = resolveLocation(text, {
+    const endpoint = new Resolver({
       store,
       backends,
       localRoot: root.path
-    });
+    }).location(text, { needBucket: true });
     return override ? override(text, endpoint) : endpoint;
   };
 }

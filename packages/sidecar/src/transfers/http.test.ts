@@ -16,13 +16,13 @@ import {
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
 import { createApp } from '../http/app.js';
-import { createJobManager } from '../http/routes/transfers.js';
 import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { createServices } from '../services.js';
 
 harness();
 const TOKEN = 'transfers-secret-5c2e';
@@ -47,11 +47,13 @@ before(async () => {
   writeFileSync(join(root.path, 'large/huge.bin'), randomBytes(40 * MiB));
   const app = createApp({
     token: TOKEN,
-    remotes: store,
-    backends,
     logger: { info: () => undefined, error: () => undefined },
-    localRoot: root.path,
-    transfers: createJobManager(store, backends, root.path, state.path)
+    services: createServices({
+      remotes: store,
+      backends,
+      localRoot: root.path,
+      journalDir: state.path
+    })
   });
   server = await listen(app, { port: 0 });
   port = (server.address() as AddressInfo).port;

@@ -8,12 +8,10 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_HEADER, type ITransferList } from '@jupyter-buckets/core';
-import { createBackendFactory } from '../backends/index.js';
 import { remoteStore } from '../remotes/discover.js';
 import { call } from '../testing/http.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
-import { JobManager } from './jobs.js';
-import { resolveLocation } from './locations.js';
+import { createServices } from '../services.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
@@ -109,13 +107,12 @@ function manager(root: string, journalDir: string, keepJobs?: number) {
     AWS_CONFIG_FILE: none,
     RCLONE_CONFIG: none
   });
-  const backends = createBackendFactory();
-  return new JobManager({
-    resolve: location =>
-      resolveLocation(location, { store, backends, localRoot: root }),
+  return createServices({
+    remotes: store,
+    localRoot: root,
     journalDir,
     keepJobs
-  });
+  }).transfers;
 }
 
 test('start-up keeps the last N finished jobs, removes older journals, and resumes the unfinished ones', async () => {

@@ -14,8 +14,7 @@ import {
   type ICopyRequest,
   type IDeleteCount,
   type IDeleteRequest,
-  type IDeleteResult,
-  type IObjectStat
+  type IDeleteResult
 } from '@jupyter-buckets/core';
 import { ApiError } from '../../api-error.js';
 import {
@@ -23,10 +22,8 @@ import {
   countPrefix,
   deletePrefix
 } from '../../backends/operations.js';
-import type { BackendFactory } from '../../backends/index.js';
 import type { IBackend, IObjectInfo } from '../../backends/types.js';
 import { uploadStream } from '../../backends/upload.js';
-import type { IRemoteStore } from '../../remotes/discover.js';
 import { safeContentType } from '../../backends/content-type.js';
 import { setDisposition } from '../headers.js';
 import {
@@ -35,37 +32,11 @@ import {
   keepBothKeyAsync
 } from '../../transfers/conflicts.js';
 import { checkKey, queryKey, rawQueryParam } from './keys.js';
-import { resolveBackend } from './resolve.js';
+import type { Resolver } from '../../locations/resolver.js';
+import { toObjectStat } from '../../listing/stat.js';
 
 const DEFAULT_TYPE = 'application/octet-stream';
 const BUCKET_PATH = `${API_PREFIX}/remotes/:remote/buckets/:bucket`;
-
-export function toObjectStat(bucket: string, info: IObjectInfo): IObjectStat {
-  const stat: IObjectStat = {
-    bucket,
-    key: info.key,
-    name: baseName(info.key),
-    size: info.size
-  };
-  if (info.modified) {
-    stat.modified = info.modified.toISOString();
-  }
-  for (const field of [
-    'etag',
-    'contentType',
-    'storageClass',
-    'md5',
-    'crc32c'
-  ] as const) {
-    if (info[field]) {
-      stat[field] = info[field];
-    }
-  }
-  if (info.metadata) {
-    stat.metadata = info.metadata;
-  }
-  return stat;
-}
 
 function objectHeaders(res: Response, info: IObjectInfo): void {
   res.setHeader('Accept-Ranges', 'bytes');
@@ -223,14 +194,10 @@ async function deleteObjects(
   return { deleted: await deletePrefix(backend, bucket, folder) };
 }
 
-export function objectRoutes(
-  store: IRemoteStore,
-  backends: BackendFactory,
-  localRoot?: string
-): Router {
+export function objectRoutes(resolver: Resolver): Router {
   const router = Router();
   const backendOf = (req: Request): IBackend =>
-    resolveBackend(store, backends, req.params.remote as string, localRoot);
+    resolver.backend(req.params.remote as string);
 
   router.get(`${BUCKET_PATH}/object`, async (req, res) => {
     const backend = backendOf(req);

@@ -2,18 +2,12 @@
 // one page of one level of a bucket.
 import { Router } from 'express';
 import { API_PREFIX } from '@jupyter-buckets/core';
-import type { BackendFactory } from '../../backends/index.js';
 import { listLevel, parseLimit } from '../../listing/level.js';
-import type { IRemoteStore } from '../../remotes/discover.js';
 import { queryText } from './context.js';
 import { rawQueryParam } from './keys.js';
-import { resolveBackend } from './resolve.js';
+import type { Resolver } from '../../locations/resolver.js';
 
-export function objectsRoutes(
-  store: IRemoteStore,
-  backends: BackendFactory,
-  localRoot?: string
-): Router {
+export function objectsRoutes(resolver: Resolver): Router {
   const router = Router();
   router.get(
     `${API_PREFIX}/remotes/:remote/buckets/:bucket/objects`,
@@ -23,12 +17,7 @@ export function objectsRoutes(
       // Decoded strictly: invalid UTF-8 is refused, not turned into U+FFFD.
       const startsWith = rawQueryParam(req, 'startsWith');
       const cursor = queryText(req.query.cursor, 'cursor');
-      const backend = resolveBackend(
-        store,
-        backends,
-        req.params.remote,
-        localRoot
-      );
+      const backend = resolver.backend(req.params.remote);
       res.json(
         await listLevel(backend, req.params.bucket, {
           prefix,

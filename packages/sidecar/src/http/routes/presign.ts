@@ -7,10 +7,8 @@ import {
   type IShareLink
 } from '@jupyter-buckets/core';
 import { ApiError } from '../../api-error.js';
-import type { BackendFactory } from '../../backends/index.js';
-import type { IRemoteStore } from '../../remotes/discover.js';
 import { queryKey, rawQueryParam } from './keys.js';
-import { resolveBackend } from './resolve.js';
+import type { Resolver } from '../../locations/resolver.js';
 
 const SHARE_PATH = `${API_PREFIX}/remotes/:remote/buckets/:bucket/share`;
 
@@ -30,19 +28,10 @@ function expiresSeconds(value: string | undefined): number {
   return seconds;
 }
 
-export function presignRoutes(
-  store: IRemoteStore,
-  backends: BackendFactory,
-  localRoot?: string
-): Router {
+export function presignRoutes(resolver: Resolver): Router {
   const router = Router();
   router.get(SHARE_PATH, async (req, res) => {
-    const backend = resolveBackend(
-      store,
-      backends,
-      req.params.remote as string,
-      localRoot
-    );
+    const backend = resolver.backend(req.params.remote as string);
     const bucket = req.params.bucket as string;
     const key = queryKey(req, backend);
     const seconds = expiresSeconds(rawQueryParam(req, 'expires'));

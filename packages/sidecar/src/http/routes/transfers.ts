@@ -9,33 +9,7 @@ import {
   type ITransferRequest,
   type TransferEventName
 } from '@jupyter-buckets/core';
-import type { BackendFactory } from '../../backends/index.js';
-import { localRootFromEnv } from '../../backends/local.js';
-import type { IRemoteStore } from '../../remotes/discover.js';
-import { JobManager } from '../../transfers/jobs.js';
-import {
-  defaultJournalDir,
-  KEEP_JOBS_ENV,
-  parseKeepJobs
-} from '../../transfers/journal.js';
-import { resolveLocation } from '../../transfers/locations.js';
-
-/** The jobs of the HTTP API: local paths confined to the Jupyter root, journals in the state folder. */
-export function createJobManager(
-  store: IRemoteStore,
-  backends: BackendFactory,
-  localRoot?: string,
-  journalDir = defaultJournalDir(store.env ?? process.env),
-  keepJobs = parseKeepJobs((store.env ?? process.env)[KEEP_JOBS_ENV])
-): JobManager {
-  const root = localRoot ?? localRootFromEnv(store.env ?? process.env);
-  return new JobManager({
-    resolve: text =>
-      resolveLocation(text, { store, backends, localRoot: root }),
-    journalDir,
-    keepJobs
-  });
-}
+import type { JobManager } from '../../transfers/jobs.js';
 
 export function transfersRoutes(jobs: JobManager): Router {
   const router = Router();

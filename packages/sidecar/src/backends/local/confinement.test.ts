@@ -20,14 +20,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LOCAL_BUCKET } from '@jupyter-buckets/core';
-import { ApiError } from '../api-error.js';
-import { tempDir, type ITempDir } from '../testing/tempdir.js';
-import { remoteStore } from '../remotes/discover.js';
-import { JobManager } from '../transfers/jobs.js';
-import { resolveLocation } from '../transfers/locations.js';
-import { createBackendFactory } from './index.js';
-import { LocalBackend } from './local.js';
-import type { IObjectInfo } from './types.js';
+import { ApiError } from '../../api-error.js';
+import { tempDir, type ITempDir } from '../../testing/tempdir.js';
+import { remoteStore } from '../../remotes/discover.js';
+import { createServices } from '../../services.js';
+import { LocalBackend } from './backend.js';
+import type { IObjectInfo } from '../types.js';
 
 const B = LOCAL_BUCKET;
 
@@ -420,11 +418,7 @@ test('copying a folder that holds a FIFO copies its files and does not hang', as
     AWS_CONFIG_FILE: none,
     RCLONE_CONFIG: none
   });
-  const backends = createBackendFactory();
-  const jobs = new JobManager({
-    resolve: location =>
-      resolveLocation(location, { store, backends, localRoot: root })
-  });
+  const jobs = createServices({ remotes: store, localRoot: root }).transfers;
   try {
     const job = await within(
       jobs.create({ op: 'copy', src: 'folder/', dst: 'copied/' }),

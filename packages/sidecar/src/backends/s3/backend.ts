@@ -26,12 +26,12 @@ import {
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ApiError } from '../api-error.js';
-import type { IRemoteConfig } from '../remotes/types.js';
-import { invalidBucket, s3BucketProblem } from './bucket-names.js';
-import { safeContentType } from './content-type.js';
-import { toApiError, type IErrorContext } from './errors.js';
-import { choosePartSize } from './parts.js';
+import { ApiError } from '../../api-error.js';
+import type { IBackendConfig } from '../config.js';
+import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
+import { safeContentType } from '../content-type.js';
+import { toApiError, type IErrorContext } from '../errors.js';
+import { choosePartSize } from '../parts.js';
 import type {
   IBackend,
   IByteRange,
@@ -43,7 +43,7 @@ import type {
   IObjectInfo,
   IPutOptions,
   IWriterOptions
-} from './types.js';
+} from '../types.js';
 
 const MiB = 1024 * 1024;
 
@@ -66,7 +66,7 @@ export function isAwsEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
-export function s3ClientConfig(remote: IRemoteConfig): S3ClientConfig {
+export function s3ClientConfig(remote: IBackendConfig): S3ClientConfig {
   const s3 = remote.s3 ?? {};
   const config: S3ClientConfig = {
     region: remote.region || 'us-east-1',
@@ -105,7 +105,7 @@ export function s3ClientConfig(remote: IRemoteConfig): S3ClientConfig {
   return config;
 }
 
-const CAPABILITIES: ICapabilities = {
+export const CAPABILITIES: ICapabilities = {
   rangedReads: true,
   multipartWrite: {
     minPartSize: 5 * MiB,
@@ -183,7 +183,7 @@ export class S3Backend implements IBackend {
   private readonly copyPartSize?: number;
 
   constructor(
-    private readonly remote: IRemoteConfig,
+    private readonly remote: IBackendConfig,
     private readonly client: S3Client,
     options: IS3BackendOptions = {}
   ) {

@@ -34,8 +34,8 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LOCAL_BUCKET, type IBucket } from '@jupyter-buckets/core';
-import { ApiError } from '../api-error.js';
-import { DEFAULT_PART_SIZE } from './parts.js';
+import { ApiError } from '../../api-error.js';
+import { DEFAULT_PART_SIZE } from '../parts.js';
 import type {
   IBackend,
   IByteRange,
@@ -47,9 +47,9 @@ import type {
   IObjectInfo,
   IPutOptions,
   IWriterOptions
-} from './types.js';
+} from '../types.js';
 
-const CAPABILITIES: ICapabilities = {
+export const CAPABILITIES: ICapabilities = {
   rangedReads: true,
   multipartWrite: {
     minPartSize: 1,

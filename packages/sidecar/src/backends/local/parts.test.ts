@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { LOCAL_BUCKET } from '@jupyter-buckets/core';
-import { ApiError } from '../api-error.js';
-import { LocalBackend } from './local.js';
+import { ApiError } from '../../api-error.js';
+import { LocalBackend } from './backend.js';
 
 function pieces(data: Buffer, size: number): Readable {
   const list: Buffer[] = [];

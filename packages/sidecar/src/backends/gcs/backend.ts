@@ -10,13 +10,13 @@ import {
 } from '@google-cloud/storage';
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
-import { ApiError } from '../api-error.js';
-import type { IRemoteConfig } from '../remotes/types.js';
-import { gcsBucketProblem, invalidBucket } from './bucket-names.js';
-import { safeContentType } from './content-type.js';
+import { ApiError } from '../../api-error.js';
+import type { IBackendConfig } from '../config.js';
+import { gcsBucketProblem, invalidBucket } from '../bucket-names.js';
+import { safeContentType } from '../content-type.js';
 import { crc32cGenerator } from './crc32c.js';
-import { toApiError, type IErrorContext } from './errors.js';
-import { choosePartSize } from './parts.js';
+import { toApiError, type IErrorContext } from '../errors.js';
+import { choosePartSize } from '../parts.js';
 import type {
   IBackend,
   IByteRange,
@@ -28,13 +28,13 @@ import type {
   IObjectInfo,
   IPutOptions,
   IWriterOptions
-} from './types.js';
+} from '../types.js';
 
 const MiB = 1024 * 1024;
 const DEFAULT_ENDPOINT = 'https://storage.googleapis.com';
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export function storageOptions(remote: IRemoteConfig): StorageOptions {
+export function storageOptions(remote: IBackendConfig): StorageOptions {
   const gcs = remote.gcs ?? {};
   const options: StorageOptions = {
     timeout: REQUEST_TIMEOUT_MS,
@@ -73,7 +73,7 @@ export function storageOptions(remote: IRemoteConfig): StorageOptions {
 }
 
 /** One Storage client for a remote. */
-export function createStorage(remote: IRemoteConfig): Storage {
+export function createStorage(remote: IBackendConfig): Storage {
   const storage = new Storage(storageOptions(remote));
   if (remote.gcs?.keyFile || remote.gcs?.credentialsJson) {
     // Sign our own JWTs with the service-account key instead of trading it for
@@ -85,7 +85,7 @@ export function createStorage(remote: IRemoteConfig): Storage {
   return storage;
 }
 
-const CAPABILITIES: ICapabilities = {
+export const CAPABILITIES: ICapabilities = {
   rangedReads: true,
   // GCS has no S3-style parts; resumable uploads take chunks in multiples of 256 KiB.
   // The chunks of one session go in order, one at a time.
@@ -162,7 +162,7 @@ export class GcsBackend implements IBackend {
   private readonly endpointLabel: string;
 
   constructor(
-    private readonly remote: IRemoteConfig,
+    private readonly remote: IBackendConfig,
     private readonly storage: Storage
   ) {
     this.endpointLabel = remote.endpoint ?? DEFAULT_ENDPOINT;

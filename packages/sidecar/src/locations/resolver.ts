@@ -1,0 +1,204 @@
+// The one way from what a user names (a remote in a URL, or a location string
+// such as 'remote:bucket/path', s3:// or gs:// with a remote, a local path)
+// to a backend. The Jupyter disk is the `local` provider of the backend
+// factory like any other store, so the HTTP API, the CLI and the engine
+// share one cache of backends.
+import { resolve as resolvePath } from 'node:path';
+import {
+  LOCAL_BUCKET,
+  LOCAL_REMOTE,
+  parseLocation,
+  providerOfScheme,
+  type Location
+} from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+import {
+  backendIdentity,
+  type BackendFactory,
+  type IBackend,
+  type IBackendConfig
+} from '../backends/index.js';
+import type { IRemoteStore } from '../remotes/discover.js';
+
+/** A place in a store, as the engine and the object commands need it. */
+export interface IEndpoint {
+  backend: IBackend;
+  bucket: string;
+  /** Key or prefix in the bucket ('' = the bucket root). */
+  path: string;
+  /** Equal for two endpoints with the same endpoint and credentials (then copies between them are server-side). */
+  identity: string;
+  /** As the user typed it. */
+  label: string;
+  local: boolean;
+}
+
+export interface IResolverOptions {
+  store: IRemoteStore;
+  backends: BackendFactory;
+  /** The Jupyter disk: remote `local`, and where local paths are confined to. */
+  localRoot: string;
+  /**
+   * Local paths may be any path of the user's, relative to the cwd: the CLI,
+   * run by the user in their own shell. Otherwise (the HTTP API) they are
+   * relative to the root and confined to it.
+   */
+  anyLocalPath?: boolean;
+}
+
+export interface ILocationOptions {
+  /** The remote for s3:// and gs:// locations. */
+  remote?: string;
+  /** Refuse a location without a bucket ('remote:' alone). */
+  needBucket?: boolean;
+}
+
+const NO_REMOTE_HINT = 'See jupyter-buckets remotes list.';
+
+export class Resolver {
+  constructor(private readonly options: IResolverOptions) {}
+
+  get store(): IRemoteStore {
+    return this.options.store;
+  }
+
+  /** The backend of a remote named in a URL: a configured remote, or the Jupyter disk as `local`. */
+  backend(name: string): IBackend {
+    if (name === LOCAL_REMOTE && !this.store.get(name)) {
+      return this.options.backends(this.diskConfig(this.options.localRoot));
+    }
+    const remote = this.store.get(name);
+    if (!remote) {
+      throw new ApiError(
+        'remote_not_found',
+        `No remote named ${name}.`,
+        'Remotes come from AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS: check the name, or refresh the list.'
+      );
+    }
+    return this.options.backends(remote);
+  }
+
+  /** A location string to an endpoint. Errors are ApiErrors that say what to write instead. */
+  location(text: string, options: ILocationOptions = {}): IEndpoint {
+    let location: Location;
+    try {
+      location = parseLocation(text);
+    } catch (error) {
+      throw new ApiError('invalid_request', (error as Error).message);
+    }
+    if (location.kind === 'local') {
+      return this.localPath(location.path, text);
+    }
+    const name =
+      location.kind === 'remote'
+        ? location.remote
+        : this.remoteForUrl(location, text, options.remote);
+    const remote = this.store.get(name);
+    if (!remote && name === LOCAL_REMOTE) {
+      if (location.bucket && location.bucket !== LOCAL_BUCKET) {
+        throw new ApiError(
+          'bucket_not_found',
+          `The Jupyter disk has one bucket, '${LOCAL_BUCKET}', not '${location.bucket}'.`,
+          `Write ${LOCAL_REMOTE}:${LOCAL_BUCKET}/path, or just the path.`
+        );
+      }
+      return this.endpoint(this.diskConfig(this.options.localRoot), {
+        bucket: location.bucket,
+        path: location.path,
+        label: text
+      });
+    }
+    if (!remote) {
+      throw new ApiError(
+        'remote_not_found',
+        `No remote named ${name}.`,
+        NO_REMOTE_HINT
+      );
+    }
+    if (options.needBucket && !location.bucket) {
+      throw new ApiError(
+        'invalid_request',
+        `No bucket in ${text}.`,
+        `Write ${name}:BUCKET/path.`
+      );
+    }
+    return this.endpoint(remote, {
+      bucket: location.bucket,
+      path: location.path,
+      label: text
+    });
+  }
+
+  /** s3:// and gs:// name a bucket but not the remote: the one given, or the only one of that provider. */
+  private remoteForUrl(
+    location: Extract<Location, { kind: 'url' }>,
+    text: string,
+    remote: string | undefined
+  ): string {
+    if (remote) {
+      return remote;
+    }
+    const provider = providerOfScheme(location.scheme);
+    const candidates = this.store
+      .discover()
+      .remotes.filter(r => r.provider === provider);
+    if (candidates.length !== 1) {
+      throw new ApiError(
+        'invalid_request',
+        `Which remote should open ${text}? ${candidates.length ? `There are ${candidates.length} ${provider} remotes` : `There is no ${provider} remote`}.`,
+        `Add --remote NAME, or write it as NAME:${location.bucket}/${location.path} (see jupyter-buckets remotes list).`
+      );
+    }
+    return candidates[0].name;
+  }
+
+  private localPath(path: string, text: string): IEndpoint {
+    const root = this.options.localRoot;
+    const trailing = /[/\\]$/.test(path) ? '/' : '';
+    if (this.options.anyLocalPath) {
+      const absolute = resolvePath(path);
+      return this.endpoint(this.diskConfig('/'), {
+        bucket: LOCAL_BUCKET,
+        path: absolute === '/' ? '' : absolute.slice(1) + trailing,
+        label: text
+      });
+    }
+    if (/^([/\\]|[A-Za-z]:)/.test(text)) {
+      throw new ApiError(
+        'path_outside_root',
+        `'${text}' is an absolute path: local paths are relative to the Jupyter root.`,
+        'Give a path relative to the Jupyter root.'
+      );
+    }
+    const relative = path
+      .split(/[/\\]/)
+      .filter(p => p !== '' && p !== '.')
+      .join('/');
+    return this.endpoint(this.diskConfig(root), {
+      bucket: LOCAL_BUCKET,
+      path: relative ? relative + trailing : '',
+      label: text
+    });
+  }
+
+  private endpoint(
+    config: IBackendConfig,
+    where: { bucket: string; path: string; label: string }
+  ): IEndpoint {
+    return {
+      backend: this.options.backends(config),
+      ...where,
+      identity: backendIdentity(config),
+      local: config.provider === 'local'
+    };
+  }
+
+  private diskConfig(root: string): IBackendConfig {
+    return {
+      name: LOCAL_REMOTE,
+      provider: 'local',
+      anonymous: true,
+      local: { root }
+    };
+  }
+}
