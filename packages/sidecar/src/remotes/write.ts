@@ -19,6 +19,7 @@ import { IniDocument } from './ini.js';
 import { IniEditor } from './ini-edit.js';
 import { rclonePath } from './rclone.js';
 import type { IRemoteSpec } from './validate.js';
+import { providerOfRcloneType } from '../backends/index.js';
 
 /** The config-file section of an AWS profile. */
 export function profileSection(name: string): string {
@@ -118,8 +119,7 @@ export class RemoteFiles {
   }
 
   isOurRcloneType(name: string): boolean {
-    const type = this.rcloneType(name);
-    return type === 's3' || type === 'google cloud storage' || type === 'gcs';
+    return providerOfRcloneType(this.rcloneType(name)) !== undefined;
   }
 
   /** Write the AWS side of an S3 remote. */
