@@ -14,10 +14,9 @@ import type { IEndpoint } from './locations.js';
 import type { IFileTask } from './plan.js';
 import {
   abortError,
-  DEFAULT_RETRY,
   SUSPEND,
   withRetry,
-  type IRetryPolicy
+  type IRetryPolicies
 } from './retry.js';
 
 const MiB = 1024 * 1024;
@@ -41,7 +40,7 @@ export interface ICopyContext {
   streamedPartSize?: number;
   /** Files up to this size go as one read and one put. */
   singlePutLimit: number;
-  retry?: IRetryPolicy;
+  retry: IRetryPolicies;
   /** Memory for buffers, shared by every file in flight. */
   budget: ByteBudget;
   /** Bytes that reached the destination (progress). */
@@ -210,7 +209,7 @@ async function streamParts(
         sourceMd5: task.source.md5
       }),
     ctx.signal,
-    ctx.retry
+    ctx.retry.request
   );
   const partSize = writer.partSize;
   if (writer.resumeToken && writer.resumeToken !== earlier?.token) {
@@ -219,8 +218,8 @@ async function streamParts(
   const count = Math.max(1, Math.ceil(size / partSize));
   // A writer that takes parts in order (a GCS session) cannot take one again.
   const partRetry = limits.parallelParts
-    ? ctx.retry
-    : { ...(ctx.retry ?? DEFAULT_RETRY), attempts: 1 };
+    ? ctx.retry.request
+    : ctx.retry.orderedPart;
   // An ordered writer sends one part at a time and its library holds the
   // parts it sends: reading further ahead only ties up memory.
   const limit = pLimit(
@@ -265,7 +264,7 @@ async function streamParts(
         const data = await withRetry(
           () => readPart(src, task, start, length, ctx.signal),
           ctx.signal,
-          ctx.retry
+          ctx.retry.request
         );
         ctx.onStreamed(length);
         await withRetry(
@@ -332,7 +331,7 @@ export async function copyFile(
           task.dstKey
         ),
       ctx.signal,
-      ctx.retry
+      ctx.retry.request
     );
     ctx.onServerSide();
     ctx.onBytes(task.size);
@@ -352,7 +351,7 @@ export async function copyFile(
           });
         },
         ctx.signal,
-        ctx.retry
+        ctx.retry.request
       )
     );
     ctx.onBytes(task.size);

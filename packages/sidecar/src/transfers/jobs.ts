@@ -34,9 +34,10 @@ import {
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
 import {
-  DEFAULT_RETRY,
+  retryPolicies,
   SUSPEND,
   withRetry,
+  type IRetryPolicies,
   type IRetryPolicy
 } from './retry.js';
 
@@ -44,8 +45,6 @@ export const DEFAULT_TRANSFERS = 16;
 const MAX_TRANSFERS = 256;
 const PROGRESS_INTERVAL_MS = 250;
 const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
-/** Whole-file attempts (on top of per-request retries): an ordered GCS session restarts from scratch. */
-const FILE_ATTEMPTS = 3;
 
 export interface IJobManagerOptions {
   /** A location string to an endpoint (HTTP: confined to the Jupyter root; CLI: the user's paths). */
@@ -55,6 +54,7 @@ export interface IJobManagerOptions {
   partsInFlight?: number;
   partSize?: number;
   singlePutLimit?: number;
+  /** The policy of one request of a running job; ordered parts and whole files take its backoff (retry.ts). */
   retry?: IRetryPolicy;
   /** Bytes of buffers in flight across all jobs (default 192 MiB). */
   memoryBudget?: number;
@@ -224,8 +224,10 @@ export class JobManager {
   private readonly ended: { id: string; file: string }[] = [];
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
+  private readonly retryPolicies: IRetryPolicies;
 
   constructor(private readonly options: IJobManagerOptions) {
+    this.retryPolicies = retryPolicies(options.retry);
     this.budget = new ByteBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
     if (options.journalDir) {
       this.journal = new Journal(options.journalDir);
@@ -392,7 +394,7 @@ export class JobManager {
       // A manager given a part size (tests) uses it for the disk too.
       streamedPartSize: this.options.partSize ?? DEFAULT_STREAMED_PART_SIZE,
       singlePutLimit: this.options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
-      retry: this.options.retry,
+      retry: this.retryPolicies,
       budget: this.budget,
       onBytes: (_count: number) => undefined,
       onStreamed: (count: number) => {
@@ -442,16 +444,13 @@ export class JobManager {
                 return copyFile(task, src, dst, taskCtx);
               },
               signal,
-              {
-                ...(this.options.retry ?? DEFAULT_RETRY),
-                attempts: FILE_ATTEMPTS
-              }
+              this.retryPolicies.file
             );
             if (record.op === 'move') {
               await withRetry(
                 () => src.backend.delete(src.bucket, task.srcKey),
                 signal,
-                this.options.retry
+                this.retryPolicies.request
               );
             }
             job.done.add(task.path);
@@ -495,7 +494,7 @@ export class JobManager {
           await withRetry(
             () => dst.backend.delete(dst.bucket, task.key),
             signal,
-            this.options.retry
+            this.retryPolicies.request
           );
           record.progress.deleted += 1;
         } catch (error) {

@@ -15,7 +15,7 @@ import {
   type IConflict
 } from './conflicts.js';
 import type { IEndpoint } from './locations.js';
-import { withRetry } from './retry.js';
+import { RETRY, withRetry } from './retry.js';
 
 export interface IFileTask {
   /** Relative to the source prefix (for one object: its name). */
@@ -90,7 +90,8 @@ async function statOrUndefined(
   try {
     return await withRetry(
       () => endpoint.backend.stat(endpoint.bucket, key),
-      undefined
+      undefined,
+      RETRY.request
     );
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_found') {
@@ -117,7 +118,8 @@ async function listAll(
           limit: MAX_PAGE_SIZE,
           recursive: true
         }),
-      signal
+      signal,
+      RETRY.request
     );
     // Folder markers ('dir/') are not files.
     all.push(...page.objects.filter(object => !object.key.endsWith('/')));
@@ -156,7 +158,8 @@ export async function planTransfer(
     // A missing destination bucket fails here (bucket_not_found), not per file.
     await withRetry(
       () => dst.backend.list(dst.bucket, { prefix: '', limit: 1 }),
-      signal
+      signal,
+      RETRY.request
     );
   }
   const accept = pathFilter(options);
@@ -240,7 +243,8 @@ export async function planTransfer(
     dstPrefix = await keepBothKeyAsync(dstPrefix, async prefix => {
       const page = await withRetry(
         () => dst.backend.list(dst.bucket, { prefix, limit: 1 }),
-        signal
+        signal,
+        RETRY.request
       );
       return page.objects.length > 0 || page.prefixes.length > 0;
     });
