@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
+import { contentDifference } from '../backends/operations.js';
 import { choosePartSize } from '../backends/parts.js';
 import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
@@ -157,20 +158,13 @@ async function abortable<T>(
   }
 }
 
-/** Size always; a checksum when both sides state a comparable one. */
+/** Throws unless the copy holds its source's bytes: size always, and every checksum both sides state. */
 export function verify(
   task: IFileTask,
   source: IObjectInfo,
   result: IObjectInfo
 ): void {
-  const problem =
-    result.size !== source.size
-      ? `size ${result.size}, expected ${source.size}`
-      : source.md5 && result.md5 && source.md5 !== result.md5
-        ? 'MD5 differs'
-        : source.crc32c && result.crc32c && source.crc32c !== result.crc32c
-          ? 'CRC32C differs'
-          : undefined;
+  const problem = contentDifference(source, result, { everyHash: true });
   if (problem) {
     throw new ApiError(
       'provider_error',

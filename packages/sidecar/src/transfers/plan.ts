@@ -6,6 +6,7 @@ import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
 import picomatch from 'picomatch';
 import { ApiError } from '../api-error.js';
+import { sameContent } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import {
   choiceFor,
@@ -42,32 +43,6 @@ export interface IPlan {
   srcPrefix?: string;
   /** Destination files that existed, before the choices were applied. */
   conflicts: IConflict[];
-}
-
-/** Whether a destination file already holds the source's bytes (sync). */
-export function identical(
-  source: IObjectInfo,
-  target: IObjectInfo,
-  checksum: boolean
-): boolean {
-  if (source.size !== target.size) {
-    return false;
-  }
-  if (checksum) {
-    if (source.md5 && target.md5) {
-      return source.md5 === target.md5;
-    }
-    if (source.crc32c && target.crc32c) {
-      return source.crc32c === target.crc32c;
-    }
-    // No hash both sides give: size only (rclone does the same).
-    return true;
-  }
-  return Boolean(
-    source.modified &&
-    target.modified &&
-    target.modified.getTime() >= source.modified.getTime()
-  );
 }
 
 /** A path filter from include/exclude globs (picomatch: well kept, no dependencies, the matcher behind micromatch and fast-glob). */
@@ -163,7 +138,8 @@ export async function planTransfer(
     );
   }
   const accept = pathFilter(options);
-  const checksum = Boolean(options.checksum);
+  // Without checksum, a sync compares modification times (operations.ts).
+  const syncRules = { byModified: !options.checksum };
   let single: IObjectInfo | undefined;
   let srcPrefix = src.path;
   if (src.path && !src.path.endsWith('/')) {
@@ -196,7 +172,11 @@ export async function planTransfer(
     let skipped = 0;
     if (accept(path)) {
       const existing = await statOrUndefined(dst, dstKey);
-      if (existing && op === 'sync' && identical(single, existing, checksum)) {
+      if (
+        existing &&
+        op === 'sync' &&
+        sameContent(single, existing, syncRules)
+      ) {
         skipped = 1;
       } else {
         const file: IFileTask = {
@@ -300,7 +280,7 @@ export async function planTransfer(
     }
     seen.add(path);
     const existing = targets.get(path);
-    if (existing && op === 'sync' && identical(object, existing, checksum)) {
+    if (existing && op === 'sync' && sameContent(object, existing, syncRules)) {
       skipped += 1;
       continue;
     }
