@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
-  CONFLICT_CHOICES,
-  type ConflictChoice,
   type ITransferFileError,
   type ITransferJob,
   type ITransferPlan,
@@ -33,6 +31,7 @@ import {
 } from './journal.js';
 import type { IEndpoint } from './locations.js';
 import { planTransfer, type IFileTask, type IPlan } from './plan.js';
+import { checkRequest, MAX_TRANSFERS } from './request.js';
 import {
   retryPolicies,
   SUSPEND,
@@ -42,7 +41,6 @@ import {
 } from './retry.js';
 
 export const DEFAULT_TRANSFERS = 16;
-const MAX_TRANSFERS = 256;
 const PROGRESS_INTERVAL_MS = 250;
 const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
 
@@ -123,93 +121,6 @@ function errorOf(error: unknown): {
     code: 'internal',
     message: error instanceof Error ? error.message : String(error)
   };
-}
-
-function checkRequest(request: ITransferRequest): void {
-  const body = request as unknown as Record<string, unknown>;
-  if (!['copy', 'move', 'sync'].includes(body?.op as string)) {
-    throw new ApiError(
-      'invalid_request',
-      "op must be 'copy', 'move' or 'sync'."
-    );
-  }
-  if (
-    typeof body.src !== 'string' ||
-    typeof body.dst !== 'string' ||
-    !body.src ||
-    !body.dst
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      'src and dst must be location strings.',
-      "Write 'remote:bucket/path' or a path relative to the Jupyter root."
-    );
-  }
-  const options = (body.options ?? {}) as Record<string, unknown>;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new ApiError('invalid_request', 'options must be an object.');
-  }
-  for (const name of ['include', 'exclude']) {
-    const value = options[name];
-    if (
-      value !== undefined &&
-      !(Array.isArray(value) && value.every(v => typeof v === 'string'))
-    ) {
-      throw new ApiError(
-        'invalid_request',
-        `options.${name} must be a list of globs.`
-      );
-    }
-  }
-  for (const name of ['checksum', 'delete', 'dryRun']) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new ApiError(
-        'invalid_request',
-        `options.${name} must be true or false.`
-      );
-    }
-  }
-  const transfers = options.transfers;
-  if (
-    transfers !== undefined &&
-    !(
-      Number.isInteger(transfers) &&
-      (transfers as number) >= 1 &&
-      (transfers as number) <= MAX_TRANSFERS
-    )
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
-    );
-  }
-  if (
-    options.onConflict !== undefined &&
-    !CONFLICT_CHOICES.includes(options.onConflict as ConflictChoice)
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
-    );
-  }
-  const conflicts = options.conflicts;
-  if (
-    conflicts !== undefined &&
-    (typeof conflicts !== 'object' ||
-      conflicts === null ||
-      Array.isArray(conflicts) ||
-      !Object.values(conflicts).every(choice =>
-        CONFLICT_CHOICES.includes(choice as ConflictChoice)
-      ))
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.conflicts must map paths to one of ${CONFLICT_CHOICES.join(', ')}.`
-    );
-  }
-  if (options.delete && body.op !== 'sync') {
-    throw new ApiError('invalid_request', 'options.delete is for sync only.');
-  }
 }
 
 export class JobManager {
