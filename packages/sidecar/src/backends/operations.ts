@@ -1,5 +1,6 @@
 // Object operations written once above the backend interface: deleting a
-// prefix, and a move that deletes the source only after the copy is verified.
+// prefix, the one check that two objects hold the same bytes, and a move
+// that deletes the source only after the copy is verified.
 import { MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import type { IBackend, IObjectInfo } from './types.js';
@@ -64,18 +65,63 @@ export async function deletePrefix(
   return deleted;
 }
 
+/**
+ * How two stats are compared, after their sizes (which always decide first).
+ * The callers differ, on purpose:
+ * - a copy just made (transfers/copy.ts `verify`) must agree with its source
+ *   on every hash both state (`everyHash`): any disagreement means a damaged
+ *   copy, worth another attempt;
+ * - a server-side copy (`copyObject` below) and a sync with `checksum` take
+ *   the first hash both state, MD5 then CRC32C. The two rules part only when
+ *   both sides state both hashes (GCS to GCS) and the MD5s agree while the
+ *   CRC32Cs do not;
+ * - a sync without `checksum` (transfers/plan.ts, rclone's default) compares
+ *   modification times instead (`byModified`): a listing gives them for
+ *   every object, hashes it does not. The destination counts as the same
+ *   when it is no older than the source.
+ * With no hash both sides state, the size alone decides (rclone does the same).
+ */
+export interface IContentRules {
+  everyHash?: boolean;
+  byModified?: boolean;
+}
+
+/** Why `copy` may not hold the bytes of `source` ('MD5 differs'...), or undefined when it does as far as both can tell. */
+export function contentDifference(
+  source: IObjectInfo,
+  copy: IObjectInfo,
+  rules: IContentRules = {}
+): string | undefined {
+  if (copy.size !== source.size) {
+    return `size ${copy.size}, expected ${source.size}`;
+  }
+  if (rules.byModified) {
+    return source.modified &&
+      copy.modified &&
+      copy.modified.getTime() >= source.modified.getTime()
+      ? undefined
+      : 'older than the source, or undated';
+  }
+  const md5 = source.md5 && copy.md5;
+  if (md5 && source.md5 !== copy.md5) {
+    return 'MD5 differs';
+  }
+  if (md5 && !rules.everyHash) {
+    return undefined;
+  }
+  if (source.crc32c && copy.crc32c && source.crc32c !== copy.crc32c) {
+    return 'CRC32C differs';
+  }
+  return undefined;
+}
+
 /** Whether two stats describe the same bytes, as far as both can tell. */
-export function sameContent(a: IObjectInfo, b: IObjectInfo): boolean {
-  if (a.size !== b.size) {
-    return false;
-  }
-  if (a.md5 && b.md5) {
-    return a.md5 === b.md5;
-  }
-  if (a.crc32c && b.crc32c) {
-    return a.crc32c === b.crc32c;
-  }
-  return true;
+export function sameContent(
+  source: IObjectInfo,
+  copy: IObjectInfo,
+  rules: IContentRules = {}
+): boolean {
+  return contentDifference(source, copy, rules) === undefined;
 }
 
 /** Server-side copy within one backend; with `move`, the source goes only after the copy checks out. */

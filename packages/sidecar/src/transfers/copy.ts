@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
+import { contentDifference } from '../backends/operations.js';
 import { choosePartSize } from '../backends/parts.js';
 import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
@@ -14,10 +15,9 @@ import type { IEndpoint } from './locations.js';
 import type { IFileTask } from './plan.js';
 import {
   abortError,
-  DEFAULT_RETRY,
   SUSPEND,
   withRetry,
-  type IRetryPolicy
+  type IRetryPolicies
 } from './retry.js';
 
 const MiB = 1024 * 1024;
@@ -41,7 +41,7 @@ export interface ICopyContext {
   streamedPartSize?: number;
   /** Files up to this size go as one read and one put. */
   singlePutLimit: number;
-  retry?: IRetryPolicy;
+  retry: IRetryPolicies;
   /** Memory for buffers, shared by every file in flight. */
   budget: ByteBudget;
   /** Bytes that reached the destination (progress). */
@@ -158,20 +158,13 @@ async function abortable<T>(
   }
 }
 
-/** Size always; a checksum when both sides state a comparable one. */
+/** Throws unless the copy holds its source's bytes: size always, and every checksum both sides state. */
 export function verify(
   task: IFileTask,
   source: IObjectInfo,
   result: IObjectInfo
 ): void {
-  const problem =
-    result.size !== source.size
-      ? `size ${result.size}, expected ${source.size}`
-      : source.md5 && result.md5 && source.md5 !== result.md5
-        ? 'MD5 differs'
-        : source.crc32c && result.crc32c && source.crc32c !== result.crc32c
-          ? 'CRC32C differs'
-          : undefined;
+  const problem = contentDifference(source, result, { everyHash: true });
   if (problem) {
     throw new ApiError(
       'provider_error',
@@ -210,7 +203,7 @@ async function streamParts(
         sourceMd5: task.source.md5
       }),
     ctx.signal,
-    ctx.retry
+    ctx.retry.request
   );
   const partSize = writer.partSize;
   if (writer.resumeToken && writer.resumeToken !== earlier?.token) {
@@ -219,8 +212,8 @@ async function streamParts(
   const count = Math.max(1, Math.ceil(size / partSize));
   // A writer that takes parts in order (a GCS session) cannot take one again.
   const partRetry = limits.parallelParts
-    ? ctx.retry
-    : { ...(ctx.retry ?? DEFAULT_RETRY), attempts: 1 };
+    ? ctx.retry.request
+    : ctx.retry.orderedPart;
   // An ordered writer sends one part at a time and its library holds the
   // parts it sends: reading further ahead only ties up memory.
   const limit = pLimit(
@@ -265,7 +258,7 @@ async function streamParts(
         const data = await withRetry(
           () => readPart(src, task, start, length, ctx.signal),
           ctx.signal,
-          ctx.retry
+          ctx.retry.request
         );
         ctx.onStreamed(length);
         await withRetry(
@@ -332,7 +325,7 @@ export async function copyFile(
           task.dstKey
         ),
       ctx.signal,
-      ctx.retry
+      ctx.retry.request
     );
     ctx.onServerSide();
     ctx.onBytes(task.size);
@@ -352,7 +345,7 @@ export async function copyFile(
           });
         },
         ctx.signal,
-        ctx.retry
+        ctx.retry.request
       )
     );
     ctx.onBytes(task.size);

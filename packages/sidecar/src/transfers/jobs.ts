@@ -1,51 +1,37 @@
-// Jobs: a transfer planned up front (refusals are errors of the request),
-// then run in the background with many files in parallel, live progress
-// (events), cancel, retry of failed files, and a journal that lets a job
-// resumed after a restart skip the files it already finished.
+// The transfer jobs of a sidecar. A transfer is planned up front (refusals
+// are errors of the request, before any job exists), then runs in the
+// background (runner.ts) with live progress as events, cancel and retry of
+// the failed files. With a journal (journal.ts), a job interrupted by a
+// restart resumes (resume.ts), and only the last keepJobs finished jobs are
+// remembered.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import {
-  CONFLICT_CHOICES,
-  type ConflictChoice,
-  type ITransferFileError,
-  type ITransferJob,
-  type ITransferPlan,
-  type ITransferRequest,
-  type TransferEventName
+import type {
+  ITransferJob,
+  ITransferPlan,
+  ITransferRequest,
+  TransferEventName
 } from '@jupyter-buckets/core';
-import pLimit from 'p-limit';
-import { ApiError } from '../api-error.js';
-import {
-  copyFile,
-  DEFAULT_PART_SIZE,
-  DEFAULT_STREAMED_PART_SIZE,
-  DEFAULT_PARTS_IN_FLIGHT,
-  DEFAULT_SINGLE_PUT_LIMIT,
-  type IResumableUpload
-} from './copy.js';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
 import {
-  DEFAULT_KEEP_JOBS,
-  endedAt,
-  Journal,
-  type IJournalEntry
-} from './journal.js';
+  filesLeft,
+  newJob,
+  prepareRetry,
+  type IJob,
+  type IJobStart
+} from './job.js';
+import { DEFAULT_KEEP_JOBS, Journal, type IJournalEntry } from './journal.js';
 import type { IEndpoint } from './locations.js';
-import { planTransfer, type IFileTask, type IPlan } from './plan.js';
-import {
-  DEFAULT_RETRY,
-  SUSPEND,
-  withRetry,
-  type IRetryPolicy
-} from './retry.js';
+import { planTransfer, type IFileTask } from './plan.js';
+import { checkRequest } from './request.js';
+import { JobRegistry } from './registry.js';
+import { loadJournals, replan, unresumable } from './resume.js';
+import { SUSPEND, type IRetryPolicy } from './retry.js';
+import { copySettings, runJob, type ICopySettings } from './runner.js';
 
-export const DEFAULT_TRANSFERS = 16;
-const MAX_TRANSFERS = 256;
-const PROGRESS_INTERVAL_MS = 250;
+export { DEFAULT_TRANSFERS } from './runner.js';
+
 const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
-/** Whole-file attempts (on top of per-request retries): an ordered GCS session restarts from scratch. */
-const FILE_ATTEMPTS = 3;
 
 export interface IJobManagerOptions {
   /** A location string to an endpoint (HTTP: confined to the Jupyter root; CLI: the user's paths). */
@@ -55,6 +41,7 @@ export interface IJobManagerOptions {
   partsInFlight?: number;
   partSize?: number;
   singlePutLimit?: number;
+  /** The policy of one request of a running job; ordered parts and whole files take its backoff (retry.ts). */
   retry?: IRetryPolicy;
   /** Bytes of buffers in flight across all jobs (default 192 MiB). */
   memoryBudget?: number;
@@ -62,174 +49,26 @@ export interface IJobManagerOptions {
   keepJobs?: number;
 }
 
-interface IJob {
-  record: ITransferJob;
-  events: EventEmitter;
-  controller: AbortController;
-  src: IEndpoint;
-  dst: IEndpoint;
-  plan: IPlan;
-  /** Paths finished (this run or an earlier one, from the journal). */
-  done: Set<string>;
-  failedTasks: IFileTask[];
-  running?: Promise<void>;
-  /** Stopped by shutdown(): no end is journaled, so it resumes next time. */
-  suspended: boolean;
-  /** Unfinished uploads by path, continued by a retry or the next run. */
-  uploads: Map<string, IResumableUpload>;
-}
-
-function emptyProgress(): ITransferJob['progress'] {
-  return {
-    bytes: 0,
-    files: 0,
-    failed: 0,
-    skipped: 0,
-    deleted: 0,
-    rate: 0,
-    current: [],
-    streamedBytes: 0,
-    serverSideFiles: 0
-  };
-}
-
-/** A job record as the journal's first line gives it, before any progress. */
-function recordOf(start: IJournalEntry['start']): ITransferJob {
-  return {
-    id: start.id,
-    op: start.op,
-    src: start.src,
-    dst: start.dst,
-    options: start.options,
-    state: 'queued',
-    created: start.created,
-    totals: { files: 0, bytes: 0 },
-    progress: emptyProgress(),
-    errors: []
-  };
-}
-
-function errorOf(error: unknown): {
-  code: string;
-  message: string;
-  hint?: string;
-} {
-  if (error instanceof ApiError) {
-    return error.hint
-      ? { code: error.code, message: error.message, hint: error.hint }
-      : { code: error.code, message: error.message };
-  }
-  return {
-    code: 'internal',
-    message: error instanceof Error ? error.message : String(error)
-  };
-}
-
-function checkRequest(request: ITransferRequest): void {
-  const body = request as unknown as Record<string, unknown>;
-  if (!['copy', 'move', 'sync'].includes(body?.op as string)) {
-    throw new ApiError(
-      'invalid_request',
-      "op must be 'copy', 'move' or 'sync'."
-    );
-  }
-  if (
-    typeof body.src !== 'string' ||
-    typeof body.dst !== 'string' ||
-    !body.src ||
-    !body.dst
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      'src and dst must be location strings.',
-      "Write 'remote:bucket/path' or a path relative to the Jupyter root."
-    );
-  }
-  const options = (body.options ?? {}) as Record<string, unknown>;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new ApiError('invalid_request', 'options must be an object.');
-  }
-  for (const name of ['include', 'exclude']) {
-    const value = options[name];
-    if (
-      value !== undefined &&
-      !(Array.isArray(value) && value.every(v => typeof v === 'string'))
-    ) {
-      throw new ApiError(
-        'invalid_request',
-        `options.${name} must be a list of globs.`
-      );
-    }
-  }
-  for (const name of ['checksum', 'delete', 'dryRun']) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new ApiError(
-        'invalid_request',
-        `options.${name} must be true or false.`
-      );
-    }
-  }
-  const transfers = options.transfers;
-  if (
-    transfers !== undefined &&
-    !(
-      Number.isInteger(transfers) &&
-      (transfers as number) >= 1 &&
-      (transfers as number) <= MAX_TRANSFERS
-    )
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
-    );
-  }
-  if (
-    options.onConflict !== undefined &&
-    !CONFLICT_CHOICES.includes(options.onConflict as ConflictChoice)
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
-    );
-  }
-  const conflicts = options.conflicts;
-  if (
-    conflicts !== undefined &&
-    (typeof conflicts !== 'object' ||
-      conflicts === null ||
-      Array.isArray(conflicts) ||
-      !Object.values(conflicts).every(choice =>
-        CONFLICT_CHOICES.includes(choice as ConflictChoice)
-      ))
-  ) {
-    throw new ApiError(
-      'invalid_request',
-      `options.conflicts must map paths to one of ${CONFLICT_CHOICES.join(', ')}.`
-    );
-  }
-  if (options.delete && body.op !== 'sync') {
-    throw new ApiError('invalid_request', 'options.delete is for sync only.');
-  }
-}
-
 export class JobManager {
-  private readonly jobs = new Map<string, IJob>();
-  /** Finished jobs read back from journals (no endpoints kept). */
-  private readonly past = new Map<string, ITransferJob>();
   private readonly journal?: Journal;
+  private readonly registry: JobRegistry;
   private resuming: Promise<void> = Promise.resolve();
   /** Resolves once the journals of the last resume() are read (and listed). */
   private loaded: Promise<void> = Promise.resolve();
-  /** Finished jobs with a journal, oldest first: beyond keepJobs they go. */
-  private readonly ended: { id: string; file: string }[] = [];
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
+  private readonly settings: ICopySettings;
 
   constructor(private readonly options: IJobManagerOptions) {
     this.budget = new ByteBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
     if (options.journalDir) {
       this.journal = new Journal(options.journalDir);
     }
+    this.registry = new JobRegistry(
+      this.journal,
+      options.keepJobs ?? DEFAULT_KEEP_JOBS
+    );
+    this.settings = copySettings(options, this.budget);
   }
 
   private endpoints(request: ITransferRequest): {
@@ -281,310 +120,40 @@ export class JobManager {
       options,
       created
     });
-    const job = this.start(
+    const job = this.start({
       id,
-      request,
-      options,
       created,
+      request: { ...request, options },
       src,
       dst,
       plan,
-      new Set()
-    );
+      done: new Set()
+    });
     return structuredClone(job.record);
   }
 
-  private start(
-    id: string,
-    request: ITransferRequest,
-    options: ITransferRequest['options'] & object,
-    created: string,
-    src: IEndpoint,
-    dst: IEndpoint,
-    plan: IPlan,
-    done: Set<string>,
-    uploads = new Map<string, IResumableUpload>()
-  ): IJob {
-    const record: ITransferJob = {
-      id,
-      op: request.op,
-      src: request.src,
-      dst: request.dst,
-      options,
-      state: 'queued',
-      created,
-      totals: { ...plan.totals },
-      progress: { ...emptyProgress(), skipped: plan.skipped },
-      errors: []
-    };
-    const job: IJob = {
-      record,
-      events: new EventEmitter(),
-      controller: new AbortController(),
-      src,
-      dst,
-      plan,
-      done,
-      failedTasks: [],
-      suspended: false,
-      uploads
-    };
-    job.events.setMaxListeners(0);
-    this.jobs.set(id, job);
-    const tasks = plan.files.filter(file => {
-      if (done.has(file.path)) {
-        record.progress.files += 1;
-        record.progress.bytes += file.size;
-        return false;
-      }
-      return true;
-    });
-    job.running = this.run(job, tasks, plan.op === 'sync');
+  private start(start: IJobStart): IJob {
+    const job = newJob(start, line => this.journal?.append(start.id, line));
+    this.registry.add(job);
+    this.run(job, filesLeft(job));
     return job;
   }
 
-  private emit(job: IJob, name: TransferEventName, data: unknown): void {
-    job.events.emit('event', name, data);
-  }
-
-  private async run(
-    job: IJob,
-    tasks: IFileTask[],
-    deletes: boolean
-  ): Promise<void> {
-    const { record, src, dst, controller } = job;
-    const signal = controller.signal;
-    // Running again (a retry): not among the finished ones to forget.
-    const at = this.ended.findIndex(ended => ended.id === record.id);
-    if (at !== -1) {
-      this.ended.splice(at, 1);
-    }
-    record.state = 'running';
-    delete record.finished;
-    const started = Date.now();
-    const bytesAtStart = record.progress.bytes;
-    const current = new Set<string>();
-    const snapshot = (): void => {
-      const seconds = (Date.now() - started) / 1000;
-      const progress = record.progress;
-      progress.rate =
-        seconds > 0 ? Math.round((progress.bytes - bytesAtStart) / seconds) : 0;
-      const left = record.totals.bytes - progress.bytes;
-      if (progress.rate > 0) {
-        progress.eta = Math.max(0, Math.round(left / progress.rate));
-      } else {
-        delete progress.eta;
+  private run(job: IJob, tasks: IFileTask[]): void {
+    this.registry.restarted(job.record.id);
+    job.running = runJob(job, tasks, this.settings).then(() => {
+      if (!job.suspended) {
+        this.registry.noteEnded(job.record.id);
       }
-      progress.current = [...current].slice(0, 20);
-    };
-    const timer = setInterval(() => {
-      snapshot();
-      this.emit(job, 'progress', structuredClone(record));
-    }, PROGRESS_INTERVAL_MS);
-    timer.unref();
-    const limit = pLimit(
-      Math.min(MAX_TRANSFERS, record.options.transfers ?? DEFAULT_TRANSFERS)
-    );
-    const ctx = {
-      signal,
-      partsInFlight: this.options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
-      partSize: this.options.partSize ?? DEFAULT_PART_SIZE,
-      // A manager given a part size (tests) uses it for the disk too.
-      streamedPartSize: this.options.partSize ?? DEFAULT_STREAMED_PART_SIZE,
-      singlePutLimit: this.options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
-      retry: this.options.retry,
-      budget: this.budget,
-      onBytes: (_count: number) => undefined,
-      onStreamed: (count: number) => {
-        record.progress.streamedBytes += count;
-      },
-      onServerSide: () => {
-        record.progress.serverSideFiles += 1;
-      }
-    };
-    await Promise.all(
-      tasks.map(task =>
-        limit(async () => {
-          if (signal.aborted) {
-            return;
-          }
-          current.add(task.path);
-          let credited = 0;
-          const taskCtx = {
-            ...ctx,
-            onBytes: (count: number) => {
-              credited += count;
-              record.progress.bytes += count;
-            },
-            // Read at each attempt: an earlier attempt may have left one.
-            get resumable() {
-              return job.uploads.get(task.path);
-            },
-            onResumable: (upload: IResumableUpload | undefined) => {
-              if (upload) {
-                job.uploads.set(task.path, upload);
-              } else if (!job.uploads.delete(task.path)) {
-                return;
-              }
-              this.journal?.append(record.id, {
-                t: 'upload',
-                path: task.path,
-                ...upload
-              });
-            }
-          };
-          try {
-            await withRetry(
-              async () => {
-                // A failed attempt's bytes are not progress.
-                record.progress.bytes -= credited;
-                credited = 0;
-                return copyFile(task, src, dst, taskCtx);
-              },
-              signal,
-              {
-                ...(this.options.retry ?? DEFAULT_RETRY),
-                attempts: FILE_ATTEMPTS
-              }
-            );
-            if (record.op === 'move') {
-              await withRetry(
-                () => src.backend.delete(src.bucket, task.srcKey),
-                signal,
-                this.options.retry
-              );
-            }
-            job.done.add(task.path);
-            this.journal?.append(record.id, { t: 'done', path: task.path });
-            record.progress.files += 1;
-            this.emit(job, 'file-done', { path: task.path, size: task.size });
-          } catch (error) {
-            // Bytes of a file that did not arrive are not progress.
-            record.progress.bytes -= credited;
-            if (signal.aborted) {
-              return;
-            }
-            const failure: ITransferFileError = {
-              path: task.path,
-              ...errorOf(error)
-            };
-            record.progress.failed += 1;
-            record.errors.push(failure);
-            job.failedTasks.push(task);
-            this.journal?.append(record.id, {
-              t: 'failed',
-              path: task.path,
-              message: failure.message
-            });
-            this.emit(job, 'file-failed', failure);
-          } finally {
-            current.delete(task.path);
-          }
-        })
-      )
-    );
-    if (
-      !signal.aborted &&
-      deletes &&
-      job.plan.deletes.length &&
-      record.progress.failed === 0
-    ) {
-      // Only after every copy succeeded (rclone's --delete-after).
-      for (const task of job.plan.deletes) {
-        try {
-          await withRetry(
-            () => dst.backend.delete(dst.bucket, task.key),
-            signal,
-            this.options.retry
-          );
-          record.progress.deleted += 1;
-        } catch (error) {
-          record.progress.failed += 1;
-          record.errors.push({ path: task.path, ...errorOf(error) });
-        }
-      }
-    }
-    if (
-      !signal.aborted &&
-      record.op === 'move' &&
-      job.plan.srcPrefix &&
-      src.backend.capabilities.realDirectories &&
-      record.progress.failed === 0
-    ) {
-      // Folders left empty by the move go too.
-      await src.backend
-        .delete(src.bucket, job.plan.srcPrefix)
-        .catch(() => undefined);
-    }
-    clearInterval(timer);
-    snapshot();
-    record.progress.current = [];
-    if (job.suspended) {
-      return;
-    }
-    record.state = signal.aborted
-      ? 'cancelled'
-      : record.progress.failed
-        ? 'failed'
-        : 'done';
-    record.finished = new Date().toISOString();
-    this.journal?.append(record.id, { t: 'end', job: structuredClone(record) });
-    this.emit(job, 'end', structuredClone(record));
-    this.noteEnded(record.id);
-  }
-
-  /** A job with a journal ended: the oldest finished ones beyond keepJobs are forgotten, journal and all. */
-  private noteEnded(id: string, file = `${id}.jsonl`): void {
-    if (!this.journal) {
-      return;
-    }
-    this.ended.push({ id, file });
-    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
-    while (this.ended.length > keep) {
-      const old = this.ended.shift()!;
-      this.jobs.delete(old.id);
-      this.past.delete(old.id);
-      void this.journal.remove(old);
-    }
+    });
   }
 
   list(): ITransferJob[] {
-    const live = [...this.jobs.values()].map(job =>
-      structuredClone(job.record)
-    );
-    const past = [...this.past.values()].filter(job => !this.jobs.has(job.id));
-    return [...past, ...live].sort((a, b) =>
-      a.created.localeCompare(b.created)
-    );
-  }
-
-  private find(id: string): IJob {
-    const job = this.jobs.get(id);
-    if (!job && this.past.get(id)?.state === 'queued') {
-      throw new ApiError(
-        'invalid_request',
-        `Job ${id} is being resumed after a restart.`,
-        'Try again in a moment.'
-      );
-    }
-    if (!job) {
-      throw new ApiError(
-        'not_found',
-        this.past.has(id)
-          ? `Job ${id} ended before the sidecar restarted; it cannot be changed.`
-          : `No transfer job ${id}.`,
-        'See GET /api/v1/transfers for the jobs.'
-      );
-    }
-    return job;
+    return this.registry.list();
   }
 
   get(id: string): ITransferJob {
-    const past = this.past.get(id);
-    if (past && !this.jobs.has(id)) {
-      return structuredClone(past);
-    }
-    return structuredClone(this.find(id).record);
+    return this.registry.get(id);
   }
 
   /** Listen to a job's events; returns the unsubscribe function. */
@@ -592,7 +161,7 @@ export class JobManager {
     id: string,
     listener: (name: TransferEventName, data: unknown) => void
   ): () => void {
-    const job = this.find(id);
+    const job = this.registry.find(id);
     job.events.on('event', listener);
     return () => job.events.off('event', listener);
   }
@@ -600,14 +169,14 @@ export class JobManager {
   /** The job record once it has ended (or been suspended). */
   async wait(id: string): Promise<ITransferJob> {
     await this.resuming;
-    const job = this.find(id);
+    const job = this.registry.find(id);
     await job.running;
     return structuredClone(job.record);
   }
 
   async cancel(id: string): Promise<ITransferJob> {
     await this.resuming;
-    const job = this.find(id);
+    const job = this.registry.find(id);
     if (job.record.state === 'running' || job.record.state === 'queued') {
       job.controller.abort();
       await job.running;
@@ -617,29 +186,8 @@ export class JobManager {
 
   /** Run the failed files of an ended job again. */
   retry(id: string): ITransferJob {
-    const job = this.find(id);
-    if (job.record.state === 'running' || job.record.state === 'queued') {
-      throw new ApiError(
-        'invalid_request',
-        `Job ${id} is still running.`,
-        'Wait for it to end, or cancel it.'
-      );
-    }
-    const tasks =
-      job.record.state === 'cancelled'
-        ? job.plan.files.filter(file => !job.done.has(file.path))
-        : job.failedTasks;
-    if (!tasks.length) {
-      throw new ApiError(
-        'invalid_request',
-        `Job ${id} has no failed files to retry.`
-      );
-    }
-    job.failedTasks = [];
-    job.record.errors = [];
-    job.record.progress.failed = 0;
-    job.controller = new AbortController();
-    job.running = this.run(job, tasks, job.plan.op === 'sync');
+    const job = this.registry.find(id);
+    this.run(job, prepareRetry(job));
     return structuredClone(job.record);
   }
 
@@ -654,7 +202,7 @@ export class JobManager {
     if (!journal) {
       return Promise.resolve([]);
     }
-    const loading = this.load(journal);
+    const loading = loadJournals(journal, this.registry);
     this.loaded = loading.then(
       () => undefined,
       () => undefined
@@ -662,45 +210,6 @@ export class JobManager {
     const resuming = loading.then(interrupted => this.restart(interrupted));
     this.resuming = resuming.then(() => undefined);
     return resuming;
-  }
-
-  /**
-   * Lists the jobs of the journals and returns the interrupted ones. Only the
-   * last keepJobs finished jobs are kept; older journals are removed (never
-   * those of jobs that did not end: they are resumed).
-   */
-  private async load(journal: Journal): Promise<IJournalEntry[]> {
-    const entries = await journal.read();
-    const finished = entries
-      .filter(entry => entry.end)
-      .sort((a, b) => endedAt(a).localeCompare(endedAt(b)));
-    const keep = this.options.keepJobs ?? DEFAULT_KEEP_JOBS;
-    const old = new Set(finished.slice(0, Math.max(0, finished.length - keep)));
-    const interrupted = [];
-    for (const entry of entries) {
-      if (old.has(entry)) {
-        continue;
-      }
-      if (entry.end) {
-        this.past.set(entry.start.id, entry.end);
-      } else if (!this.jobs.has(entry.start.id)) {
-        // Listed as soon as read, as queued: a client asking right after a
-        // restart finds the job while it is planned again (which takes requests).
-        this.past.set(entry.start.id, {
-          ...recordOf(entry.start),
-          state: 'queued'
-        });
-        interrupted.push(entry);
-      }
-    }
-    // Older than any job that ended since this start.
-    this.ended.unshift(
-      ...finished
-        .filter(entry => !old.has(entry))
-        .map(entry => ({ id: entry.start.id, file: entry.file }))
-    );
-    await Promise.all([...old].map(entry => journal.remove(entry)));
-    return interrupted;
   }
 
   /** Resolves once the jobs of the last resume() are read from their journals and listed. */
@@ -711,47 +220,13 @@ export class JobManager {
   private async restart(entries: IJournalEntry[]): Promise<ITransferJob[]> {
     const resumed: ITransferJob[] = [];
     for (const entry of entries) {
-      const { start } = entry;
-      const request: ITransferRequest = {
-        op: start.op,
-        src: start.src,
-        dst: start.dst,
-        options: start.options
-      };
       try {
-        const { src, dst } = this.endpoints(request);
-        // Files this job wrote before the restart are not conflicts.
-        const plan = await planTransfer(
-          request.op,
-          src,
-          dst,
-          start.options,
-          undefined,
-          entry.done
-        );
-        // A sync plans only what still differs; a copy needs the journal.
-        const job = this.start(
-          start.id,
-          request,
-          start.options,
-          start.created,
-          src,
-          dst,
-          plan,
-          entry.done,
-          entry.uploads
-        );
+        const job = this.start(await replan(entry, this.options.resolve));
         resumed.push(structuredClone(job.record));
       } catch (error) {
-        const record: ITransferJob = {
-          ...recordOf(start),
-          state: 'failed',
-          finished: new Date().toISOString(),
-          error: errorOf(error)
-        };
-        this.journal?.append(start.id, { t: 'end', job: record });
-        this.past.set(start.id, record);
-        this.noteEnded(start.id, entry.file);
+        const record = unresumable(entry.start, error);
+        this.journal?.append(record.id, { t: 'end', job: record });
+        this.registry.failedToResume(record, entry.file);
       }
     }
     return resumed;
@@ -764,9 +239,7 @@ export class JobManager {
 
   /** Stop every running job without ending it: they resume at the next resume(). */
   async shutdown(): Promise<void> {
-    const running = [...this.jobs.values()].filter(
-      job => job.record.state === 'running'
-    );
+    const running = this.registry.running();
     for (const job of running) {
       job.suspended = true;
       job.controller.abort(SUSPEND);

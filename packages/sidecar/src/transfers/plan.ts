@@ -6,6 +6,7 @@ import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
 import picomatch from 'picomatch';
 import { ApiError } from '../api-error.js';
+import { sameContent } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import {
   choiceFor,
@@ -15,7 +16,7 @@ import {
   type IConflict
 } from './conflicts.js';
 import type { IEndpoint } from './locations.js';
-import { withRetry } from './retry.js';
+import { RETRY, withRetry } from './retry.js';
 
 export interface IFileTask {
   /** Relative to the source prefix (for one object: its name). */
@@ -44,32 +45,6 @@ export interface IPlan {
   conflicts: IConflict[];
 }
 
-/** Whether a destination file already holds the source's bytes (sync). */
-export function identical(
-  source: IObjectInfo,
-  target: IObjectInfo,
-  checksum: boolean
-): boolean {
-  if (source.size !== target.size) {
-    return false;
-  }
-  if (checksum) {
-    if (source.md5 && target.md5) {
-      return source.md5 === target.md5;
-    }
-    if (source.crc32c && target.crc32c) {
-      return source.crc32c === target.crc32c;
-    }
-    // No hash both sides give: size only (rclone does the same).
-    return true;
-  }
-  return Boolean(
-    source.modified &&
-    target.modified &&
-    target.modified.getTime() >= source.modified.getTime()
-  );
-}
-
 /** A path filter from include/exclude globs (picomatch: well kept, no dependencies, the matcher behind micromatch and fast-glob). */
 export function pathFilter(
   options: ITransferOptions
@@ -90,7 +65,8 @@ async function statOrUndefined(
   try {
     return await withRetry(
       () => endpoint.backend.stat(endpoint.bucket, key),
-      undefined
+      undefined,
+      RETRY.request
     );
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_found') {
@@ -117,7 +93,8 @@ async function listAll(
           limit: MAX_PAGE_SIZE,
           recursive: true
         }),
-      signal
+      signal,
+      RETRY.request
     );
     // Folder markers ('dir/') are not files.
     all.push(...page.objects.filter(object => !object.key.endsWith('/')));
@@ -156,11 +133,13 @@ export async function planTransfer(
     // A missing destination bucket fails here (bucket_not_found), not per file.
     await withRetry(
       () => dst.backend.list(dst.bucket, { prefix: '', limit: 1 }),
-      signal
+      signal,
+      RETRY.request
     );
   }
   const accept = pathFilter(options);
-  const checksum = Boolean(options.checksum);
+  // Without checksum, a sync compares modification times (operations.ts).
+  const syncRules = { byModified: !options.checksum };
   let single: IObjectInfo | undefined;
   let srcPrefix = src.path;
   if (src.path && !src.path.endsWith('/')) {
@@ -193,7 +172,11 @@ export async function planTransfer(
     let skipped = 0;
     if (accept(path)) {
       const existing = await statOrUndefined(dst, dstKey);
-      if (existing && op === 'sync' && identical(single, existing, checksum)) {
+      if (
+        existing &&
+        op === 'sync' &&
+        sameContent(single, existing, syncRules)
+      ) {
         skipped = 1;
       } else {
         const file: IFileTask = {
@@ -240,7 +223,8 @@ export async function planTransfer(
     dstPrefix = await keepBothKeyAsync(dstPrefix, async prefix => {
       const page = await withRetry(
         () => dst.backend.list(dst.bucket, { prefix, limit: 1 }),
-        signal
+        signal,
+        RETRY.request
       );
       return page.objects.length > 0 || page.prefixes.length > 0;
     });
@@ -296,7 +280,7 @@ export async function planTransfer(
     }
     seen.add(path);
     const existing = targets.get(path);
-    if (existing && op === 'sync' && identical(object, existing, checksum)) {
+    if (existing && op === 'sync' && sameContent(object, existing, syncRules)) {
       skipped += 1;
       continue;
     }

@@ -1,6 +1,24 @@
 // Retries with exponential backoff and full jitter for what passes on its own:
 // throttling (503 SlowDown, 429), other 5xx, dropped connections, timeouts.
 // Bounded: after the last attempt the error goes to the job as a file error.
+//
+// This file names the policy of each concern of the engine (RETRY); callers
+// pick one rather than build their own. The levels nest, so their attempts
+// multiply:
+//
+//   RETRY.file         3  a whole file, when a request inside it gave up: an
+//                         ordered upload session that was lost starts again
+//   RETRY.request      5  one request (a list page, a stat, a put, a part, a
+//                         delete): throttling and dropped connections pass
+//                         within seconds
+//   RETRY.orderedPart  1  a part sent to a writer that takes parts in order
+//                         (a GCS resumable session): it cannot be sent again,
+//                         so a failure goes up to the whole-file attempt
+//   the SDK's own      2  S3 maxAttempts (backends/s3.ts), GCS one retry
+//                         (backends/gcs.ts): kept low there so that an
+//                         unreachable endpoint answers within about 10 s
+//
+// So one S3 request of a file is tried at most 3 × 5 × 2 = 30 times.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../api-error.js';
 
@@ -10,11 +28,35 @@ export interface IRetryPolicy {
   maxMs: number;
 }
 
-export const DEFAULT_RETRY: IRetryPolicy = {
+export interface IRetryPolicies {
+  request: IRetryPolicy;
+  orderedPart: IRetryPolicy;
+  file: IRetryPolicy;
+}
+
+const REQUEST_RETRY: IRetryPolicy = {
   attempts: 5,
   baseMs: 200,
   maxMs: 5_000
 };
+const FILE_ATTEMPTS = 3;
+
+/**
+ * The engine's policies around a request policy (a job manager's may differ:
+ * tests shorten the backoff). The other levels keep their attempts and take
+ * its backoff.
+ */
+export function retryPolicies(
+  request: IRetryPolicy = REQUEST_RETRY
+): IRetryPolicies {
+  return {
+    request,
+    orderedPart: { ...request, attempts: 1 },
+    file: { ...request, attempts: FILE_ATTEMPTS }
+  };
+}
+
+export const RETRY: Readonly<IRetryPolicies> = retryPolicies();
 
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -75,7 +117,7 @@ export function abortError(): ApiError {
 export async function withRetry<T>(
   work: () => Promise<T>,
   signal: AbortSignal | undefined,
-  policy: IRetryPolicy = DEFAULT_RETRY,
+  policy: IRetryPolicy,
   onRetry?: () => void
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {

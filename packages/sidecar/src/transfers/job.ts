@@ -1,0 +1,160 @@
+// One transfer job as the manager holds it: the record clients see, and what
+// running it again needs (its endpoints, its plan, the files already done,
+// the failed ones, unfinished uploads).
+import { EventEmitter } from 'node:events';
+import type {
+  ITransferJob,
+  ITransferRequest,
+  TransferEventName
+} from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+import type { IResumableUpload } from './copy.js';
+import type { IJournalEntry, JournalLine } from './journal.js';
+import type { IEndpoint } from './locations.js';
+import type { IFileTask, IPlan } from './plan.js';
+import { emptyProgress } from './progress.js';
+
+export interface IJob {
+  record: ITransferJob;
+  events: EventEmitter;
+  controller: AbortController;
+  src: IEndpoint;
+  dst: IEndpoint;
+  plan: IPlan;
+  /** Paths finished (this run or an earlier one, from the journal). */
+  done: Set<string>;
+  failedTasks: IFileTask[];
+  running?: Promise<void>;
+  /** Stopped by shutdown(): no end is journaled, so it resumes next time. */
+  suspended: boolean;
+  /** Unfinished uploads by path, continued by a retry or the next run. */
+  uploads: Map<string, IResumableUpload>;
+  /** Appends to the job's journal (nothing without one: the CLI). */
+  journal(line: JournalLine): void;
+}
+
+/** What a job starts from: a new request, or a journal after a restart. */
+export interface IJobStart {
+  id: string;
+  created: string;
+  /** As recorded: options without dryRun. */
+  request: Required<ITransferRequest>;
+  src: IEndpoint;
+  dst: IEndpoint;
+  plan: IPlan;
+  done: Set<string>;
+  uploads?: Map<string, IResumableUpload>;
+}
+
+export function newJob(
+  start: IJobStart,
+  journal: (line: JournalLine) => void
+): IJob {
+  const { request, plan } = start;
+  const job: IJob = {
+    record: {
+      id: start.id,
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      options: request.options,
+      state: 'queued',
+      created: start.created,
+      totals: { ...plan.totals },
+      progress: { ...emptyProgress(), skipped: plan.skipped },
+      errors: []
+    },
+    events: new EventEmitter(),
+    controller: new AbortController(),
+    src: start.src,
+    dst: start.dst,
+    plan,
+    done: start.done,
+    failedTasks: [],
+    suspended: false,
+    uploads: start.uploads ?? new Map(),
+    journal
+  };
+  job.events.setMaxListeners(0);
+  return job;
+}
+
+/** The files still to copy; those done before a restart count as progress. */
+export function filesLeft(job: IJob): IFileTask[] {
+  const progress = job.record.progress;
+  return job.plan.files.filter(file => {
+    if (job.done.has(file.path)) {
+      progress.files += 1;
+      progress.bytes += file.size;
+      return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * What a retry runs again, the job made ready for it: the failed files, or
+ * after a cancel every file not done. Throws when there is nothing to retry.
+ */
+export function prepareRetry(job: IJob): IFileTask[] {
+  const { record } = job;
+  if (record.state === 'running' || record.state === 'queued') {
+    throw new ApiError(
+      'invalid_request',
+      `Job ${record.id} is still running.`,
+      'Wait for it to end, or cancel it.'
+    );
+  }
+  const tasks =
+    record.state === 'cancelled'
+      ? job.plan.files.filter(file => !job.done.has(file.path))
+      : job.failedTasks;
+  if (!tasks.length) {
+    throw new ApiError(
+      'invalid_request',
+      `Job ${record.id} has no failed files to retry.`
+    );
+  }
+  job.failedTasks = [];
+  record.errors = [];
+  record.progress.failed = 0;
+  job.controller = new AbortController();
+  return tasks;
+}
+
+/** A job record as the journal's first line gives it, before any progress. */
+export function recordOf(start: IJournalEntry['start']): ITransferJob {
+  return {
+    id: start.id,
+    op: start.op,
+    src: start.src,
+    dst: start.dst,
+    options: start.options,
+    state: 'queued',
+    created: start.created,
+    totals: { files: 0, bytes: 0 },
+    progress: emptyProgress(),
+    errors: []
+  };
+}
+
+/** An error as a job record states it: the API's own, or an internal one. */
+export function errorOf(error: unknown): {
+  code: string;
+  message: string;
+  hint?: string;
+} {
+  if (error instanceof ApiError) {
+    return error.hint
+      ? { code: error.code, message: error.message, hint: error.hint }
+      : { code: error.code, message: error.message };
+  }
+  return {
+    code: 'internal',
+    message: error instanceof Error ? error.message : String(error)
+  };
+}
+
+export function emit(job: IJob, name: TransferEventName, data: unknown): void {
+  job.events.emit('event', name, data);
+}

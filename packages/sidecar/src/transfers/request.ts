@@ -1,0 +1,106 @@
+// Checking a transfer request before anything is planned: what the HTTP
+// body or the CLI gave must be a request this engine understands.
+import {
+  CONFLICT_CHOICES,
+  type ConflictChoice,
+  type ITransferRequest
+} from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
+
+export const MAX_TRANSFERS = 256;
+
+/** Throws an invalid_request error for the first thing wrong with `request`. */
+export function checkRequest(request: ITransferRequest): void {
+  const body = request as unknown as Record<string, unknown>;
+  if (!['copy', 'move', 'sync'].includes(body?.op as string)) {
+    throw new ApiError(
+      'invalid_request',
+      "op must be 'copy', 'move' or 'sync'."
+    );
+  }
+  if (
+    typeof body.src !== 'string' ||
+    typeof body.dst !== 'string' ||
+    !body.src ||
+    !body.dst
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      'src and dst must be location strings.',
+      "Write 'remote:bucket/path' or a path relative to the Jupyter root."
+    );
+  }
+  const options = (body.options ?? {}) as Record<string, unknown>;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new ApiError('invalid_request', 'options must be an object.');
+  }
+  checkOptions(options);
+  if (options.delete && body.op !== 'sync') {
+    throw new ApiError('invalid_request', 'options.delete is for sync only.');
+  }
+}
+
+function checkOptions(options: Record<string, unknown>): void {
+  for (const name of ['include', 'exclude']) {
+    const value = options[name];
+    if (
+      value !== undefined &&
+      !(Array.isArray(value) && value.every(v => typeof v === 'string'))
+    ) {
+      throw new ApiError(
+        'invalid_request',
+        `options.${name} must be a list of globs.`
+      );
+    }
+  }
+  for (const name of ['checksum', 'delete', 'dryRun']) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new ApiError(
+        'invalid_request',
+        `options.${name} must be true or false.`
+      );
+    }
+  }
+  const transfers = options.transfers;
+  if (
+    transfers !== undefined &&
+    !(
+      Number.isInteger(transfers) &&
+      (transfers as number) >= 1 &&
+      (transfers as number) <= MAX_TRANSFERS
+    )
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.transfers must be a whole number from 1 to ${MAX_TRANSFERS}.`
+    );
+  }
+  checkConflictOptions(options);
+}
+
+function checkConflictOptions(options: Record<string, unknown>): void {
+  if (
+    options.onConflict !== undefined &&
+    !CONFLICT_CHOICES.includes(options.onConflict as ConflictChoice)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.onConflict must be one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
+  const conflicts = options.conflicts;
+  if (
+    conflicts !== undefined &&
+    (typeof conflicts !== 'object' ||
+      conflicts === null ||
+      Array.isArray(conflicts) ||
+      !Object.values(conflicts).every(choice =>
+        CONFLICT_CHOICES.includes(choice as ConflictChoice)
+      ))
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.conflicts must map paths to one of ${CONFLICT_CHOICES.join(', ')}.`
+    );
+  }
+}

@@ -1,0 +1,234 @@
+// Running one job's plan: its files, many at a time, each one tried again as
+// a whole when a request inside it gave up; then a sync's deletes and the
+// folders a move emptied; progress all along, and the job's end.
+import type { ITransferFileError } from '@jupyter-buckets/core';
+import pLimit from 'p-limit';
+import type { ByteBudget } from './budget.js';
+import {
+  copyFile,
+  DEFAULT_PART_SIZE,
+  DEFAULT_PARTS_IN_FLIGHT,
+  DEFAULT_SINGLE_PUT_LIMIT,
+  DEFAULT_STREAMED_PART_SIZE,
+  type ICopyContext,
+  type IResumableUpload
+} from './copy.js';
+import { emit, errorOf, type IJob } from './job.js';
+import type { IFileTask } from './plan.js';
+import { ProgressTicker } from './progress.js';
+import { MAX_TRANSFERS } from './request.js';
+import { retryPolicies, withRetry, type IRetryPolicy } from './retry.js';
+
+/** Files in flight in one job, unless its options say otherwise. */
+export const DEFAULT_TRANSFERS = 16;
+
+/** How every file is copied: the manager's settings, the same for all its jobs. */
+export type ICopySettings = Omit<
+  ICopyContext,
+  | 'signal'
+  | 'onBytes'
+  | 'onStreamed'
+  | 'onServerSide'
+  | 'resumable'
+  | 'onResumable'
+>;
+
+/** How files are copied, as a job manager is told; defaults for the rest. */
+export function copySettings(
+  options: {
+    partsInFlight?: number;
+    partSize?: number;
+    singlePutLimit?: number;
+    retry?: IRetryPolicy;
+  },
+  budget: ByteBudget
+): ICopySettings {
+  return {
+    partsInFlight: options.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT,
+    partSize: options.partSize ?? DEFAULT_PART_SIZE,
+    // A manager given a part size (tests) uses it for the disk too.
+    streamedPartSize: options.partSize ?? DEFAULT_STREAMED_PART_SIZE,
+    singlePutLimit: options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
+    retry: retryPolicies(options.retry),
+    budget
+  };
+}
+
+/**
+ * Copies `tasks` (the whole plan, or what a retry runs again), then does the
+ * rest of the plan, and ends the job: done, failed or cancelled. A job
+ * suspended by a shutdown gets no end: it resumes at the next start.
+ */
+export async function runJob(
+  job: IJob,
+  tasks: IFileTask[],
+  settings: ICopySettings
+): Promise<void> {
+  const { record } = job;
+  const signal = job.controller.signal;
+  record.state = 'running';
+  delete record.finished;
+  const progress = new ProgressTicker(record, () =>
+    emit(job, 'progress', structuredClone(record))
+  );
+  const limit = pLimit(
+    Math.min(MAX_TRANSFERS, record.options.transfers ?? DEFAULT_TRANSFERS)
+  );
+  await Promise.all(
+    tasks.map(task =>
+      limit(async () => {
+        if (!signal.aborted) {
+          await progress.during(task.path, () =>
+            transferFile(job, task, settings)
+          );
+        }
+      })
+    )
+  );
+  const copied = !signal.aborted && record.progress.failed === 0;
+  if (copied && job.plan.op === 'sync' && job.plan.deletes.length) {
+    await deleteExtras(job, settings);
+  }
+  if (copied && record.op === 'move') {
+    await removeEmptiedFolders(job);
+  }
+  progress.stop();
+  if (!job.suspended) {
+    end(job);
+  }
+}
+
+/**
+ * One file: copied (and verified), its source deleted by a move, and the
+ * outcome recorded. Whole-file attempts cover what request retries cannot:
+ * a lost ordered upload session starts again.
+ */
+async function transferFile(
+  job: IJob,
+  task: IFileTask,
+  settings: ICopySettings
+): Promise<void> {
+  const { record, src, dst } = job;
+  const signal = job.controller.signal;
+  // Bytes of an attempt that failed are not progress.
+  let credited = 0;
+  const uncredit = (): void => {
+    record.progress.bytes -= credited;
+    credited = 0;
+  };
+  const ctx = copyContext(job, task, settings, count => {
+    credited += count;
+    record.progress.bytes += count;
+  });
+  try {
+    await withRetry(
+      async () => {
+        uncredit();
+        return copyFile(task, src, dst, ctx);
+      },
+      signal,
+      settings.retry.file
+    );
+    if (record.op === 'move') {
+      await withRetry(
+        () => src.backend.delete(src.bucket, task.srcKey),
+        signal,
+        settings.retry.request
+      );
+    }
+    fileDone(job, task);
+  } catch (error) {
+    uncredit();
+    if (!signal.aborted) {
+      fileFailed(job, task, error);
+    }
+  }
+}
+
+/** What copyFile needs to know of this job and to tell it. */
+function copyContext(
+  job: IJob,
+  task: IFileTask,
+  settings: ICopySettings,
+  onBytes: (count: number) => void
+): ICopyContext {
+  const progress = job.record.progress;
+  return {
+    ...settings,
+    signal: job.controller.signal,
+    onBytes,
+    onStreamed: count => {
+      progress.streamedBytes += count;
+    },
+    onServerSide: () => {
+      progress.serverSideFiles += 1;
+    },
+    // Read at each attempt: an earlier attempt may have left one.
+    get resumable() {
+      return job.uploads.get(task.path);
+    },
+    onResumable: (upload: IResumableUpload | undefined) => {
+      if (upload) {
+        job.uploads.set(task.path, upload);
+      } else if (!job.uploads.delete(task.path)) {
+        return;
+      }
+      job.journal({ t: 'upload', path: task.path, ...upload });
+    }
+  };
+}
+
+function fileDone(job: IJob, task: IFileTask): void {
+  job.done.add(task.path);
+  job.journal({ t: 'done', path: task.path });
+  job.record.progress.files += 1;
+  emit(job, 'file-done', { path: task.path, size: task.size });
+}
+
+function fileFailed(job: IJob, task: IFileTask, error: unknown): void {
+  const { record } = job;
+  const failure: ITransferFileError = { path: task.path, ...errorOf(error) };
+  record.progress.failed += 1;
+  record.errors.push(failure);
+  job.failedTasks.push(task);
+  job.journal({ t: 'failed', path: task.path, message: failure.message });
+  emit(job, 'file-failed', failure);
+}
+
+/** A sync's deletes, only once every copy succeeded (rclone's --delete-after). */
+async function deleteExtras(job: IJob, settings: ICopySettings): Promise<void> {
+  const { record, dst } = job;
+  for (const task of job.plan.deletes) {
+    try {
+      await withRetry(
+        () => dst.backend.delete(dst.bucket, task.key),
+        job.controller.signal,
+        settings.retry.request
+      );
+      record.progress.deleted += 1;
+    } catch (error) {
+      record.progress.failed += 1;
+      record.errors.push({ path: task.path, ...errorOf(error) });
+    }
+  }
+}
+
+/** Folders a move left empty go too, where folders are real (the disk). */
+async function removeEmptiedFolders(job: IJob): Promise<void> {
+  const { src, plan } = job;
+  if (plan.srcPrefix && src.backend.capabilities.realDirectories) {
+    await src.backend.delete(src.bucket, plan.srcPrefix).catch(() => undefined);
+  }
+}
+
+function end(job: IJob): void {
+  const { record } = job;
+  record.state = job.controller.signal.aborted
+    ? 'cancelled'
+    : record.progress.failed
+      ? 'failed'
+      : 'done';
+  record.finished = new Date().toISOString();
+  job.journal({ t: 'end', job: structuredClone(record) });
+  emit(job, 'end', structuredClone(record));
+}
