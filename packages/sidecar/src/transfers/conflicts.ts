@@ -11,7 +11,7 @@ import {
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import type { IObjectInfo } from '../backends/types.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 
 /** A planned file whose destination exists already. */
 export interface IConflict {

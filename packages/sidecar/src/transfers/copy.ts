@@ -11,7 +11,7 @@ import { choosePartSize } from '../backends/parts.js';
 import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
 import type { ByteBudget } from './budget.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 import type { IFileTask } from './plan.js';
 import {
   abortError,

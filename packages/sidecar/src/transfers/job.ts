@@ -10,7 +10,7 @@ import type {
 import { ApiError } from '../api-error.js';
 import type { IResumableUpload } from './copy.js';
 import type { IJournalEntry, JournalLine } from './journal.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 import type { IFileTask, IPlan } from './plan.js';
 import { emptyProgress } from './progress.js';
 

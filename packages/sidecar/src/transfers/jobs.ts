@@ -21,7 +21,7 @@ import {
   type IJobStart
 } from './job.js';
 import { DEFAULT_KEEP_JOBS, Journal, type IJournalEntry } from './journal.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 import { planTransfer, type IFileTask } from './plan.js';
 import { checkRequest } from './request.js';
 import { JobRegistry } from './registry.js';

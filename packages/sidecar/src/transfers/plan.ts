@@ -15,7 +15,7 @@ import {
   requireChoices,
   type IConflict
 } from './conflicts.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 import { RETRY, withRetry } from './retry.js';
 
 export interface IFileTask {

@@ -4,7 +4,7 @@
 import type { ITransferJob } from '@jupyter-buckets/core';
 import { errorOf, recordOf, type IJobStart } from './job.js';
 import { endedAt, type IJournalEntry, type Journal } from './journal.js';
-import type { IEndpoint } from './locations.js';
+import type { IEndpoint } from '../locations/resolver.js';
 import { planTransfer } from './plan.js';
 import type { JobRegistry } from './registry.js';
 
