@@ -1,11 +1,10 @@
 // `jupyter-buckets ls|stat|cat|rm|mkdir LOCATION`: the object operations of
 // the API, on the same backends, for terminals and scripts.
-import { createInterface } from 'node:readline/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { baseName, type IObjectStat } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import { exitOnApiError, LOCATION_HELP } from './report.js';
+import { confirm, exitOnApiError, LOCATION_HELP } from './report.js';
 import { countPrefix, deletePrefix } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import { toObjectStat } from '../listing/stat.js';
@@ -151,15 +150,6 @@ async function cat(
   }
   const body = await target.backend.read(target.bucket, target.path, range);
   await pipeline(body, process.stdout);
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 async function rm(

@@ -1,5 +1,7 @@
-// What every command shares with the user: how a location is written, and how
-// a failure reads (the message, then the hint, as the API gives them).
+// What every command shares with the user: how a location is written, how
+// a failure reads (the message, then the hint, as the API gives them), and
+// how a question is asked.
+import { createInterface } from 'node:readline/promises';
 import { ApiError } from '../api-error.js';
 
 export const LOCATION_HELP =
@@ -18,5 +20,15 @@ export function exitOnApiError(error: unknown): void {
   if (error instanceof ApiError) {
     process.stderr.write(`${errorText(error)}\n`);
     process.exit(1);
+  }
+}
+
+/** Ask on stderr (stdout may be piped); true for y or yes. */
+export async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
   }
 }

@@ -12,7 +12,7 @@ import type {
   TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import { exitOnApiError, LOCATION_HELP } from './report.js';
+import { confirm, exitOnApiError, LOCATION_HELP } from './report.js';
 import type { IServices } from '../services.js';
 
 interface ICliOptions {
@@ -71,15 +71,6 @@ function progressLine(job: ITransferJob): string {
   const total = job.totals.bytes;
   const percent = total ? Math.floor((100 * p.bytes) / total) : 100;
   return `${humanBytes(p.bytes)} / ${humanBytes(total)} (${percent}%)  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  files ${p.files}/${job.totals.files}${p.failed ? `  failed ${p.failed}` : ''}`;
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 /**

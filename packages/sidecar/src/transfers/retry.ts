@@ -14,8 +14,8 @@
 //   RETRY.orderedPart  1  a part sent to a writer that takes parts in order
 //                         (a GCS resumable session): it cannot be sent again,
 //                         so a failure goes up to the whole-file attempt
-//   the SDK's own      2  S3 maxAttempts (backends/s3.ts), GCS one retry
-//                         (backends/gcs.ts): kept low there so that an
+//   the SDK's own      2  S3 maxAttempts (backends/s3/backend.ts), GCS one retry
+//                         (backends/gcs/backend.ts): kept low there so that an
 //                         unreachable endpoint answers within about 10 s
 //
 // So one S3 request of a file is tried at most 3 × 5 × 2 = 30 times.
