@@ -1,12 +1,15 @@
 // An object's properties: what the store says about it, in a dialog.
-import { objectRoutes, type IObjectStat } from '@jupyter-buckets/core';
+import {
+  objectRoutes,
+  objectUri,
+  type IObjectStat
+} from '@jupyter-buckets/core';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { infoIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
-import { objectURI } from '../drive/paths';
 import { CommandIDs } from '../tokens';
 import { h } from '../widgets/dom';
 import { guard, type IActionContext } from './context';
@@ -32,7 +35,7 @@ export function propertiesSpec(ctx: IActionContext): ICommandSpec {
         title: `Properties of ${target.name}`,
         body: propertiesBody(
           stat,
-          objectURI(ctx.providerOf(remote), bucket, key)
+          objectUri(ctx.providerOf(remote), bucket, key)
         ),
         buttons: [Dialog.okButton({ label: 'Close' })]
       });

@@ -2,7 +2,9 @@
 // code that opens it, or a presigned link. Never a secret.
 import {
   objectRoutes,
+  objectUri,
   remoteRoutes,
+  uriScheme,
   type IRemoteDetail,
   type IShareLink
 } from '@jupyter-buckets/core';
@@ -11,7 +13,6 @@ import { copyIcon, linkIcon, pythonIcon } from '@jupyterlab/ui-components';
 
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
-import { objectURI } from '../drive/paths';
 import { CommandIDs } from '../tokens';
 import { guard, type IActionContext } from './context';
 import { pythonSnippet } from './snippets';
@@ -30,13 +31,13 @@ export function shareSpecs(ctx: IActionContext): ICommandSpec[] {
     {
       id: CommandIDs.copyURI,
       label: () =>
-        `Copy ${providerOf(model.location.remote ?? '') === 'gcs' ? 'gs://' : 's3://'} URI`,
+        `Copy ${uriScheme(providerOf(model.location.remote ?? ''))}:// URI`,
       caption: 'Copy the URI other tools use for this object or folder',
       icon: copyIcon,
       isEnabled: () => ctx.targets().length > 0,
       execute: guard('Copy failed', async () => {
         const text = (await ctx.allTargets())
-          .map(t => objectURI(providerOf(t.remote), t.bucket, t.key))
+          .map(t => objectUri(providerOf(t.remote), t.bucket, t.key))
           .join('\n');
         await copyText(text);
       }),

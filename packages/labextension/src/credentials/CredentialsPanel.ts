@@ -1,9 +1,9 @@
 // The credentials panel: the remotes on the left, the selected one (its
 // details, or the form that adds or edits it) on the right.
-import type {
-  IRemote,
-  IRemoteDetail,
-  RemotePreset
+import {
+  PROVIDERS,
+  type IRemoteDetail,
+  type RemotePreset
 } from '@jupyter-buckets/core';
 import { addIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
@@ -14,11 +14,6 @@ import { PRESETS, presetOf } from './presets';
 import { RemoteDetailView } from './RemoteDetailView';
 import { RemoteForm } from './RemoteForm';
 import { renderBanner, renderSources } from './render';
-
-const PROVIDERS: Record<IRemote['provider'], string> = {
-  s3: 'S3',
-  gcs: 'GCS'
-};
 
 export class CredentialsPanel extends Panel {
   constructor(private readonly _manager: RemotesManager) {
@@ -253,7 +248,7 @@ class RemoteList extends Widget {
               }),
               h('span', {
                 className: 'jp-Credentials-provider',
-                text: PROVIDERS[remote.provider]
+                text: PROVIDERS[remote.provider].label
               })
             ]),
             renderSources(remote)

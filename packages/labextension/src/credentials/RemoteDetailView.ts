@@ -1,9 +1,10 @@
 // One saved remote: where it points, where it lives, how its AWS and rclone
 // copies differ, and the actions (edit, test, delete, copy to the other side).
-import type {
-  IFieldDifference,
-  IRemoteDetail,
-  IRemoteSyncRequest
+import {
+  PROVIDERS,
+  type IFieldDifference,
+  type IRemoteDetail,
+  type IRemoteSyncRequest
 } from '@jupyter-buckets/core';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
@@ -59,7 +60,7 @@ export class RemoteDetailView extends Widget {
 
     const rows: [string, string | Node][] = [
       ['Kind', presetLabel(presetOf(d))],
-      ['Provider', d.provider === 'gcs' ? 'Google Cloud Storage' : 'S3'],
+      ['Provider', PROVIDERS[d.provider].title],
       ['Endpoint', d.endpoint ?? "The provider's default"]
     ];
     if (d.provider === 's3') {
