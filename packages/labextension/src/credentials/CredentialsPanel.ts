@@ -10,7 +10,7 @@ import { Panel, Widget } from '@lumino/widgets';
 
 import { h } from '../widgets/dom';
 import type { RemotesManager } from './model';
-import { PRESETS, presetOf } from './presets';
+import { PRESETS } from './presets';
 import { RemoteDetailView } from './RemoteDetailView';
 import { RemoteForm } from './RemoteForm';
 import { renderBanner, renderSources } from './render';
@@ -132,7 +132,7 @@ export class CredentialsPanel extends Panel {
       new RemoteDetailView({
         manager: this._manager,
         detail,
-        onEdit: d => this._showForm(presetOf(d), d),
+        onEdit: d => this._showForm(d.preset, d),
         onDeleted: () => {
           this._list.selected = null;
           this._showEmpty();

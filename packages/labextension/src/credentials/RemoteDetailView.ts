@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import { h } from '../widgets/dom';
 import type { RemotesManager } from './model';
-import { presetLabel, presetOf } from './presets';
+import { presetLabel } from './presets';
 import {
   renderBanner,
   renderSources,
@@ -59,7 +59,7 @@ export class RemoteDetailView extends Widget {
     });
 
     const rows: [string, string | Node][] = [
-      ['Kind', presetLabel(presetOf(d))],
+      ['Kind', presetLabel(d.preset)],
       ['Provider', PROVIDERS[d.provider].title],
       ['Endpoint', d.endpoint ?? "The provider's default"]
     ];
