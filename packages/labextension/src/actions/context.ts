@@ -93,3 +93,17 @@ export function guard(
     }
   };
 }
+
+/** guard() for an action on a single target: `pick` finds it (none: no-op). */
+export function guardOne(
+  title: string,
+  pick: () => ITarget | undefined,
+  run: (target: ITarget) => Promise<unknown>
+): () => Promise<void> {
+  return guard(title, async () => {
+    const target = pick();
+    if (target) {
+      await run(target);
+    }
+  });
+}

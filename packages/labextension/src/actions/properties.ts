@@ -12,7 +12,7 @@ import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
 import { h } from '../widgets/dom';
-import { guard, type IActionContext } from './context';
+import { guardOne, type IActionContext } from './context';
 import { OBJECT_ROW } from './targets';
 
 export function propertiesSpec(ctx: IActionContext): ICommandSpec {
@@ -22,11 +22,7 @@ export function propertiesSpec(ctx: IActionContext): ICommandSpec {
     caption: 'Size, dates, checksums, content type, storage class, metadata',
     icon: infoIcon,
     isEnabled: () => ctx.oneObject() !== undefined,
-    execute: guard('Properties unavailable', async () => {
-      const target = ctx.oneObject();
-      if (!target) {
-        return;
-      }
+    execute: guardOne('Properties unavailable', ctx.oneObject, async target => {
       const { remote, bucket, key } = target;
       const stat = await requestAPI<IObjectStat>(
         objectRoutes.object(remote, bucket, key)

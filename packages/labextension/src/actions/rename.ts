@@ -14,7 +14,7 @@ import { formatModified, formatSize } from '../format';
 import { CommandIDs } from '../tokens';
 import { conflictsOf } from '../transfers/conflicts';
 import { h } from '../widgets/dom';
-import { guard, type IActionContext } from './context';
+import { guardOne, type IActionContext } from './context';
 import { OBJECT_ROW } from './targets';
 
 /** The bucket drive of a remote (registered as the panel learns remotes). */
@@ -27,11 +27,7 @@ export function renameSpec(ctx: IActionContext): ICommandSpec {
     caption: 'Rename the object (a server-side copy, then delete)',
     icon: editIcon,
     isEnabled: () => ctx.oneObject() !== undefined,
-    execute: guard('Rename failed', async () => {
-      const target = ctx.oneObject();
-      if (!target) {
-        return;
-      }
+    execute: guardOne('Rename failed', ctx.oneObject, async target => {
       const result = await InputDialog.getText({
         title: 'Rename',
         label: `New name for ${target.name}`,

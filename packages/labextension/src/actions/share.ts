@@ -14,7 +14,7 @@ import { copyIcon, linkIcon, pythonIcon } from '@jupyterlab/ui-components';
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
-import { guard, type IActionContext } from './context';
+import { guard, guardOne, type IActionContext } from './context';
 import { pythonSnippet } from './snippets';
 import { ENTRY_ROW, OBJECT_ROW } from './targets';
 
@@ -51,10 +51,9 @@ export function shareSpecs(ctx: IActionContext): ICommandSpec[] {
         'Copy Python code that opens this with fsspec, pandas or xarray (no secret in it)',
       icon: pythonIcon,
       isEnabled: () => ctx.one() !== undefined,
-      execute: guard('Copy failed', async () => {
-        const target = ctx.one();
-        const remote = model.remotes.find(r => r.name === target?.remote);
-        if (!target || !remote) {
+      execute: guardOne('Copy failed', ctx.one, async target => {
+        const remote = model.remotes.find(r => r.name === target.remote);
+        if (!remote) {
           return;
         }
         let keyFile: string | undefined;
@@ -79,11 +78,7 @@ export function shareSpecs(ctx: IActionContext): ICommandSpec[] {
         'Copy a presigned link that opens the object without credentials, for a chosen time',
       icon: linkIcon,
       isEnabled: () => ctx.oneObject() !== undefined,
-      execute: guard('No share link', async () => {
-        const target = ctx.oneObject();
-        if (!target) {
-          return;
-        }
+      execute: guardOne('No share link', ctx.oneObject, async target => {
         const choice = await InputDialog.getItem({
           title: `Share ${target.name}`,
           label: 'Anyone with the link can read the object until it expires.',
