@@ -12,11 +12,12 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { fileIcon, refreshIcon } from '@jupyterlab/ui-components';
 
 import { addObjectActions } from './actions';
+import { addCommands } from './commands';
 import { CredentialsPanel, keyIcon, RemotesManager } from './credentials';
 import { addBucketDrives } from './drive';
 import { bucketIcon } from './icons';
 import { BucketsModel } from './model';
-import { IBucketsModel, ITransfersModel } from './tokens';
+import { CommandIDs, IBucketsModel, ITransfersModel } from './tokens';
 import {
   addBucketsClipboard,
   addBucketsDrag,
@@ -31,12 +32,6 @@ export { BucketsError, requestAPI } from './api';
 export { BucketsModel } from './model';
 export { TransfersModel } from './transfers';
 export * from './tokens';
-
-const CommandIDs = {
-  open: 'jupyter-buckets:open',
-  refresh: 'jupyter-buckets:refresh',
-  manageRemotes: 'jupyter-buckets:manage-remotes'
-} as const;
 
 const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
   id: '@jupyter-buckets/labextension:plugin',
@@ -71,49 +66,55 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     (labShell ?? app.shell).add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
 
-    app.commands.addCommand(CommandIDs.open, {
-      label: 'Show Buckets',
-      caption: 'Show the Buckets panel',
-      icon: bucketIcon,
-      execute: () => app.shell.activateById(panel.id)
-    });
-    app.commands.addCommand(CommandIDs.refresh, {
-      label: 'Refresh Buckets',
-      caption: 'Reload the remotes and the current bucket listing',
-      icon: refreshIcon,
-      execute: () => (model.started ? model.refresh() : model.start())
-    });
     // One credentials panel at a time, in the main area.
     let credentials: MainAreaWidget<CredentialsPanel> | null = null;
-    app.commands.addCommand(CommandIDs.manageRemotes, {
-      label: 'Manage Remotes',
-      caption:
-        'Add, edit, test and delete remotes (AWS profiles and rclone remotes)',
-      icon: keyIcon,
-      execute: () => {
-        if (!credentials || credentials.isDisposed) {
-          credentials = new MainAreaWidget({
-            content: new CredentialsPanel(manager)
-          });
-          credentials.id = 'jupyter-buckets-credentials';
-          // The panel has its own actions: no empty toolbar strip on top.
-          credentials.toolbar.hide();
-          credentials.title.label = 'Remotes';
-          credentials.title.icon = keyIcon;
-          credentials.title.caption = 'Manage Remotes';
-          credentials.title.closable = true;
-          app.shell.add(credentials, 'main');
-        }
-        app.shell.activateById(credentials.id);
+    const showCredentials = (): void => {
+      if (!credentials || credentials.isDisposed) {
+        credentials = new MainAreaWidget({
+          content: new CredentialsPanel(manager)
+        });
+        credentials.id = 'jupyter-buckets-credentials';
+        // The panel has its own actions: no empty toolbar strip on top.
+        credentials.toolbar.hide();
+        credentials.title.label = 'Remotes';
+        credentials.title.icon = keyIcon;
+        credentials.title.caption = 'Manage Remotes';
+        credentials.title.closable = true;
+        app.shell.add(credentials, 'main');
       }
-    });
-    for (const command of [
-      CommandIDs.open,
-      CommandIDs.refresh,
-      CommandIDs.manageRemotes
-    ]) {
-      palette?.addItem({ command, category: 'Buckets' });
-    }
+      app.shell.activateById(credentials.id);
+    };
+    addCommands(
+      app,
+      [
+        {
+          id: CommandIDs.open,
+          label: 'Show Buckets',
+          caption: 'Show the Buckets panel',
+          icon: bucketIcon,
+          execute: () => app.shell.activateById(panel.id),
+          palette: true
+        },
+        {
+          id: CommandIDs.refresh,
+          label: 'Refresh Buckets',
+          caption: 'Reload the remotes and the current bucket listing',
+          icon: refreshIcon,
+          execute: () => (model.started ? model.refresh() : model.start()),
+          palette: true
+        },
+        {
+          id: CommandIDs.manageRemotes,
+          label: 'Manage Remotes',
+          caption:
+            'Add, edit, test and delete remotes (AWS profiles and rclone remotes)',
+          icon: keyIcon,
+          execute: showCredentials,
+          palette: true
+        }
+      ],
+      palette
+    );
     // Objects open in JupyterLab's own editors through one drive per remote.
     const drives = addBucketDrives(app, model);
     if (docManager) {

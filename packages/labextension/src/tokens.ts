@@ -1,5 +1,5 @@
-// The public faces of the models (Buckets, Transfers): other plugins reach
-// them through these tokens.
+// The public faces of the extension: its command ids, and the models
+// (Buckets, Transfers) other plugins reach through these tokens.
 import type {
   IConfigProblem,
   IRemote,
@@ -10,6 +10,35 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 
 import type { BucketsError } from './api';
+
+/**
+ * Every command of the extension. The values are public: users bind keys to
+ * them, and other extensions and the UI tests run them by id.
+ */
+export enum CommandIDs {
+  // The Buckets panel
+  open = 'jupyter-buckets:open',
+  refresh = 'jupyter-buckets:refresh',
+  manageRemotes = 'jupyter-buckets:manage-remotes',
+  // Its objects and folders
+  openObject = 'jupyter-buckets:open-object',
+  openWith = 'jupyter-buckets:open-object-with',
+  download = 'jupyter-buckets:download',
+  downloadToDisk = 'jupyter-buckets:download-to-jupyter',
+  copyURI = 'jupyter-buckets:copy-uri',
+  copySnippet = 'jupyter-buckets:copy-python-snippet',
+  copyShareLink = 'jupyter-buckets:copy-share-link',
+  rename = 'jupyter-buckets:rename',
+  delete = 'jupyter-buckets:delete',
+  properties = 'jupyter-buckets:properties',
+  copyEntries = 'jupyter-buckets:copy-entries',
+  pasteEntries = 'jupyter-buckets:paste-entries',
+  // Transfers
+  showTransfers = 'jupyter-buckets:show-transfers',
+  clearFinishedTransfers = 'jupyter-buckets:clear-finished-transfers',
+  copyToBucket = 'jupyter-buckets:copy-to-bucket',
+  moveToBucket = 'jupyter-buckets:move-to-bucket'
+}
 
 /** Where the panel is: a remote's bucket list, or one level of a bucket. */
 export interface IBucketsLocation {

@@ -3,17 +3,57 @@
 // first (Replace or Cancel), as the one conflict policy says; the drive alone
 // refuses, like Jupyter's own contents API.
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
+import { editIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
+import type { ICommandSpec } from '../commands';
 import type { BucketDrive } from '../drive';
 import { documentPath } from '../drive/paths';
 import { formatModified, formatSize } from '../format';
+import { CommandIDs } from '../tokens';
 import { conflictsOf } from '../transfers/conflicts';
 import { h } from '../widgets/dom';
+import { guardOne, type IActionContext } from './context';
+import { OBJECT_ROW } from './targets';
 
 /** The bucket drive of a remote (registered as the panel learns remotes). */
 export type DriveLookup = (remote: string) => BucketDrive | undefined;
+
+export function renameSpec(ctx: IActionContext): ICommandSpec {
+  return {
+    id: CommandIDs.rename,
+    label: 'Rename',
+    caption: 'Rename the object (a server-side copy, then delete)',
+    icon: editIcon,
+    isEnabled: () => ctx.oneObject() !== undefined,
+    execute: guardOne('Rename failed', ctx.oneObject, async target => {
+      const result = await InputDialog.getText({
+        title: 'Rename',
+        label: `New name for ${target.name}`,
+        text: target.name,
+        okLabel: 'Rename'
+      });
+      const name = result.value;
+      if (!result.button.accept || !name || name === target.name) {
+        return;
+      }
+      const { remote, bucket, key } = target;
+      const parent = key.slice(0, key.length - target.name.length);
+      await renameObject(
+        ctx.app,
+        ctx.drives,
+        remote,
+        bucket,
+        key,
+        `${parent}${name}`
+      );
+      await ctx.model.refresh();
+    }),
+    contextMenu: { selector: OBJECT_ROW, rank: 10 },
+    palette: true
+  };
+}
 
 /**
  * Rename `key` of `remote`:`bucket` to `newKey`. False when the user kept

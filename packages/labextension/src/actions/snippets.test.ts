@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { objectURI } from '../drive/paths.js';
+import { objectUri } from '@jupyter-buckets/core';
 import { pythonSnippet } from './snippets.js';
 
 const s3 = {
@@ -52,8 +52,8 @@ test('odd keys become valid Python string literals', () => {
 
 test('URIs name the provider scheme', () => {
   assert.equal(
-    objectURI('s3', 'climate-data', 'README.md'),
+    objectUri('s3', 'climate-data', 'README.md'),
     's3://climate-data/README.md'
   );
-  assert.equal(objectURI('gcs', 'leap', 'a b#.txt'), 'gs://leap/a b#.txt');
+  assert.equal(objectUri('gcs', 'leap', 'a b#.txt'), 'gs://leap/a b#.txt');
 });

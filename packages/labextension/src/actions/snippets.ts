@@ -1,9 +1,15 @@
 // Python code that opens an object or a folder of a remote with fsspec,
 // pandas or xarray: the remote's profile name and endpoint, never a secret.
+import {
+  objectUri,
+  PROVIDERS,
+  uriScheme,
+  type Provider
+} from '@jupyter-buckets/core';
 
 export interface ISnippetRemote {
   name: string;
-  provider: 's3' | 'gcs';
+  provider: Provider;
   endpoint?: string;
   anonymous: boolean;
   /** GCS: the service-account key file on the Jupyter server, when there is one. */
@@ -48,9 +54,9 @@ export function pythonSnippet(
   bucket: string,
   key: string
 ): string {
-  const scheme = remote.provider === 'gcs' ? 'gs' : 's3';
-  const url = `${scheme}://${bucket}/${key}`;
-  const lib = remote.provider === 'gcs' ? 'gcsfs' : 's3fs';
+  const scheme = uriScheme(remote.provider);
+  const url = objectUri(remote.provider, bucket, key);
+  const lib = PROVIDERS[remote.provider].fsspec;
   const options = `storage_options = ${storageOptions(remote)}`;
   const lower = key.toLowerCase();
   if (key === '' || key.endsWith('/')) {

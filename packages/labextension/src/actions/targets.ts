@@ -15,6 +15,12 @@ export interface ITarget {
   size?: number;
 }
 
+/** The rows of objects: the actions that read or change one object. */
+export const OBJECT_ROW = '.jp-Buckets .jp-Buckets-item[data-kind="object"]';
+/** Objects and folders (one selector: Lumino refuses commas in menu selectors). */
+export const ENTRY_ROW =
+  '.jp-Buckets .jp-Buckets-item:not([data-kind="bucket"]):not([data-kind="bookmark"])';
+
 export function isRow(node: HTMLElement): boolean {
   return node.classList?.contains('jp-Buckets-item') ?? false;
 }

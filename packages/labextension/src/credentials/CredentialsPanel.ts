@@ -1,24 +1,19 @@
 // The credentials panel: the remotes on the left, the selected one (its
 // details, or the form that adds or edits it) on the right.
-import type {
-  IRemote,
-  IRemoteDetail,
-  RemotePreset
+import {
+  PROVIDERS,
+  type IRemoteDetail,
+  type RemotePreset
 } from '@jupyter-buckets/core';
 import { addIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { h } from '../widgets/dom';
 import type { RemotesManager } from './model';
-import { PRESETS, presetOf } from './presets';
+import { PRESETS } from './presets';
 import { RemoteDetailView } from './RemoteDetailView';
 import { RemoteForm } from './RemoteForm';
 import { renderBanner, renderSources } from './render';
-
-const PROVIDERS: Record<IRemote['provider'], string> = {
-  s3: 'S3',
-  gcs: 'GCS'
-};
 
 export class CredentialsPanel extends Panel {
   constructor(private readonly _manager: RemotesManager) {
@@ -137,7 +132,7 @@ export class CredentialsPanel extends Panel {
       new RemoteDetailView({
         manager: this._manager,
         detail,
-        onEdit: d => this._showForm(presetOf(d), d),
+        onEdit: d => this._showForm(d.preset, d),
         onDeleted: () => {
           this._list.selected = null;
           this._showEmpty();
@@ -253,7 +248,7 @@ class RemoteList extends Widget {
               }),
               h('span', {
                 className: 'jp-Credentials-provider',
-                text: PROVIDERS[remote.provider]
+                text: PROVIDERS[remote.provider].label
               })
             ]),
             renderSources(remote)

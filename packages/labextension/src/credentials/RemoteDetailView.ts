@@ -1,16 +1,17 @@
 // One saved remote: where it points, where it lives, how its AWS and rclone
 // copies differ, and the actions (edit, test, delete, copy to the other side).
-import type {
-  IFieldDifference,
-  IRemoteDetail,
-  IRemoteSyncRequest
+import {
+  PROVIDERS,
+  type IFieldDifference,
+  type IRemoteDetail,
+  type IRemoteSyncRequest
 } from '@jupyter-buckets/core';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { h } from '../widgets/dom';
 import type { RemotesManager } from './model';
-import { presetLabel, presetOf } from './presets';
+import { presetLabel } from './presets';
 import {
   renderBanner,
   renderSources,
@@ -58,8 +59,8 @@ export class RemoteDetailView extends Widget {
     });
 
     const rows: [string, string | Node][] = [
-      ['Kind', presetLabel(presetOf(d))],
-      ['Provider', d.provider === 'gcs' ? 'Google Cloud Storage' : 'S3'],
+      ['Kind', presetLabel(d.preset)],
+      ['Provider', PROVIDERS[d.provider].title],
       ['Endpoint', d.endpoint ?? "The provider's default"]
     ];
     if (d.provider === 's3') {

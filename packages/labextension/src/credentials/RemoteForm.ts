@@ -4,6 +4,7 @@
 import type {
   IRemoteDetail,
   IRemoteInput,
+  Provider,
   RemotePreset
 } from '@jupyter-buckets/core';
 import { Widget } from '@lumino/widgets';
@@ -64,7 +65,7 @@ export class RemoteForm extends Widget {
     const input: IRemoteInput = { name: value('name'), preset };
     const provider =
       preset === 'public'
-        ? (value('provider') as 's3' | 'gcs')
+        ? (value('provider') as Provider)
         : preset === 'gcs'
           ? 'gcs'
           : 's3';

@@ -1,5 +1,6 @@
-// The presets a remote is created from, and which one an existing remote fits.
-import type { IRemoteDetail, RemotePreset } from '@jupyter-buckets/core';
+// The presets a remote is created from. Which one an existing remote fits is
+// the sidecar's to say: every remote's detail names it.
+import type { RemotePreset } from '@jupyter-buckets/core';
 
 export interface IPresetInfo {
   preset: RemotePreset;
@@ -54,23 +55,6 @@ export function osnPod(endpoint: string | undefined): string {
     endpoint ?? ''
   );
   return match ? match[1] : '';
-}
-
-/** The preset an existing remote fits best (the API says it when it knows). */
-export function presetOf(detail: IRemoteDetail): RemotePreset {
-  if (detail.preset) {
-    return detail.preset;
-  }
-  if (detail.anonymous) {
-    return 'public';
-  }
-  if (detail.provider === 'gcs') {
-    return 'gcs';
-  }
-  if (!detail.endpoint || /\.amazonaws\.com/.test(detail.endpoint)) {
-    return 'aws';
-  }
-  return osnPod(detail.endpoint) ? 'osn' : 's3-compatible';
 }
 
 /** Common AWS regions for the region field's suggestions (free text too). */

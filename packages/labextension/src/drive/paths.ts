@@ -35,12 +35,3 @@ export function documentPath(
 ): string {
   return `${driveName(remote)}:${joinPath(bucket, key)}`;
 }
-
-/** The URI other tools use for the object: s3://bucket/key or gs://bucket/key. */
-export function objectURI(
-  provider: 's3' | 'gcs',
-  bucket: string,
-  key: string
-): string {
-  return `${provider === 'gcs' ? 'gs' : 's3'}://${bucket}/${key}`;
-}

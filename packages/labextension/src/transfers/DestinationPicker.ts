@@ -1,7 +1,7 @@
 // The body of the "Copy to bucket…" dialog: a remote, a bucket (suggested
 // from the remote's buckets and bookmarks, or typed: many pods refuse to list
 // buckets), a folder within it, and the recent destinations one click away.
-import { parseLocation, type IRemote } from '@jupyter-buckets/core';
+import { parseLocation, PROVIDERS, type IRemote } from '@jupyter-buckets/core';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 
@@ -69,7 +69,7 @@ export class DestinationPicker extends Widget {
     for (const remote of _options.remotes) {
       this._remote.append(
         h('option', {
-          text: `${remote.name} (${remote.provider === 'gcs' ? 'GCS' : 'S3'})`,
+          text: `${remote.name} (${PROVIDERS[remote.provider].label})`,
           attrs: { value: remote.name }
         })
       );

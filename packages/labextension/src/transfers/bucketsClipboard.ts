@@ -6,22 +6,21 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { copyIcon, pasteIcon } from '@jupyterlab/ui-components';
 
-import { isRow } from '../actions/targets';
-import type { IBucketsEntry, IBucketsModel, ITransfersModel } from '../tokens';
+import { ENTRY_ROW, isRow } from '../actions/targets';
+import { addCommands } from '../commands';
+import {
+  CommandIDs,
+  type IBucketsEntry,
+  type IBucketsModel,
+  type ITransfersModel
+} from '../tokens';
 import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
 import { pasteRequests, type IBucketEntries } from './entries';
 import { remoteLocation } from './locations';
 
-export const ClipboardCommandIDs = {
-  copy: 'jupyter-buckets:copy-entries',
-  paste: 'jupyter-buckets:paste-entries'
-} as const;
-
 const LISTING = '.jp-Buckets .jp-Buckets-content';
-const ENTRY_ROW =
-  '.jp-Buckets .jp-Buckets-item:not([data-kind="bucket"]):not([data-kind="bookmark"])';
 
 export interface IBucketsClipboardOptions {
   app: JupyterFrontEnd;
@@ -46,70 +45,59 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
       : null;
   };
 
-  commands.addCommand(ClipboardCommandIDs.copy, {
-    label: 'Copy',
-    caption:
-      'Copy the selected objects and folders, to paste them in another folder, bucket or remote',
-    icon: copyIcon,
-    isEnabled: () => current() !== null,
-    execute: async () => {
-      // Every selected entry, after select-all's remaining pages arrived.
-      const row = hit();
-      let selected: ReadonlyArray<IBucketsEntry>;
-      try {
-        selected = await buckets.completeSelection();
-      } catch (error) {
-        await showActionError('Copy failed', error);
-        return;
-      }
-      const data = entriesFor(buckets, row, selected);
-      if (!data) {
-        return;
-      }
-      copied = data;
-      const n = data.entries.length;
-      Notification.info(
-        `${n === 1 ? data.entries[0].name : `${n.toLocaleString('en')} items`} copied: paste with Ctrl+V in a folder of any remote`,
-        { autoClose: 3000 }
-      );
+  const copy = async (): Promise<void> => {
+    // Every selected entry, after select-all's remaining pages arrived.
+    const row = hit();
+    let selected: ReadonlyArray<IBucketsEntry>;
+    try {
+      selected = await buckets.completeSelection();
+    } catch (error) {
+      await showActionError('Copy failed', error);
+      return;
     }
-  });
-
-  commands.addCommand(ClipboardCommandIDs.paste, {
-    label: () =>
-      copied && copied.entries.length > 1
-        ? `Paste ${copied.entries.length.toLocaleString('en')} Items`
-        : 'Paste',
-    caption: 'Copy what was copied into the folder shown, as transfer jobs',
-    icon: pasteIcon,
-    isEnabled: () => copied !== null && here() !== null,
-    execute: async () => {
-      const folder = here();
-      if (!copied || !folder) {
-        return;
-      }
-      await startJobs(commands, transfers, pasteRequests(copied, folder));
+    const data = entriesFor(buckets, row, selected);
+    if (!data) {
+      return;
     }
-  });
+    copied = data;
+    const n = data.entries.length;
+    Notification.info(
+      `${n === 1 ? data.entries[0].name : `${n.toLocaleString('en')} items`} copied: paste with Ctrl+V in a folder of any remote`,
+      { autoClose: 3000 }
+    );
+  };
 
-  commands.addKeyBinding({
-    command: ClipboardCommandIDs.copy,
-    keys: ['Accel C'],
-    selector: LISTING
-  });
-  commands.addKeyBinding({
-    command: ClipboardCommandIDs.paste,
-    keys: ['Accel V'],
-    selector: LISTING
-  });
-  app.contextMenu.addItem({
-    command: ClipboardCommandIDs.copy,
-    selector: ENTRY_ROW,
-    rank: 4.1
-  });
-  app.contextMenu.addItem({
-    command: ClipboardCommandIDs.paste,
-    selector: LISTING,
-    rank: 4.2
-  });
+  addCommands(app, [
+    {
+      id: CommandIDs.copyEntries,
+      label: 'Copy',
+      caption:
+        'Copy the selected objects and folders, to paste them in another folder, bucket or remote',
+      icon: copyIcon,
+      isEnabled: () => current() !== null,
+      execute: copy,
+      keyBinding: { keys: ['Accel C'], selector: LISTING },
+      // Beside Download to Jupyter, the other copy of the rows.
+      contextMenu: { selector: ENTRY_ROW, rank: 4.1 }
+    },
+    {
+      id: CommandIDs.pasteEntries,
+      label: () =>
+        copied && copied.entries.length > 1
+          ? `Paste ${copied.entries.length.toLocaleString('en')} Items`
+          : 'Paste',
+      caption: 'Copy what was copied into the folder shown, as transfer jobs',
+      icon: pasteIcon,
+      isEnabled: () => copied !== null && here() !== null,
+      execute: async () => {
+        const folder = here();
+        if (!copied || !folder) {
+          return;
+        }
+        await startJobs(commands, transfers, pasteRequests(copied, folder));
+      },
+      keyBinding: { keys: ['Accel V'], selector: LISTING },
+      contextMenu: { selector: LISTING, rank: 4.2 }
+    }
+  ]);
 }

@@ -1,22 +1,14 @@
-// The transfer commands other parts reach by id, and the one way every view
-// starts jobs: one after another, then show the Transfers panel. Files that
+// The one way every view starts jobs: one after another, then show the Transfers panel. Files that
 // exist at a destination are asked about (ConflictDialog) before anything is
 // written; other refusals (a missing bucket, a copy onto itself) are said in
 // a dialog.
 import type { ITransferJob, ITransferRequest } from '@jupyter-buckets/core';
 import type { CommandRegistry } from '@lumino/commands';
 
-import type { ITransfersModel } from '../tokens';
+import { CommandIDs, type ITransfersModel } from '../tokens';
 import { showActionError } from '../widgets/errors';
 import { askConflicts } from './ConflictDialog';
 import { startResolvingConflicts, type AskConflicts } from './conflicts';
-
-export const TransferCommandIDs = {
-  show: 'jupyter-buckets:show-transfers',
-  clearFinished: 'jupyter-buckets:clear-finished-transfers',
-  copyToBucket: 'jupyter-buckets:copy-to-bucket',
-  moveToBucket: 'jupyter-buckets:move-to-bucket'
-} as const;
 
 export async function startJobs(
   commands: CommandRegistry,
@@ -30,7 +22,7 @@ export async function startJobs(
     ask
   );
   if (started.length) {
-    void commands.execute(TransferCommandIDs.show);
+    void commands.execute(CommandIDs.showTransfers);
   }
   if (refusals.length) {
     await showActionError(

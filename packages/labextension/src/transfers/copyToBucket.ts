@@ -7,9 +7,14 @@ import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
 import { requestAPI } from '../api';
+import { addCommands } from '../commands';
 import { bucketIcon } from '../icons';
-import type { IBucketsModel, ITransfersModel } from '../tokens';
-import { startJobs, TransferCommandIDs } from './commands';
+import {
+  CommandIDs,
+  type IBucketsModel,
+  type ITransfersModel
+} from '../tokens';
+import { startJobs } from './commands';
 import {
   DestinationPicker,
   destinationLocation,
@@ -69,33 +74,29 @@ export function addCopyToBucket(options: ICopyToBucketOptions): void {
 
   const label = (op: 'copy' | 'move') =>
     `${op === 'copy' ? 'Copy' : 'Move'} to Bucket…`;
-  app.commands.addCommand(TransferCommandIDs.copyToBucket, {
-    label: label('copy'),
-    caption:
-      'Copy the selected files and folders to a bucket (S3, OSN, GCS) as a transfer job',
-    icon: bucketIcon,
-    isEnabled: () => selected().length > 0,
-    execute: () => run('copy')
-  });
-  app.commands.addCommand(TransferCommandIDs.moveToBucket, {
-    label: label('move'),
-    caption:
-      'Move the selected files and folders to a bucket: each file is deleted here once its copy is verified',
-    isEnabled: () => selected().length > 0,
-    execute: () => run('move')
-  });
   // Items of the default file browser only: it shows the Jupyter disk.
   const selector = `#${CSS.escape(fileBrowser.id)} .jp-DirListing-item[data-isdir]`;
-  app.contextMenu.addItem({
-    command: TransferCommandIDs.copyToBucket,
-    selector,
-    rank: 10.5
-  });
-  app.contextMenu.addItem({
-    command: TransferCommandIDs.moveToBucket,
-    selector,
-    rank: 10.6
-  });
+  addCommands(app, [
+    {
+      id: CommandIDs.copyToBucket,
+      label: label('copy'),
+      caption:
+        'Copy the selected files and folders to a bucket (S3, OSN, GCS) as a transfer job',
+      icon: bucketIcon,
+      isEnabled: () => selected().length > 0,
+      execute: () => run('copy'),
+      contextMenu: { selector, rank: 10.5 }
+    },
+    {
+      id: CommandIDs.moveToBucket,
+      label: label('move'),
+      caption:
+        'Move the selected files and folders to a bucket: each file is deleted here once its copy is verified',
+      isEnabled: () => selected().length > 0,
+      execute: () => run('move'),
+      contextMenu: { selector, rank: 10.6 }
+    }
+  ]);
 }
 
 async function pickDestination(

@@ -1,7 +1,7 @@
 export { addBucketsClipboard } from './bucketsClipboard';
 export { addBucketsDrag } from './bucketsDrag';
 export { addBucketsDrop } from './bucketsDrop';
-export { startJobs, TransferCommandIDs } from './commands';
+export { startJobs } from './commands';
 export { localLocation, remoteLocation } from './locations';
 export { TransfersModel } from './model';
 export { fileBrowserTransfersPlugin, transfersPlugin } from './plugin';

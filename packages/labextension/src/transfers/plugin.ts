@@ -14,9 +14,9 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { clearIcon } from '@jupyterlab/ui-components';
 
-import { IBucketsModel, ITransfersModel } from '../tokens';
+import { addCommands } from '../commands';
+import { CommandIDs, IBucketsModel, ITransfersModel } from '../tokens';
 import { BUCKETS_PANEL_ID } from '../widgets/BucketsPanel';
-import { TransferCommandIDs } from './commands';
 import { addCopyToBucket } from './copyToBucket';
 import { acceptBucketDrops } from './fileBrowserDrop';
 import { transfersIcon } from './icons';
@@ -48,27 +48,31 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfersModel> = {
     restorer?.add(panel, panel.id);
 
     const show = (): void => app.shell.activateById(panel.id);
-    app.commands.addCommand(TransferCommandIDs.show, {
-      label: 'Show Transfers',
-      caption: 'Show the transfer jobs and their progress',
-      icon: transfersIcon,
-      execute: show
-    });
-    app.commands.addCommand(TransferCommandIDs.clearFinished, {
-      label: 'Clear Finished Transfers',
-      caption: 'Hide the transfer jobs that have ended',
-      icon: clearIcon,
-      execute: () => model.clearFinished()
-    });
-    for (const command of [
-      TransferCommandIDs.show,
-      TransferCommandIDs.clearFinished
-    ]) {
-      palette?.addItem({ command, category: 'Buckets' });
-    }
+    addCommands(
+      app,
+      [
+        {
+          id: CommandIDs.showTransfers,
+          label: 'Show Transfers',
+          caption: 'Show the transfer jobs and their progress',
+          icon: transfersIcon,
+          execute: show,
+          palette: true
+        },
+        {
+          id: CommandIDs.clearFinishedTransfers,
+          label: 'Clear Finished Transfers',
+          caption: 'Hide the transfer jobs that have ended',
+          icon: clearIcon,
+          execute: () => model.clearFinished(),
+          palette: true
+        }
+      ],
+      palette
+    );
 
     const status = new TransfersStatus(model, show);
-    statusBar?.registerStatusItem(TransferCommandIDs.show, {
+    statusBar?.registerStatusItem(CommandIDs.showTransfers, {
       item: status,
       align: 'left',
       rank: 4,

@@ -1,14 +1,9 @@
 // The toolbar's remote chooser: one <select> option per remote, with its provider.
-import type { IRemote } from '@jupyter-buckets/core';
+import { PROVIDERS, type IRemote } from '@jupyter-buckets/core';
 import { Widget } from '@lumino/widgets';
 
 import type { BucketsChange, IBucketsModel } from '../tokens';
 import { h } from './dom';
-
-const PROVIDERS: Record<IRemote['provider'], string> = {
-  s3: 'S3',
-  gcs: 'GCS'
-};
 
 export class RemotePicker extends Widget {
   constructor(private readonly _model: IBucketsModel) {
@@ -36,7 +31,7 @@ export class RemotePicker extends Widget {
     const { remotes, location } = this._model;
     const options = remotes.map(remote => {
       const option = h('option', {
-        text: `${remote.name} (${PROVIDERS[remote.provider]})`,
+        text: `${remote.name} (${PROVIDERS[remote.provider].label})`,
         title: describe(remote),
         attrs: { value: remote.name }
       });
@@ -63,7 +58,7 @@ export class RemotePicker extends Widget {
 /** Where the remote points and where its settings came from (never a secret). */
 function describe(remote: IRemote): string {
   const lines = [
-    `${remote.name}: ${PROVIDERS[remote.provider]}`,
+    `${remote.name}: ${PROVIDERS[remote.provider].label}`,
     `Endpoint: ${remote.endpoint ?? 'provider default'}`
   ];
   if (remote.region) {
