@@ -55,6 +55,15 @@ export interface ILocationOptions {
 
 const NO_REMOTE_HINT = 'See jupyter-buckets remotes list.';
 
+/** A path relative to the Jupyter root as a key or prefix: no empty or '.' parts, a trailing '/' kept. */
+function relativePath(path: string): string {
+  const relative = path
+    .split(/[/\\]/)
+    .filter(p => p !== '' && p !== '.')
+    .join('/');
+  return relative && /[/\\]$/.test(path) ? `${relative}/` : relative;
+}
+
 export class Resolver {
   constructor(private readonly options: IResolverOptions) {}
 
@@ -95,16 +104,18 @@ export class Resolver {
         : this.remoteForUrl(location, text, options.remote);
     const remote = this.store.get(name);
     if (!remote && name === LOCAL_REMOTE) {
-      if (location.bucket && location.bucket !== LOCAL_BUCKET) {
+      const { bucket } = location;
+      if (bucket !== LOCAL_BUCKET && (bucket || options.needBucket)) {
         throw new ApiError(
           'bucket_not_found',
-          `The Jupyter disk has one bucket, '${LOCAL_BUCKET}', not '${location.bucket}'.`,
+          `The Jupyter disk has one bucket, '${LOCAL_BUCKET}', not '${bucket}'.`,
           `Write ${LOCAL_REMOTE}:${LOCAL_BUCKET}/path, or just the path.`
         );
       }
+      // `local:` alone lists the disk's one bucket (jupyter-buckets ls local:).
       return this.endpoint(this.diskConfig(this.options.localRoot), {
-        bucket: location.bucket,
-        path: location.path,
+        bucket,
+        path: bucket ? relativePath(location.path) : '',
         label: text
       });
     }
@@ -170,13 +181,9 @@ export class Resolver {
         'Give a path relative to the Jupyter root.'
       );
     }
-    const relative = path
-      .split(/[/\\]/)
-      .filter(p => p !== '' && p !== '.')
-      .join('/');
     return this.endpoint(this.diskConfig(root), {
       bucket: LOCAL_BUCKET,
-      path: relative ? relative + trailing : '',
+      path: relativePath(path),
       label: text
     });
   }
