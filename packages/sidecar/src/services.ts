@@ -69,7 +69,7 @@ export function createServices(options: IServicesOptions = {}): IServices {
     backends,
     resolver,
     get manager() {
-      manager ??= new RemoteManager(remotes.env);
+      manager ??= new RemoteManager(env);
       return manager;
     },
     get transfers() {
