@@ -27,14 +27,6 @@ export type Provider = keyof typeof PROVIDERS;
 
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as Provider[];
 
-export function isProvider(value: unknown): value is Provider {
-  return typeof value === 'string' && Object.hasOwn(PROVIDERS, value);
-}
-
-export function providerInfo(provider: Provider): IProviderInfo {
-  return PROVIDERS[provider];
-}
-
 /** The scheme we write in a URI for this provider: 's3', 'gs'. */
 export function uriScheme(provider: Provider): string {
   return PROVIDERS[provider].schemes[0];

@@ -32,7 +32,6 @@ export interface IServicesOptions {
 }
 
 export interface IServices {
-  readonly env: NodeJS.ProcessEnv;
   readonly remotes: IRemoteStore;
   readonly backends: BackendFactory;
   /** Names (remotes, locations) to backends. */
@@ -64,7 +63,6 @@ export function createServices(options: IServicesOptions = {}): IServices {
   let manager = options.manager;
   let transfers: JobManager | undefined;
   return {
-    env,
     remotes,
     backends,
     resolver,

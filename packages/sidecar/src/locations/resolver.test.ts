@@ -8,6 +8,7 @@ import { LOCAL_BUCKET } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { createBackendFactory } from '../backends/index.js';
 import { remoteStore } from '../remotes/discover.js';
+import { thrown } from '../testing/refusal.js';
 import { tempDir } from '../testing/tempdir.js';
 import { Resolver } from './resolver.js';
 
@@ -47,14 +48,8 @@ const cli = new Resolver({
   anyLocalPath: true
 });
 
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ApiError, String(error));
-    return error;
-  }
-  assert.fail('expected a refusal');
+function refusal(work: () => unknown): ApiError {
+  return thrown(work, ApiError);
 }
 
 test('the API keeps local paths inside the root; absolute ones are refused', () => {

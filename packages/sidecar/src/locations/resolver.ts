@@ -67,16 +67,12 @@ function relativePath(path: string): string {
 export class Resolver {
   constructor(private readonly options: IResolverOptions) {}
 
-  get store(): IRemoteStore {
-    return this.options.store;
-  }
-
   /** The backend of a remote named in a URL: a configured remote, or the Jupyter disk as `local`. */
   backend(name: string): IBackend {
-    if (name === LOCAL_REMOTE && !this.store.get(name)) {
+    if (name === LOCAL_REMOTE && !this.options.store.get(name)) {
       return this.options.backends(this.diskConfig(this.options.localRoot));
     }
-    const remote = this.store.get(name);
+    const remote = this.options.store.get(name);
     if (!remote) {
       throw new ApiError(
         'remote_not_found',
@@ -102,7 +98,7 @@ export class Resolver {
       location.kind === 'remote'
         ? location.remote
         : this.remoteForUrl(location, text, options.remote);
-    const remote = this.store.get(name);
+    const remote = this.options.store.get(name);
     if (!remote && name === LOCAL_REMOTE) {
       const { bucket } = location;
       if (bucket !== LOCAL_BUCKET && (bucket || options.needBucket)) {
@@ -150,7 +146,7 @@ export class Resolver {
       return remote;
     }
     const provider = providerOfScheme(location.scheme);
-    const candidates = this.store
+    const candidates = this.options.store
       .discover()
       .remotes.filter(r => r.provider === provider);
     if (candidates.length !== 1) {

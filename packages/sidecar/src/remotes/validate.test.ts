@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { checkEndpoint, checkName, FieldError, toSpec } from './validate.js';
+import { thrown } from '../testing/refusal.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SERVICE_ACCOUNT = JSON.stringify({
@@ -48,13 +49,7 @@ function s3Input(): Record<string, unknown> {
 }
 
 function refusal(work: () => unknown): FieldError {
-  try {
-    work();
-  } catch (error) {
-    assert.ok(error instanceof FieldError, String(error));
-    return error;
-  }
-  assert.fail('expected a FieldError');
+  return thrown(work, FieldError);
 }
 
 /** The input with `bad` injected into `field`, as an attacker would. */
