@@ -175,6 +175,40 @@ function checkBucketNames(client: S3Client): void {
   );
 }
 
+/**
+ * A body sent with Content-MD5 is not hashed a second time for the
+ * signature: the signed Content-MD5 header already binds the body to it (the
+ * server rejects other bytes), so the payload is declared UNSIGNED-PAYLOAD,
+ * as presigned uploads do. The SDK otherwise computes the SHA-256 of every
+ * byte on the event loop, about a second per GiB. Added by name, like the
+ * bucket check.
+ */
+function unsignedWhenMd5(client: S3Client): void {
+  client.middlewareStack.add(
+    next => async args => {
+      const request = args.request as {
+        headers?: Record<string, string>;
+      };
+      const headers = request.headers;
+      if (
+        headers &&
+        Object.keys(headers).some(name => name.toLowerCase() === 'content-md5')
+      ) {
+        headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    {
+      // 'build' comes after serialization (the header exists) and before
+      // every 'finalizeRequest' step, where the request is signed.
+      step: 'build',
+      priority: 'low',
+      name: 'jupyterBucketsUnsignedWhenMd5',
+      override: true
+    }
+  );
+}
+
 export class S3Backend implements IBackend {
   readonly capabilities = CAPABILITIES;
   private readonly endpointLabel: string;
@@ -193,6 +227,7 @@ export class S3Backend implements IBackend {
       remote.endpoint ??
       `https://s3.${remote.region || 'us-east-1'}.amazonaws.com`;
     checkBucketNames(client);
+    unsignedWhenMd5(client);
   }
 
   private context(bucket?: string): IErrorContext {
