@@ -17,6 +17,11 @@ export interface ICapabilities {
     partSizeMultiple: number;
     /** Whether parts may be sent in parallel (the writer orders them otherwise). */
     parallelParts: boolean;
+    /**
+     * A write in parts ends with the whole object's MD5 (a GCS session, not
+     * an S3 multipart upload): the source's MD5, when known, verifies it.
+     */
+    wholeMd5?: boolean;
   } | null;
   /** Hashes the provider gives cheaply in listings or stat. */
   hashes: HashKind[];
@@ -83,6 +88,7 @@ export interface IChunkedWriter {
   readonly resumeToken?: string;
   /** Parts already stored by an earlier run (when continued from a token). */
   readonly storedParts?: ReadonlySet<number>;
+  /** The caller reuses `data` once this settles: nothing may keep it longer. */
   writePart(partNumber: number, data: Buffer): Promise<void>;
   /**
    * Write a part straight from a stream of exactly `length` bytes, without a
@@ -174,16 +180,18 @@ export interface IBackend {
     toKey: string
   ): Promise<IObjectInfo>;
   /**
-   * `length` bytes from `start` straight into a new buffer, no stream (the
-   * local disk). Fails if the object's size is no longer `size` (it changed
-   * since it was listed). Without it, parts are read as streams.
+   * `length` bytes from `start` straight into a buffer, no stream (the
+   * local disk): into `into` (exactly `length` bytes) when given, else a new
+   * one. Fails if the object's size is no longer `size` (it changed since it
+   * was listed). Without it, parts are read as streams.
    */
   readBuffer?(
     bucket: string,
     key: string,
     start: number,
     length: number,
-    size: number
+    size: number,
+    into?: Buffer
   ): Promise<Buffer>;
   /** A URL that reads the object without credentials for `seconds` (a share link). */
   presign?(bucket: string, key: string, seconds: number): Promise<string>;

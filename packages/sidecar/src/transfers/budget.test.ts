@@ -29,3 +29,41 @@ test('the budget serves in order and never exceeds its total', async () => {
   assert.deepEqual(order, [0, 1, 2]);
   assert.ok(budget.peak <= 10);
 });
+
+test('a lease of a MiB or more reuses the buffer given back, and kept buffers never push the total over', async () => {
+  const MiB = 1024 * 1024;
+  const budget = new ByteBudget(16 * MiB);
+  const first = await budget.lease(8 * MiB);
+  assert.equal(first.buffer.length, 8 * MiB);
+  first.buffer.fill(7);
+  const whole = first.buffer.buffer;
+  first.release();
+  first.release(); // twice is harmless
+  assert.equal(budget.keptTotal, 8 * MiB);
+  const again = await budget.lease(5 * MiB + 3);
+  assert.equal(again.buffer.length, 5 * MiB + 3, 'exactly the bytes asked');
+  assert.equal(again.buffer.buffer, whole, 'the kept 8 MiB buffer served it');
+  assert.equal(budget.keptTotal, 0);
+  // 8 MiB leased, 8 free: a lease of another size takes the free room.
+  const other = await budget.lease(4 * MiB);
+  assert.notEqual(other.buffer.buffer, whole);
+  again.release();
+  other.release();
+  assert.equal(budget.keptTotal, 12 * MiB);
+  // 16 MiB wanted: both kept buffers are dropped to make room.
+  const big = await budget.lease(16 * MiB);
+  assert.equal(budget.keptTotal, 0);
+  assert.ok(budget.peak <= 16 * MiB);
+  big.release();
+  // A plain acquire of the whole budget drops what is kept.
+  const all = await budget.acquire(16 * MiB);
+  assert.equal(budget.keptTotal, 0);
+  budget.release(all);
+});
+
+test('small leases are not kept', async () => {
+  const budget = new ByteBudget(1024 * 1024);
+  const lease = await budget.lease(64 * 1024);
+  lease.release();
+  assert.equal(budget.keptTotal, 0);
+});

@@ -77,18 +77,18 @@ export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
   return src.identity === dst.identity && Boolean(src.backend.copy);
 }
 
-/** A whole stream into one buffer of `size` bytes; cancelled with the signal. */
+/** A whole stream into `buffer` (exactly its size); cancelled with the signal. */
 async function readAll(
   stream: Readable,
-  size: number,
+  buffer: Buffer,
   signal: AbortSignal
 ): Promise<Buffer> {
+  const size = buffer.length;
   const onAbort = (): void => {
     stream.destroy(abortError());
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const buffer = Buffer.allocUnsafe(size);
     let got = 0;
     for await (const piece of stream) {
       const data = piece as Buffer;
@@ -115,21 +115,23 @@ async function readAll(
   }
 }
 
-/** Bytes [start, start + length) of a source file: straight into a buffer when the backend can (the disk), else a ranged read. */
+/** Bytes [start, start + buffer.length) of a source file into `buffer`: straight when the backend can (the disk), else a ranged read. */
 async function readPart(
   src: IEndpoint,
   task: IFileTask,
   start: number,
-  length: number,
+  buffer: Buffer,
   signal: AbortSignal
 ): Promise<Buffer> {
+  const length = buffer.length;
   if (src.backend.readBuffer) {
     return src.backend.readBuffer(
       src.bucket,
       task.srcKey,
       start,
       length,
-      task.size
+      task.size,
+      buffer
     );
   }
   const whole = start === 0 && length === task.size;
@@ -138,7 +140,7 @@ async function readPart(
     task.srcKey,
     whole ? undefined : { start, end: start + length - 1 }
   );
-  return readAll(body, length, signal);
+  return readAll(body, buffer, signal);
 }
 
 /** Destroy `stream` if the signal aborts while `work` runs. */
@@ -253,10 +255,12 @@ async function streamParts(
         ctx.onBytes(length);
         return;
       }
-      const taken = await ctx.budget.acquire(length);
+      // The buffer is reused once released: a writer must be done with it
+      // when its writePart settles (none keeps a part past that).
+      const lease = await ctx.budget.lease(length);
       try {
         const data = await withRetry(
-          () => readPart(src, task, start, length, ctx.signal),
+          () => readPart(src, task, start, lease.buffer, ctx.signal),
           ctx.signal,
           ctx.retry.request
         );
@@ -268,7 +272,7 @@ async function streamParts(
         );
         ctx.onBytes(length);
       } finally {
-        ctx.budget.release(taken);
+        lease.release();
       }
     }).catch((error: unknown) => {
       failed = true;
@@ -302,6 +306,42 @@ async function streamParts(
   }
 }
 
+/** An S3 ETag that may be the object's MD5 (a single-part upload's). */
+const MAYBE_MD5 = /^[0-9a-f]{32}$/;
+
+/**
+ * The source's MD5 when its listing left it out but its store can state it:
+ * an S3 listing gives ETags only, and only a HEAD tells whether an ETag is
+ * the MD5 (not when KMS encrypts the object). With it, a writer that can
+ * verify against it (a GCS session) needs no checksum of every byte on our
+ * side: the store computes the MD5 and the copy is checked against it, as
+ * rclone does. Worth one request only for files that go in parts.
+ */
+async function withStatedMd5(
+  task: IFileTask,
+  src: IEndpoint,
+  ctx: ICopyContext
+): Promise<IFileTask> {
+  if (task.source.md5 || !MAYBE_MD5.test(task.source.etag ?? '')) {
+    return task;
+  }
+  const stated = await withRetry(
+    () => src.backend.stat(src.bucket, task.srcKey),
+    ctx.signal,
+    ctx.retry.request
+  );
+  if (stated.size !== task.size || stated.etag !== task.source.etag) {
+    throw new ApiError(
+      'provider_error',
+      `${task.path} changed since it was listed.`,
+      'Try again once nothing writes to it.'
+    );
+  }
+  return stated.md5
+    ? { ...task, source: { ...task.source, md5: stated.md5 } }
+    : task;
+}
+
 /** Copy one file; returns what the destination now holds (already verified). */
 export async function copyFile(
   task: IFileTask,
@@ -330,10 +370,11 @@ export async function copyFile(
     ctx.onServerSide();
     ctx.onBytes(task.size);
   } else if (task.size <= ctx.singlePutLimit) {
-    result = await ctx.budget.use(task.size, () =>
-      withRetry(
+    const lease = await ctx.budget.lease(task.size);
+    try {
+      result = await withRetry(
         async () => {
-          const data = await readPart(src, task, 0, task.size, ctx.signal);
+          const data = await readPart(src, task, 0, lease.buffer, ctx.signal);
           ctx.onStreamed(data.length);
           if (ctx.signal.aborted) {
             throw abortError();
@@ -346,13 +387,19 @@ export async function copyFile(
         },
         ctx.signal,
         ctx.retry.request
-      )
-    );
+      );
+    } finally {
+      lease.release();
+    }
     ctx.onBytes(task.size);
   } else if (src.backend.capabilities.rangedReads) {
+    if (dst.backend.capabilities.multipartWrite?.wholeMd5) {
+      task = await withStatedMd5(task, src, ctx);
+    }
+    const parts = task;
     result = dst.backend.capabilities.multipartWrite?.parallelParts
-      ? await streamParts(task, src, dst, ctx)
-      : await orderedSessions(() => streamParts(task, src, dst, ctx));
+      ? await streamParts(parts, src, dst, ctx)
+      : await orderedSessions(() => streamParts(parts, src, dst, ctx));
   } else {
     const body = await src.backend.read(src.bucket, task.srcKey);
     result = await uploadStream(dst.backend, dst.bucket, task.dstKey, body, {

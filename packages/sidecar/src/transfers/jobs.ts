@@ -31,7 +31,11 @@ import { copySettings, runJob, type ICopySettings } from './runner.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
-const DEFAULT_MEMORY_BUDGET = 192 * 1024 * 1024;
+// Buffers of parts and small files, for every job together. Streamed copies
+// (into the disk, into a GCS session) hold none; uploads from the disk hold
+// (parts in flight) x (part size). 64 MiB keeps six 8 MiB parts moving with
+// room for small files, and the whole process under ~150 MiB.
+const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 
 export interface IJobManagerOptions {
   /** A location string to an endpoint (HTTP: confined to the Jupyter root; CLI: the user's paths). */

@@ -17,6 +17,11 @@ import { safeContentType } from '../content-type.js';
 import { crc32cGenerator } from './crc32c.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import { choosePartSize } from '../parts.js';
+import {
+  gcsDispatcher,
+  GcsSessionWriter,
+  type IGcsTransport
+} from './session.js';
 import type {
   IBackend,
   IByteRange,
@@ -94,7 +99,8 @@ export const CAPABILITIES: ICapabilities = {
     maxPartSize: 5 * 1024 * MiB,
     maxParts: 10_000,
     partSizeMultiple: 256 * 1024,
-    parallelParts: false
+    parallelParts: false,
+    wholeMd5: true
   },
   hashes: ['md5', 'crc32c'],
   realDirectories: false,
@@ -160,6 +166,7 @@ function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
 export class GcsBackend implements IBackend {
   readonly capabilities = CAPABILITIES;
   private readonly endpointLabel: string;
+  private sessions?: IGcsTransport;
 
   constructor(
     private readonly remote: IBackendConfig,
@@ -328,26 +335,56 @@ export class GcsBackend implements IBackend {
       options.size,
       options.partSize
     );
-    const stream = this.bucket(bucket)
-      .file(key)
-      .createWriteStream({
-        resumable: true,
-        // Each chunk is one PUT of the session: a multiple of 256 KiB.
-        chunkSize: partSize,
-        // The CRC32C of every byte costs CPU; with the source's MD5 the
-        // caller compares it with the MD5 GCS computes (as rclone does).
-        validation: options.sourceMd5 ? false : undefined,
+    if (options.size === undefined) {
+      // Sessions of unknown length (uploads of a stream) stay with the library.
+      const stream = this.bucket(bucket)
+        .file(key)
+        .createWriteStream({
+          resumable: true,
+          // Each chunk is one PUT of the session: a multiple of 256 KiB.
+          chunkSize: partSize,
+          contentType: options.contentType,
+          metadata: options.contentType
+            ? { contentType: options.contentType }
+            : undefined
+        });
+      return new GcsResumableWriter(
+        stream,
+        partSize,
+        { ...this.context(bucket), key },
+        () => this.stat(bucket, key)
+      );
+    }
+    this.bucket(bucket); // checks the name
+    return GcsSessionWriter.start(
+      this.transport(),
+      bucket,
+      key,
+      {
+        size: options.size,
+        partSize,
         contentType: options.contentType,
-        metadata: options.contentType
-          ? { contentType: options.contentType }
-          : undefined
-      });
-    return new GcsResumableWriter(
-      stream,
-      partSize,
+        sourceMd5: options.sourceMd5
+      },
       { ...this.context(bucket), key },
-      () => this.stat(bucket, key)
+      resource => toObjectInfo({ ...resource, name: key })
     );
+  }
+
+  /** Requests of our own (upload sessions), authenticated by the library's client. */
+  private transport(): IGcsTransport {
+    this.sessions ??= {
+      apiEndpoint: this.storage.apiEndpoint.replace(/\/+$/, ''),
+      dispatcher: gcsDispatcher(),
+      headers: async () => {
+        if (this.remote.anonymous) {
+          return {};
+        }
+        const headers = await this.storage.authClient.getRequestHeaders();
+        return Object.fromEntries(new Headers(headers).entries());
+      }
+    };
+    return this.sessions;
   }
 
   async copy(
@@ -460,8 +497,11 @@ class GcsResumableWriter implements IChunkedWriter {
         )
       );
     }
+    // The library keeps a chunk past the write that took it (see turn), and
+    // the caller may reuse its buffer once this settles: keep a copy.
+    const copy = Buffer.from(data);
     return new Promise((resolve, reject) => {
-      this.pending.set(partNumber, { data, resolve, reject });
+      this.pending.set(partNumber, { data: copy, resolve, reject });
       void this.pump();
     });
   }

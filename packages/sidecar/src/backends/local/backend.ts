@@ -642,7 +642,8 @@ export class LocalBackend implements IBackend {
     key: string,
     start: number,
     length: number,
-    size: number
+    size: number,
+    into?: Buffer
   ): Promise<Buffer> {
     const path = await this.resolve(bucket, key);
     const { handle, stats } = await this.openFile(path, key);
@@ -654,7 +655,10 @@ export class LocalBackend implements IBackend {
           'Try again once nothing writes to it.'
         );
       }
-      const buffer = Buffer.allocUnsafe(length);
+      if (into && into.length !== length) {
+        throw new RangeError(`into has ${into.length} bytes, not ${length}`);
+      }
+      const buffer = into ?? Buffer.allocUnsafe(length);
       let got = 0;
       while (got < length) {
         const { bytesRead } = await handle.read(

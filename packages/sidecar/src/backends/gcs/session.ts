@@ -1,0 +1,278 @@
+// A GCS resumable upload session spoken directly over undici (the JSON API's
+// upload protocol), for the transfer engine's chunked writes. The library's
+// own writable stream copied every chunk into buffers of its own, sent it as
+// a string and hashed every byte in JS (a profile of a 1 GiB S3 -> GCS copy:
+// 3.8 s of CRC32C, 0.6 s of string encoding, 2.6 s of GC). Here a chunk goes
+// to the socket as it arrives from the source, with nothing held but what
+// the socket holds, and the whole object's MD5 is computed (natively) only
+// when the source's is unknown. The library keeps everything else: listing,
+// reads, metadata, and authentication (whose headers we ask it for).
+import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { ApiError } from '../../api-error.js';
+import { toApiError, type IErrorContext } from '../errors.js';
+import type { IChunkedWriter, IObjectInfo } from '../types.js';
+
+/** Where and how requests go: the API root and the current auth headers. */
+export interface IGcsTransport {
+  /** e.g. https://storage.googleapis.com or an emulator's root. */
+  readonly apiEndpoint: string;
+  headers(): Promise<Record<string, string>>;
+  readonly dispatcher: Dispatcher;
+}
+
+/** Connections per GCS endpoint: sessions send one chunk at a time each. */
+const CONNECTIONS = 16;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export function gcsDispatcher(): Dispatcher {
+  return new Agent({
+    connections: CONNECTIONS,
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS
+  });
+}
+
+/** The object resource GCS answers a finished upload with (the fields we use). */
+export interface IGcsObjectResource {
+  name?: string;
+  size?: string | number;
+  md5Hash?: string;
+  crc32c?: string;
+  etag?: string;
+  updated?: string;
+  contentType?: string;
+  storageClass?: string;
+  metadata?: Record<string, string>;
+}
+
+/** An HTTP answer GCS gave instead of success, for toApiError. */
+function httpError(status: number, text: string): Error {
+  let message = text.slice(0, 500);
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string } };
+    message = parsed.error?.message ?? message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return Object.assign(new Error(message || `HTTP ${status}`), {
+    code: status
+  });
+}
+
+async function text(body: Dispatcher.ResponseData['body']): Promise<string> {
+  return body.text().catch(() => '');
+}
+
+export interface ISessionOptions {
+  size: number;
+  partSize: number;
+  contentType?: string;
+  /** Hex MD5 of the whole source: GCS checks the object against it. */
+  sourceMd5?: string;
+}
+
+/**
+ * Parts in order (the caller sends them one at a time: a session takes its
+ * bytes in order), each one PUT of the session with its Content-Range; the
+ * last one finishes the object. complete() returns the object GCS reports.
+ */
+export class GcsSessionWriter implements IChunkedWriter {
+  private finished?: IGcsObjectResource;
+  private aborted = false;
+  /** A part failed: the session's state is unknown, so nothing more is sent. */
+  private failed = false;
+  /** The whole object's MD5, when the source's is unknown. */
+  private readonly md5?: Hash;
+  private next = 1;
+
+  private constructor(
+    private readonly transport: IGcsTransport,
+    private readonly session: string,
+    private readonly options: ISessionOptions,
+    private readonly context: IErrorContext,
+    private readonly toInfo: (resource: IGcsObjectResource) => IObjectInfo
+  ) {
+    this.md5 = options.sourceMd5 ? undefined : createHash('md5');
+  }
+
+  get partSize(): number {
+    return this.options.partSize;
+  }
+
+  /** Open a session for `key`; nothing is visible there until the last part. */
+  static async start(
+    transport: IGcsTransport,
+    bucket: string,
+    key: string,
+    options: ISessionOptions,
+    context: IErrorContext,
+    toInfo: (resource: IGcsObjectResource) => IObjectInfo
+  ): Promise<GcsSessionWriter> {
+    const url =
+      `${transport.apiEndpoint}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o` +
+      `?uploadType=resumable&name=${encodeURIComponent(key)}`;
+    const metadata: Record<string, string> = {};
+    if (options.contentType) {
+      metadata.contentType = options.contentType;
+    }
+    if (options.sourceMd5) {
+      metadata.md5Hash = Buffer.from(options.sourceMd5, 'hex').toString(
+        'base64'
+      );
+    }
+    const headers: Record<string, string> = {
+      ...(await transport.headers()),
+      'content-type': 'application/json; charset=UTF-8',
+      'x-upload-content-length': String(options.size)
+    };
+    if (options.contentType) {
+      headers['x-upload-content-type'] = options.contentType;
+    }
+    try {
+      const answer = await request(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(metadata),
+        dispatcher: transport.dispatcher
+      });
+      const body = await text(answer.body);
+      const location = answer.headers.location;
+      if (answer.statusCode >= 300 || typeof location !== 'string') {
+        throw httpError(answer.statusCode, body);
+      }
+      return new GcsSessionWriter(
+        transport,
+        location,
+        options,
+        context,
+        toInfo
+      );
+    } catch (error) {
+      throw toApiError(error, context);
+    }
+  }
+
+  writePart(partNumber: number, data: Buffer): Promise<void> {
+    return this.send(partNumber, data, data.length);
+  }
+
+  writePartFrom(
+    partNumber: number,
+    body: Readable,
+    length: number
+  ): Promise<void> {
+    return this.send(partNumber, body, length);
+  }
+
+  private async send(
+    partNumber: number,
+    data: Buffer | Readable,
+    length: number
+  ): Promise<void> {
+    if (this.aborted || this.finished || this.failed) {
+      throw new ApiError('invalid_request', 'This upload has already ended.');
+    }
+    if (partNumber !== this.next) {
+      throw new ApiError(
+        'invalid_request',
+        `Part ${partNumber} came out of order (the session expects ${this.next}).`
+      );
+    }
+    const { size, partSize } = this.options;
+    const start = (partNumber - 1) * partSize;
+    const end = start + length - 1;
+    const last = start + length >= size;
+    if (length !== Math.min(partSize, size - start)) {
+      throw new ApiError(
+        'invalid_request',
+        `Part ${partNumber} has ${length} bytes, not the ${Math.min(partSize, size - start)} expected.`
+      );
+    }
+    // undici fails the request when a stream body is shorter or longer
+    // than its Content-Length: a source that changed stores nothing.
+    let body: Buffer | Readable = data;
+    if (this.md5) {
+      body = Buffer.isBuffer(data)
+        ? (this.md5.update(data), data)
+        : Readable.from(hashed(data, this.md5), { objectMode: false });
+    }
+    const headers: Record<string, string> = {
+      ...(await this.transport.headers()),
+      'content-length': String(length),
+      'content-range':
+        size === 0 ? 'bytes */0' : `bytes ${start}-${end}/${size}`
+    };
+    try {
+      const answer = await request(this.session, {
+        method: 'PUT',
+        headers,
+        body: length === 0 ? undefined : body,
+        dispatcher: this.transport.dispatcher
+      });
+      const reply = await text(answer.body);
+      if (last && (answer.statusCode === 200 || answer.statusCode === 201)) {
+        this.finished = JSON.parse(reply) as IGcsObjectResource;
+      } else if (last || answer.statusCode !== 308) {
+        throw httpError(answer.statusCode, reply);
+      }
+      this.next += 1;
+    } catch (error) {
+      this.failed = true;
+      throw error instanceof ApiError ? error : toApiError(error, this.context);
+    }
+  }
+
+  async complete(): Promise<IObjectInfo> {
+    if (this.options.size === 0 && !this.finished) {
+      await this.send(1, Buffer.alloc(0), 0);
+    }
+    if (!this.finished) {
+      await this.abort();
+      throw new ApiError(
+        'invalid_request',
+        `Part ${this.next} was never written; the upload was aborted.`
+      );
+    }
+    const info = this.toInfo(this.finished);
+    if (this.md5) {
+      const ours = this.md5.digest('hex');
+      if (info.md5 && info.md5 !== ours) {
+        throw new ApiError(
+          'provider_error',
+          `The object GCS stored does not match the bytes sent (MD5 ${info.md5}, sent ${ours}).`,
+          'Try again.'
+        );
+      }
+    }
+    return info;
+  }
+
+  async abort(): Promise<void> {
+    if (this.aborted || this.finished) {
+      return;
+    }
+    this.aborted = true;
+    // An unfinished session never becomes an object; cancelling it frees it
+    // now instead of in a week. GCS answers 499.
+    try {
+      const answer = await request(this.session, {
+        method: 'DELETE',
+        headers: await this.transport.headers(),
+        dispatcher: this.transport.dispatcher
+      });
+      await answer.body.dump();
+    } catch {
+      // the session expires on its own
+    }
+  }
+}
+
+/** The body's pieces, each added to `hash` on its way. */
+async function* hashed(body: Readable, hash: Hash): AsyncGenerator<Buffer> {
+  for await (const piece of body) {
+    hash.update(piece as Buffer);
+    yield piece as Buffer;
+  }
+}
