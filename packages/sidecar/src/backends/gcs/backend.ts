@@ -20,6 +20,7 @@ import { choosePartSize } from '../parts.js';
 import {
   gcsDispatcher,
   GcsSessionWriter,
+  readRange,
   type IGcsTransport
 } from './session.js';
 import type {
@@ -272,11 +273,15 @@ export class GcsBackend implements IBackend {
     range?: IByteRange
   ): Promise<Readable> {
     const context = { ...this.context(bucket), key };
-    const source = this.bucket(bucket)
-      .file(key)
-      .createReadStream(
-        range ? { start: range.start, end: range.end, validation: false } : {}
-      );
+    if (range) {
+      // Parts of a copy: straight from the socket (the library's stream
+      // adds layers and listeners per read, and skips validation of a
+      // range anyway).
+      this.bucket(bucket); // checks the name
+      return readRange(this.transport(), bucket, key, range, context);
+    }
+    // A whole object: the library checks its CRC32C as it arrives.
+    const source = this.bucket(bucket).file(key).createReadStream();
     // Errors arrive on the stream: wait for the answer so a missing object
     // rejects here, and later errors come out in the user's words.
     const output = new PassThrough();

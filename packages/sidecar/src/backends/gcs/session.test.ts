@@ -108,16 +108,33 @@ describe('gcs upload sessions', () => {
     await assert.rejects(gcs.stat(BUCKET, key), { code: 'not_found' });
   });
 
-  test('parts out of order or of the wrong size are refused', async () => {
+  test('a part that comes early waits for its turn', async () => {
+    const data = randomBytes(700 * KiB);
+    const key = `${RUN}early.bin`;
+    const writer = await gcs.writer(BUCKET, key, {
+      size: data.length,
+      partSize: 256 * KiB
+    });
+    const third = writer.writePart(3, data.subarray(512 * KiB));
+    const second = writer.writePart(2, data.subarray(256 * KiB, 512 * KiB));
+    await writer.writePart(1, data.subarray(0, 256 * KiB));
+    await Promise.all([second, third]);
+    const info = await writer.complete();
+    assert.equal(info.md5, md5(data));
+    assert.ok((await content(gcs, key)).equals(data));
+  });
+
+  test('parts written twice or of the wrong size are refused', async () => {
     const key = `${RUN}order.bin`;
     const writer = await gcs.writer(BUCKET, key, {
       size: 512 * KiB,
       partSize: 256 * KiB
     });
-    await assert.rejects(writer.writePart(2, randomBytes(256 * KiB)), {
+    await writer.writePart(1, randomBytes(256 * KiB));
+    await assert.rejects(writer.writePart(1, randomBytes(256 * KiB)), {
       code: 'invalid_request'
     });
-    await assert.rejects(writer.writePart(1, randomBytes(100)), {
+    await assert.rejects(writer.writePart(2, randomBytes(100)), {
       code: 'invalid_request'
     });
     await writer.abort();
@@ -151,5 +168,23 @@ describe('gcs upload sessions', () => {
     });
     await assert.rejects(writer.writePart(1, data), /MD5/);
     await assert.rejects(gcs.stat(BUCKET, key), { code: 'not_found' });
+  });
+
+  test('ranged reads go straight to the object; a missing one is not_found', async () => {
+    const data = randomBytes(300 * KiB);
+    const key = `${RUN}ranged.bin`;
+    await gcs.put(BUCKET, key, data, { size: data.length });
+    const chunks: Buffer[] = [];
+    for await (const chunk of await gcs.read(BUCKET, key, {
+      start: 1000,
+      end: 200 * KiB
+    })) {
+      chunks.push(chunk as Buffer);
+    }
+    assert.ok(Buffer.concat(chunks).equals(data.subarray(1000, 200 * KiB + 1)));
+    await assert.rejects(
+      gcs.read(BUCKET, `${RUN}missing.bin`, { start: 0, end: 9 }),
+      { code: 'not_found' }
+    );
   });
 });
