@@ -3,8 +3,13 @@ run by jupyter-buckets' CLI (the engine the sidecar runs), rclone at its
 defaults and tuned, and s5cmd where it applies (S3 only), alternately,
 JB_BENCH_REPEATS times each (default 3), destinations emptied between runs
 (not for the re-sync). Measures wall seconds (median), throughput, each
-peer's time divided by ours, and the peak RSS of every tool's process; checks
-byte for byte (rclone check --download) what each tool wrote on its first run.
+peer's time divided by ours and by the ceiling's, CPU seconds (user + sys,
+median) and CPU seconds per GiB moved, and the peak RSS of every tool's
+process, both from wait4 (the node process itself for us, not the Python
+launcher); checks byte for byte (rclone check --download) what each tool
+wrote on its first run. Where s5cmd applies, "s5cmd max" (s5cmd at high
+concurrency) runs too: a ceiling, what SeaweedFS can serve on this machine,
+to say how far every tool is from the store's limit; not a peer to beat.
 
 Run inside the servers harness (`make bench` does, after bench/run.py):
     .venv/bin/python scripts/servers.py run -- .venv/bin/python bench/transfers.py
@@ -26,7 +31,7 @@ from pathlib import Path
 from measure import Figures, Run, ToolFailed, measured, overview, summary, table
 from scenarios import (DST_BUCKET, GCS_BUCKET, HUGE_SIZE, SRC_BUCKET, SYNC_BUCKET, Scenario, Sizes,
                        huge_scenario, make_data, scenarios)
-from tools import OURS, ROOT, TOOLS, check, env_for, gcs_bucket, need, rclone, reset, tool_env
+from tools import CEILING, OURS, ROOT, TOOLS, check, env_for, gcs_bucket, need, rclone, reset, tool_env
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 SCALE = float(os.environ.get("JB_BENCH_SCALE", "1"))
@@ -84,7 +89,7 @@ def run_scenario(scenario: Scenario, env: dict[str, str], logs: Path) -> dict:
             except (ToolFailed, RuntimeError) as error:
                 failure(errors, tool, error)
     moved = scenario.data_bytes if scenario.moves_data else 0
-    rows = summary({t: f for t, f in figures.items() if f.runs}, moved, OURS)
+    rows = summary({t: f for t, f in figures.items() if f.runs}, moved, OURS, CEILING)
     print(table(scenario.title, rows), flush=True)
     return {"title": scenario.title, "bytes": scenario.data_bytes, "files": scenario.files,
             "verified_first_run": VERIFY, "tools": rows, "errors": errors, "commands": commands}
@@ -135,6 +140,10 @@ def main() -> int:
     section: dict = {"scale": SCALE, "repeats": REPEATS, "cpus": os.cpu_count(),
                      "loadavg_start": os.getloadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
                      "ratio": "time_vs_ours = tool's median seconds / jupyter-buckets' (> 1: we are faster)",
+                     "ceiling": f"{CEILING}: s5cmd at high concurrency, what SeaweedFS serves here; "
+                                "time_vs_ceiling = tool's median seconds / its (1 = at the store's limit)",
+                     "cpu": "cpu_s = median user + sys seconds of the tool's process (wait4); "
+                            "cpu_s_per_gib = cpu_s / GiB moved (null when nothing moves)",
                      "scenarios": {}}
     try:
         started = time.monotonic()
@@ -150,7 +159,7 @@ def main() -> int:
             section["scenarios"][scenario.key] = run_scenario(scenario, env, work / "logs")
             print(flush=True)
         section["loadavg_end"] = os.getloadavg()
-        print(overview(section["scenarios"], OURS))
+        print(overview(section["scenarios"], OURS, "rclone"))
         save(section)
         failed = [k for k, s in section["scenarios"].items() if OURS in s["errors"]]
         return 1 if failed else 0
