@@ -1,12 +1,14 @@
 """Measuring one command of a transfer benchmark: wall-clock seconds, the CPU
 seconds (user + sys) and the peak resident memory (VmHWM) of that process
 alone, both from wait4's rusage, plus the summary figures (median, MiB/s, CPU
-seconds per GiB, ratio of each peer's time to ours and to the ceiling's) and the
-tables bench/transfers.py prints.
+seconds per GiB, ratio of each peer's time to ours and to the ceiling's), the
+tables bench/transfers.py prints and the results file every bench script
+adds its section to.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -130,3 +132,15 @@ def overview(scenarios: dict[str, dict], ours: str, cpu_peer: str) -> str:
                      f"{cell(mine['time_vs_ceiling'], 7, 2)}   {peers}")
     return "\n".join(lines)
 
+
+def save_section(results: Path, name: str, section: dict) -> None:
+    """Add or replace one section of the results file, keeping the others."""
+    data = {}
+    if results.exists():
+        try:
+            data = json.loads(results.read_text())
+        except ValueError:
+            data = {}
+    data[name] = section
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(data, indent=2) + "\n")

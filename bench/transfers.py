@@ -13,19 +13,20 @@ divided by ours and by the ceiling's, CPU seconds (user + sys, median) and
 CPU seconds per GiB moved, and the peak RSS of the tool's process, both from
 wait4 (the node process itself for us, not the Python launcher); checks byte
 for byte (rclone check --download) what each tool wrote on its first run.
+Before the transfers, bench/startup.py measures the CLI's start time.
 
 Run inside the servers harness (`make bench` does, after bench/run.py):
     .venv/bin/python scripts/servers.py run -- .venv/bin/python bench/transfers.py
 Env: JB_BENCH_SCALE (default 1; 0.05 for a smoke run), JB_BENCH_REPEATS,
 JB_BENCH_HUGE=1 (adds the > 5 GiB server-side copy and a 20 GiB local -> S3
 upload, never scaled, one run each, only if the disk has room),
-JB_BENCH_VERIFY=0, JB_BENCH_TMP (where the local data goes). Prints tables and
-adds a "transfers" section to bench/results/latest.json.
+JB_BENCH_VERIFY=0, JB_BENCH_START_RUNS (default 10), JB_BENCH_TMP (where the
+local data goes). Prints tables and adds "cli_start" and "transfers" sections
+to bench/results/latest.json.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -33,9 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import Figures, Run, ToolFailed, measured, overview, summary, table
+from measure import Figures, Run, ToolFailed, measured, overview, save_section, summary, table
 from scenarios import (DST_BUCKET, GCS_BUCKET, GCS_SRC_BUCKET, GiB, HUGE_SIZE, HUGE_UPLOAD_SIZE, SRC_BUCKET,
                        SYNC_BUCKET, Scenario, Sizes, huge_copy_scenario, huge_upload_scenario, make_data, scenarios)
+from startup import cli_start
 from tools import CEILING, OURS, ROOT, TOOLS, check, env_for, gcs_bucket, need, rclone, reset, tool_env
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -157,19 +159,6 @@ def rss_flat(results: dict[str, dict]) -> dict | None:
     return note
 
 
-def save(section: dict) -> None:
-    results = {}
-    if RESULTS.exists():
-        try:
-            results = json.loads(RESULTS.read_text())
-        except ValueError:
-            results = {}
-    results["transfers"] = section
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)} (transfers)")
-
-
 def cleanup(work: Path, env: dict[str, str]) -> None:
     for bucket in (SRC_BUCKET, DST_BUCKET, SYNC_BUCKET):
         try:
@@ -201,6 +190,8 @@ def main() -> int:
                             "cpu_s_per_gib = cpu_s / GiB moved (null when nothing moves)",
                      "scenarios": {}}
     try:
+        save_section(RESULTS, "cli_start", cli_start(env, work))
+        print(flush=True)
         started = time.monotonic()
         make_data(work, sizes, env)
         gcs_bucket(GCS_BUCKET, make=True)
@@ -212,11 +203,13 @@ def main() -> int:
             todo += huge_scenarios(work, env)
         for scenario in todo:
             section["scenarios"][scenario.key] = run_scenario(scenario, env, work / "logs")
+            save_section(RESULTS, "transfers", section)  # a bench cut short keeps what it measured
             print(flush=True)
         section["loadavg_end"] = os.getloadavg()
         section["huge_upload_rss"] = rss_flat(section["scenarios"])
         print(overview(section["scenarios"], OURS, "rclone"))
-        save(section)
+        save_section(RESULTS, "transfers", section)
+        print(f"\nwrote {RESULTS.relative_to(ROOT)} (cli_start, transfers)")
         failed = [k for k, s in section["scenarios"].items() if OURS in s["errors"] or "setup" in s["errors"]]
         return 1 if failed else 0
     finally:
