@@ -139,7 +139,8 @@ def huge_scenarios(work: Path, env: dict[str, str]) -> list[Scenario]:
     for needs, make in wanted:
         scenario = make()
         if free < needs:
-            print(f"JB_BENCH_HUGE: {scenario.key} skipped, {free / GiB:.0f} GiB free (needs {needs / GiB:.0f})")
+            print(f"JB_BENCH_HUGE: {scenario.key} skipped, {free / GiB:.0f} GiB free once the scenarios "
+                  f"before it have theirs (needs {needs / GiB:.0f})")
             continue
         free -= needs
         chosen.append(scenario)
