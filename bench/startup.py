@@ -98,13 +98,24 @@ def table(section: dict) -> str:
     return "\n".join(lines)
 
 
-def cli_start(env: dict[str, str], home: Path) -> dict:
-    """Seed the folder, measure, print the table, drop the bucket; the "cli_start" section."""
-    seed(env, home)
+def drop(env: dict[str, str]) -> None:
     try:
-        section = measure(env)
-    finally:
         rclone(env, "purge", f"demo-s3:{BUCKET}")
+    except RuntimeError:
+        pass  # never made: the seeding failed
+
+
+def cli_start(env: dict[str, str], home: Path) -> dict:
+    """Seed the folder, measure, print the table, drop the bucket; the "cli_start"
+    section. A command that fails is the section's error, not the bench's end."""
+    try:
+        seed(env, home)
+        section = measure(env)
+    except RuntimeError as error:
+        print(f"CLI start: not measured: {error}", file=sys.stderr, flush=True)
+        return {"error": str(error)[-1500:]}
+    finally:
+        drop(env)
     print(table(section), flush=True)
     return section
 
@@ -115,7 +126,7 @@ def main() -> int:
         section = cli_start(tool_env(home), Path(home))
     save_section(RESULTS, "cli_start", section)
     print(f"\nwrote {RESULTS.relative_to(ROOT)} (cli_start)")
-    return 0
+    return 1 if "error" in section else 0
 
 
 if __name__ == "__main__":

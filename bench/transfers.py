@@ -148,7 +148,7 @@ def huge_scenarios(work: Path, env: dict[str, str]) -> list[Scenario]:
 
 
 def rss_flat(results: dict[str, dict]) -> dict | None:
-    """Our peak RSS on the 20 GiB upload beside scenario 1's (the same path, 10x smaller)."""
+    """Our peak RSS on the 20 GiB upload beside scenario 1's (the same path, a smaller file)."""
     if "huge-up" not in results or "1" not in results:
         return None
     ours = [results[key]["tools"].get(OURS, {}).get("peak_rss_mib") for key in ("1", "huge-up")]
@@ -186,7 +186,7 @@ def main() -> int:
                      "loadavg_start": os.getloadavg(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
                      "ratio": "time_vs_ours = tool's median seconds / jupyter-buckets' (> 1: we are faster)",
                      "ceiling": f"{CEILING}: s5cmd at high concurrency, what SeaweedFS serves here; "
-                                "time_vs_ceiling = tool's median seconds / its (1 = at the store's limit)",
+                                "time_vs_ceiling = tool's median seconds / the ceiling's (1 = at the store's limit)",
                      "cpu": "cpu_s = median user + sys seconds of the tool's process (wait4); "
                             "cpu_s_per_gib = cpu_s / GiB moved (null when nothing moves)",
                      "scenarios": {}}
