@@ -132,6 +132,12 @@ export interface IPutOptions {
    * engine's check needs no more; dates and storage class may be missing.
    */
   skipStat?: boolean;
+  /**
+   * The source's MD5 (hex) when known: declared to the store as the body's
+   * checksum instead of hashing the body, so the store checks the bytes end
+   * to end against the source.
+   */
+  sourceMd5?: string;
 }
 
 export interface IDeleteResult {

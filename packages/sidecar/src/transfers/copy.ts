@@ -382,7 +382,8 @@ export async function copyFile(
           return dst.backend.put(dst.bucket, task.dstKey, data, {
             contentType: task.source.contentType,
             size: data.length,
-            skipStat: true
+            skipStat: true,
+            sourceMd5: task.source.md5
           });
         },
         ctx.signal,

@@ -21,6 +21,7 @@ import {
   gcsDispatcher,
   GcsSessionWriter,
   readRange,
+  uploadWhole,
   type IGcsTransport
 } from './session.js';
 import type {
@@ -305,21 +306,25 @@ export class GcsBackend implements IBackend {
   ): Promise<IObjectInfo> {
     const context = { ...this.context(bucket), key };
     const file = this.bucket(bucket).file(key);
+    if (Buffer.isBuffer(body)) {
+      const resource = await uploadWhole(
+        this.transport(),
+        bucket,
+        key,
+        body,
+        { contentType: options.contentType, md5: options.sourceMd5 },
+        context
+      );
+      return toObjectInfo({ ...resource, name: key });
+    }
     try {
-      if (Buffer.isBuffer(body)) {
-        await file.save(body, {
+      await pipeline(
+        body,
+        file.createWriteStream({
           resumable: false,
           contentType: options.contentType
-        });
-      } else {
-        await pipeline(
-          body,
-          file.createWriteStream({
-            resumable: false,
-            contentType: options.contentType
-          })
-        );
-      }
+        })
+      );
     } catch (error) {
       throw toApiError(error, context);
     }

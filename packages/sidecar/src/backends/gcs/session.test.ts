@@ -187,4 +187,27 @@ describe('gcs upload sessions', () => {
       { code: 'not_found' }
     );
   });
+
+  test('a whole object in one request declares its MD5: stored as sent, or refused whole', async () => {
+    const data = randomBytes(40 * KiB);
+    const key = `${RUN}whole.bin`;
+    const info = await gcs.put(BUCKET, key, data, {
+      size: data.length,
+      contentType: 'text/x-test',
+      skipStat: true
+    });
+    assert.equal(info.md5, md5(data));
+    assert.ok((await content(gcs, key)).equals(data));
+    assert.equal((await gcs.stat(BUCKET, key)).contentType, 'text/x-test');
+    // A source MD5 the bytes do not have: GCS refuses, nothing is stored.
+    const other = `${RUN}whole-mismatch.bin`;
+    await assert.rejects(
+      gcs.put(BUCKET, other, data, {
+        size: data.length,
+        sourceMd5: md5(Buffer.from('not these bytes'))
+      }),
+      /MD5/
+    );
+    await assert.rejects(gcs.stat(BUCKET, other), { code: 'not_found' });
+  });
 });

@@ -8,7 +8,7 @@
 // the socket holds, and the whole object's MD5 is computed (natively) only
 // when the source's is unknown. The library keeps everything else: listing,
 // reads, metadata, and authentication (whose headers we ask it for).
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ApiError } from '../../api-error.js';
@@ -99,6 +99,58 @@ export async function readRange(
       );
     }
     return answer.body;
+  } catch (error) {
+    throw error instanceof ApiError ? error : toApiError(error, context);
+  }
+}
+
+/**
+ * A whole object in one request (uploadType=multipart: its metadata, then
+ * its bytes). The object's MD5 is declared, so GCS stores these bytes or
+ * nothing; `md5` is the source's when known, else computed here (natively,
+ * far cheaper than the client library's CRC32C in JS).
+ */
+export async function uploadWhole(
+  transport: IGcsTransport,
+  bucket: string,
+  key: string,
+  data: Buffer,
+  options: { contentType?: string; md5?: string },
+  context: IErrorContext
+): Promise<IGcsObjectResource> {
+  const md5 = options.md5
+    ? Buffer.from(options.md5, 'hex').toString('base64')
+    : createHash('md5').update(data).digest('base64');
+  const metadata: Record<string, string> = { name: key, md5Hash: md5 };
+  if (options.contentType) {
+    metadata.contentType = options.contentType;
+  }
+  const boundary = `jupyter-buckets-${randomUUID()}`;
+  const head = Buffer.from(
+    `--${boundary}\r\ncontent-type: application/json; charset=UTF-8\r\n\r\n` +
+      `${JSON.stringify(metadata)}\r\n--${boundary}\r\n` +
+      `content-type: ${options.contentType ?? 'application/octet-stream'}\r\n\r\n`
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const url =
+    `${transport.apiEndpoint}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o` +
+    `?uploadType=multipart`;
+  try {
+    const answer = await request(url, {
+      method: 'POST',
+      headers: {
+        ...(await transport.headers()),
+        'content-type': `multipart/related; boundary=${boundary}`,
+        'content-length': String(head.length + data.length + tail.length)
+      },
+      body: Readable.from([head, data, tail], { objectMode: false }),
+      dispatcher: transport.dispatcher
+    });
+    const reply = await text(answer.body);
+    if (answer.statusCode !== 200 && answer.statusCode !== 201) {
+      throw httpError(answer.statusCode, reply);
+    }
+    return JSON.parse(reply) as IGcsObjectResource;
   } catch (error) {
     throw error instanceof ApiError ? error : toApiError(error, context);
   }

@@ -373,7 +373,11 @@ export class S3Backend implements IBackend {
           ContentLength: isBuffer ? body.length : options.size,
           // The server checks it: our own integrity check, since the SDK's
           // checksums are off for non-AWS endpoints.
-          ContentMD5: isBuffer ? md5Base64(body) : undefined
+          ContentMD5: isBuffer
+            ? options.sourceMd5
+              ? Buffer.from(options.sourceMd5, 'hex').toString('base64')
+              : md5Base64(body)
+            : undefined
         })
       );
     } catch (error) {
