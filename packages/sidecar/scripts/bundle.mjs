@@ -87,8 +87,7 @@ await asciiOnly(bundle);
 await build({
   ...common,
   entryPoints: [join(root, 'lib', 'cli', 'start.js')],
-  outfile: frontDoor,
-  external: ['./sidecar.cjs']
+  outfile: frontDoor
 });
 for (const file of [bundle, frontDoor]) {
   chmodSync(file, 0o755);
