@@ -55,10 +55,20 @@ export function codeCacheRoot(
   return join(base, 'code-cache');
 }
 
-/** The command a cache file is for: `ls`, `--version`, ... or `other`. */
+/**
+ * The command a cache file is for: `ls`, `cp`, ..., `help` or `other`. The
+ * first successful run writes it, so `ls --help` must not stand for `ls`.
+ */
 export function commandKey(argv: readonly string[]): string {
-  const first = argv[2] ?? '';
-  return /^-{0,2}[a-z][a-z-]{0,31}$/i.test(first) ? first : 'other';
+  const args = argv.slice(2);
+  if (args.some(arg => arg === '-h' || arg === '--help' || arg === 'help')) {
+    return 'help';
+  }
+  if (args.some(arg => arg === '-V' || arg === '--version')) {
+    return 'version';
+  }
+  const first = args[0] ?? '';
+  return /^[a-z][a-z-]{0,31}$/.test(first) ? first : 'other';
 }
 
 /**

@@ -118,7 +118,7 @@ test('the first run of a command writes its code cache, the next runs use it', (
     assert.equal(first.stdout.trim(), VERSION);
     const files = cacheFiles(env, dir.path);
     assert.equal(files.length, 1, String(files));
-    assert.match(files[0], /---version\.bin$/);
+    assert.match(files[0], /-version\.bin$/);
     const written = readFileSync(files[0]);
 
     const second = frontDoor(['--version'], env);
@@ -291,9 +291,16 @@ test('cache folders follow each platform', () => {
 });
 
 test('a cache file per command, and one for anything else', () => {
-  assert.equal(commandKey(['node', 'x', 'ls', 'a:b']), 'ls');
-  assert.equal(commandKey(['node', 'x', '--version']), '--version');
-  assert.equal(commandKey(['node', 'x']), 'other');
-  assert.equal(commandKey(['node', 'x', '../../etc/passwd']), 'other');
-  assert.equal(commandKey(['node', 'x', 'a'.repeat(100)]), 'other');
+  const key = (...args: string[]) => commandKey(['node', 'x', ...args]);
+  assert.equal(key('ls', 'a:b'), 'ls');
+  assert.equal(key('remotes', 'list'), 'remotes');
+  assert.equal(key('--version'), 'version');
+  assert.equal(key('-V'), 'version');
+  // Help is not the command it is about: it would leave out its work.
+  assert.equal(key('ls', '--help'), 'help');
+  assert.equal(key('help', 'ls'), 'help');
+  assert.equal(key(), 'other');
+  assert.equal(key('--remote', 'x', 'ls'), 'other');
+  assert.equal(key('../../etc/passwd'), 'other');
+  assert.equal(key('a'.repeat(100)), 'other');
 });
