@@ -35,6 +35,8 @@ import { constants, Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 
 const APP = 'jupyter-buckets';
+const WRAPPER =
+  '(function (exports, require, module, __filename, __dirname) { ';
 
 /** The platform's per-user cache folder for jupyter-buckets' code caches. */
 export function codeCacheRoot(
@@ -191,7 +193,8 @@ export function runWithCodeCache(
         }
       };
     }
-    script = new Script(Module.wrap(source), {
+    // Node's CommonJS wrapper, on the first line as Node puts it.
+    script = new Script(`${WRAPPER}${source}\n});`, {
       filename: bundle,
       cachedData: cached,
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
