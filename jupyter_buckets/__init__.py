@@ -4,12 +4,23 @@ The Python package carries the prebuilt labextension, the Node sidecar bundle,
 the jupyter-server-proxy entry point that starts it, and the CLI launcher.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("jupyter-buckets")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # __version__ is looked up on first use: importlib.metadata costs tens of
+    # milliseconds, and the `jupyter-buckets` command imports this package
+    # only to hand over to Node.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("jupyter-buckets")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        value = "0.0.0"
+    globals()["__version__"] = value
+    return value
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

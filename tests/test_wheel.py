@@ -29,6 +29,7 @@ def test_wheel_contains_the_built_parts(tmp_path):
     assert any(n.startswith(f"{labext}/static/remoteEntry.") and n.endswith(".js") for n in names)
     assert f"{data}/etc/jupyter/jupyter_server_config.d/jupyter_buckets.json" in names
     assert "jupyter_buckets/sidecar/jupyter-buckets.cjs" in names
+    assert "jupyter_buckets/sidecar/sidecar.cjs" in names
     for module in ("__init__", "node", "proxy", "cli"):
         assert f"jupyter_buckets/{module}.py" in names
 

@@ -1,27 +1,22 @@
 #!/usr/bin/env node
 // The jupyter-buckets command: `serve` (the sidecar behind jupyter-server-proxy,
-// or on a loopback port for development) and `remotes list|show|add|edit|rm|test`.
-import { randomBytes } from 'node:crypto';
+// or on a loopback port for development), `remotes list|show|add|edit|rm|test`,
+// the object commands and the transfers.
+//
+// Only commander and the commands' definitions load here. Each action imports
+// what it needs when it runs (the HTTP server for `serve`; the remotes, their
+// providers and the engine for the others), so that `--version` and `--help`
+// load none of it and `ls` no HTTP server; src/cli/startup.test.ts keeps it so.
 import { Command, InvalidArgumentError } from 'commander';
 import { registerManageCommands } from './cli/manage.js';
-import { errorText } from './cli/report.js';
+import { errorText, type LazyServices } from './cli/report.js';
 import { addObjectCommands } from './cli/objects.js';
-import { problemsText, remotesTable } from './cli/remotes.js';
+import { listRemotes } from './cli/remotes.js';
+import type { IServeOptions } from './cli/serve.js';
 import { addTransferCommands } from './cli/transfers.js';
-import { createApp } from './http/app.js';
-import {
-  closeOnSignals,
-  describeAddress,
-  listen,
-  type ListenTarget
-} from './http/server.js';
-import { stderrLogger } from './log.js';
 import { KEEP_JOBS_ENV, parseKeepJobs } from './transfers/journal.js';
-import { discoverRemotes, publicRemoteList } from './remotes/discover.js';
-import { createServices, serverServices } from './services.js';
+import type { IServices } from './services.js';
 import { VERSION } from './version.js';
-
-const TOKEN_ENV = 'JUPYTER_BUCKETS_TOKEN';
 
 function portNumber(text: string): number {
   const port = Number(text);
@@ -37,65 +32,6 @@ function jobCount(text: string): number {
     throw new InvalidArgumentError('a count of jobs is a whole number from 0');
   }
   return count;
-}
-
-async function serve(options: {
-  socket?: string;
-  port?: number;
-  keepJobs?: number;
-}): Promise<void> {
-  if ((options.socket === undefined) === (options.port === undefined)) {
-    throw new Error('give exactly one of --socket PATH or --port N');
-  }
-  let token = process.env[TOKEN_ENV];
-  // Nothing we start later should inherit the secret.
-  delete process.env[TOKEN_ENV];
-  if (!token) {
-    token = randomBytes(32).toString('base64url');
-    process.stderr.write(
-      `jupyter-buckets: ${TOKEN_ENV} is not set; requests must send header x-jupyter-buckets-token: ${token}\n`
-    );
-  }
-  const fromEnv = process.env[KEEP_JOBS_ENV];
-  if (fromEnv !== undefined && parseKeepJobs(fromEnv) === undefined) {
-    stderrLogger.error(
-      `${KEEP_JOBS_ENV}=${JSON.stringify(fromEnv)} is not a whole number; keeping the default`
-    );
-  }
-  const services = serverServices(
-    process.env,
-    options.keepJobs ?? parseKeepJobs(fromEnv)
-  );
-  const app = createApp({ token, logger: stderrLogger, services });
-  // Jobs interrupted by the last stop resume (their finished files are
-  // skipped); the journals are read while the server already answers.
-  const transfers = services.transfers;
-  void transfers.resume().catch((error: unknown) => {
-    stderrLogger.error(`could not resume transfer jobs: ${String(error)}`);
-  });
-  const target: ListenTarget =
-    options.socket !== undefined
-      ? { socket: options.socket }
-      : { port: options.port as number };
-  const server = await listen(app, target);
-  closeOnSignals(server, stderrLogger, () => transfers.shutdown());
-  stderrLogger.info(
-    `jupyter-buckets ${VERSION} listening on ${describeAddress(server)}`
-  );
-}
-
-function listRemotes(options: { json?: boolean }): void {
-  const list = publicRemoteList(discoverRemotes());
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-    return;
-  }
-  process.stdout.write(
-    `${list.remotes.length ? remotesTable(list) : 'No remotes found.'}\n`
-  );
-  if (list.problems.length) {
-    process.stderr.write(`${problemsText(list)}\n`);
-  }
 }
 
 const program = new Command('jupyter-buckets')
@@ -114,7 +50,10 @@ program
     `finished transfer jobs to keep, with their journals (default 200; env ${KEEP_JOBS_ENV})`,
     jobCount
   )
-  .action(serve);
+  .action(async (options: IServeOptions) => {
+    const { serve } = await import('./cli/serve.js');
+    await serve(options);
+  });
 
 const remotesCommand = program
   .command('remotes')
@@ -126,12 +65,16 @@ remotesCommand
   .description('list the remotes (problems reading config files go to stderr)')
   .option('--json', 'print JSON (the API shape) instead of a table')
   .action(listRemotes);
-// The commands' parts, built once; local paths are any of the user's (this
-// runs in their own shell).
-const services = createServices({ anyLocalPath: true });
-registerManageCommands(remotesCommand, services);
-addObjectCommands(program, services);
-addTransferCommands(program, services);
+// The commands' parts, built once, by the first command that needs them;
+// local paths are any of the user's (this runs in their own shell).
+let services: Promise<IServices> | undefined;
+const cliServices: LazyServices = () =>
+  (services ??= import('./services.js').then(({ createServices }) =>
+    createServices({ anyLocalPath: true })
+  ));
+registerManageCommands(remotesCommand, cliServices);
+addObjectCommands(program, cliServices);
+addTransferCommands(program, cliServices);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${errorText(error)}\n`);

@@ -10,8 +10,8 @@ import type {
   RemotePreset
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import type { IServices } from '../services.js';
-import { RemoteManager } from '../remotes/manager.js';
+import type { RemoteManager } from '../remotes/manager.js';
+import type { LazyServices } from './report.js';
 import { PRESETS } from '../remotes/validate.js';
 
 interface IFormOptions {
@@ -236,16 +236,17 @@ function print(detail: IRemoteDetail, json?: boolean): void {
 /** Add show, add, edit, rm and test under `jupyter-buckets remotes`. */
 export function registerManageCommands(
   remotes: Command,
-  services: IServices
+  services: LazyServices
 ): void {
-  const manager = (): RemoteManager => services.manager;
+  const manager = async (): Promise<RemoteManager> =>
+    (await services()).manager;
 
   remotes
     .command('show <name>')
     .description('show one remote (secrets masked) and where it lives')
     .option('--json', 'print JSON (the API shape)')
-    .action((name: string, options: { json?: boolean }) => {
-      print(manager().detail(name), options.json);
+    .action(async (name: string, options: { json?: boolean }) => {
+      print((await manager()).detail(name), options.json);
     });
 
   addFormOptions(
@@ -264,7 +265,7 @@ export function registerManageCommands(
     }
     const input = formInput(name, options);
     input.secretAccessKey = await secret(options, KEYED.includes(input.preset));
-    print(manager().create(input), options.json);
+    print((await manager()).create(input), options.json);
   });
 
   addFormOptions(
@@ -274,7 +275,7 @@ export function registerManageCommands(
       .option('--name <new-name>', 'rename it (in both files)')
       .option('--ask-secret', 'prompt for a new secret key')
   ).action(async (name: string, options: IFormOptions) => {
-    const current = manager().detail(name);
+    const current = (await manager()).detail(name);
     const input = formInput(options.name ?? name, {
       ...options,
       preset: options.preset ?? current.preset
@@ -312,7 +313,7 @@ export function registerManageCommands(
     if (value !== undefined) {
       input.secretAccessKey = value;
     }
-    print(manager().update(name, input), options.json);
+    print((await manager()).update(name, input), options.json);
   });
 
   remotes
@@ -320,7 +321,7 @@ export function registerManageCommands(
     .description('delete a remote from both files (and the key file it wrote)')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (name: string, options: { yes?: boolean }) => {
-      const current = manager().detail(name);
+      const current = (await manager()).detail(name);
       if (!options.yes) {
         if (!process.stdin.isTTY) {
           throw new ApiError(
@@ -337,7 +338,7 @@ export function registerManageCommands(
           return;
         }
       }
-      manager().remove(name);
+      (await manager()).remove(name);
       out(`Deleted remote ${name}.`);
     });
 
@@ -348,7 +349,8 @@ export function registerManageCommands(
     )
     .option('--json', 'print JSON (the API shape)')
     .action(async (name: string, options: { json?: boolean }) => {
-      const result = await manager().test({ name }, services.backends);
+      const { manager: remoteManager, backends } = await services();
+      const result = await remoteManager.test({ name }, backends);
       out(options.json ? JSON.stringify(result, null, 2) : testText(result));
       if (!result.ok) {
         process.exitCode = 1;

@@ -4,7 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { baseName, type IObjectStat } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import { confirm, exitOnApiError, LOCATION_HELP } from './report.js';
+import {
+  confirm,
+  exitOnApiError,
+  LOCATION_HELP,
+  type LazyServices
+} from './report.js';
 import { countPrefix, deletePrefix } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import { toObjectStat } from '../listing/stat.js';
@@ -219,12 +224,12 @@ async function mkdir(
 
 /** Errors in the user's words: the message, then the hint. */
 function action<A extends unknown[]>(
-  services: IServices,
+  services: LazyServices,
   fn: (services: IServices, ...args: A) => Promise<void>
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
-      await fn(services, ...args);
+      await fn(await services(), ...args);
     } catch (error) {
       exitOnApiError(error);
       throw error;
@@ -232,7 +237,10 @@ function action<A extends unknown[]>(
   };
 }
 
-export function addObjectCommands(program: Command, services: IServices): void {
+export function addObjectCommands(
+  program: Command,
+  services: LazyServices
+): void {
   program
     .command('ls')
     .description('list a bucket folder (all pages), or the buckets of remote:')

@@ -3,6 +3,14 @@
 // how a question is asked.
 import { createInterface } from 'node:readline/promises';
 import { ApiError } from '../api-error.js';
+import type { IServices } from '../services.js';
+
+/**
+ * The commands' services, built by the first command that runs: importing
+ * them loads the remotes, the providers and the engine, which `--version`
+ * and `--help` do without.
+ */
+export type LazyServices = () => Promise<IServices>;
 
 export const LOCATION_HELP =
   'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';

@@ -12,7 +12,12 @@ import type {
   TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import { confirm, exitOnApiError, LOCATION_HELP } from './report.js';
+import {
+  confirm,
+  exitOnApiError,
+  LOCATION_HELP,
+  type LazyServices
+} from './report.js';
 import type { IServices } from '../services.js';
 
 interface ICliOptions {
@@ -257,10 +262,16 @@ async function transfer(
   return end.state === 'done' ? 0 : 1;
 }
 
-function action(services: IServices, op: TransferOp) {
+function action(services: LazyServices, op: TransferOp) {
   return async (src: string, dst: string, options: ICliOptions) => {
     try {
-      process.exitCode = await transfer(services, op, src, dst, options);
+      process.exitCode = await transfer(
+        await services(),
+        op,
+        src,
+        dst,
+        options
+      );
     } catch (error) {
       if (error instanceof ApiError && options.json) {
         jsonLine({ type: 'error', error: error.toBody().error });
@@ -273,7 +284,7 @@ function action(services: IServices, op: TransferOp) {
 
 export function addTransferCommands(
   program: Command,
-  services: IServices
+  services: LazyServices
 ): void {
   const commands: [TransferOp, string, string][] = [
     [
