@@ -3,6 +3,7 @@
 // reads in parallel feeding the chunked writer, with at most `partsInFlight`
 // parts in memory (never the whole file). Every copy is verified; a failed or
 // cancelled one is aborted so nothing partial is left.
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
@@ -134,11 +135,15 @@ async function readPart(
       buffer
     );
   }
-  const whole = start === 0 && length === task.size;
+  // Always a range (even for a whole file): a backend serves ranges on its
+  // plain data path (GCS: without the client library's checksum in JS; the
+  // copy is verified below and by the destination instead).
   const body = await src.backend.read(
     src.bucket,
     task.srcKey,
-    whole ? undefined : { start, end: start + length - 1 }
+    length === 0 || !src.backend.capabilities.rangedReads
+      ? undefined
+      : { start, end: start + length - 1 }
   );
   return readAll(body, buffer, signal);
 }
@@ -157,6 +162,22 @@ async function abortable<T>(
     return await work();
   } finally {
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * A store checks the MD5 declared with the bytes (see put's sourceMd5); the
+ * disk cannot, so a whole small file read for it is checked here, natively,
+ * against the MD5 its source states.
+ */
+function checkMd5(task: IFileTask, data: Buffer): void {
+  const md5 = createHash('md5').update(data).digest('hex');
+  if (md5 !== task.source.md5) {
+    throw new ApiError(
+      'provider_error',
+      `The bytes read for ${task.path} do not match its source's MD5 (${task.source.md5}, read ${md5}).`,
+      'The source may have changed during the copy: try again.'
+    );
   }
 }
 
@@ -378,6 +399,9 @@ export async function copyFile(
           ctx.onStreamed(data.length);
           if (ctx.signal.aborted) {
             throw abortError();
+          }
+          if (dst.local && task.source.md5) {
+            checkMd5(task, data);
           }
           return dst.backend.put(dst.bucket, task.dstKey, data, {
             contentType: task.source.contentType,
