@@ -21,7 +21,8 @@ const UNREACHABLE: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed'
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed'
 };
 const TLS_CODE =
   /^(CERT_|ERR_SSL_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/;
@@ -29,7 +30,9 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
   'ESOCKETTIMEDOUT',
   'ECONNABORTED',
-  'UND_ERR_CONNECT_TIMEOUT'
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
 ]);
 
 interface IFacts {

@@ -1,7 +1,5 @@
 // The s3 backend: AWS and every S3-compatible store (Ceph/OSN, SeaweedFS,
 // MinIO, R2). One S3Client per endpoint and credentials, shared.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
@@ -31,6 +29,7 @@ import type { IBackendConfig } from '../config.js';
 import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
 import { safeContentType } from '../content-type.js';
 import { toApiError, type IErrorContext } from '../errors.js';
+import { UndiciHttpHandler } from './http-handler.js';
 import { choosePartSize } from '../parts.js';
 import type {
   IBackend,
@@ -47,7 +46,7 @@ import type {
 
 const MiB = 1024 * 1024;
 
-/** The engine's real parallelism will be well above the SDK's 50 sockets per host. */
+/** Connections per endpoint: the engine's real parallelism is well above 50. */
 const MAX_SOCKETS = 256;
 // Connect fast or fail: with 2 attempts an unreachable endpoint answers in
 // about 10 s at worst, not a hang.
@@ -66,18 +65,24 @@ export function isAwsEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
+let sharedHandler: UndiciHttpHandler | undefined;
+
+/** One handler (and connection pool) for every S3 client of the process. */
+function undiciHandler(): UndiciHttpHandler {
+  sharedHandler ??= new UndiciHttpHandler({
+    connectTimeoutMs: CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    connections: MAX_SOCKETS
+  });
+  return sharedHandler;
+}
+
 export function s3ClientConfig(remote: IBackendConfig): S3ClientConfig {
   const s3 = remote.s3 ?? {};
   const config: S3ClientConfig = {
     region: remote.region || 'us-east-1',
     maxAttempts: MAX_ATTEMPTS,
-    // The SDK builds its NodeHttpHandler from these options.
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS })
-    }
+    requestHandler: undiciHandler()
   };
   if (remote.endpoint) {
     config.endpoint = remote.endpoint;
