@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
+import type { Dispatcher } from 'undici';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ApiError } from '../../api-error.js';
 import type { IBackendConfig } from '../config.js';
@@ -30,6 +31,7 @@ import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
 import { safeContentType } from '../content-type.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import { UndiciHttpHandler } from './http-handler.js';
+import { S3Wire } from './wire.js';
 import { choosePartSize } from '../parts.js';
 import type {
   IBackend,
@@ -136,6 +138,8 @@ export interface IS3BackendOptions {
   copyCutoff?: number;
   /** Part size of a multipart copy (default: chosen from the size). */
   copyPartSize?: number;
+  /** Where GETs and PUTs of one object go (tests interpose on the wire). */
+  dispatcher?: Dispatcher;
 }
 
 function unquote(etag: string | undefined): string | undefined {
@@ -220,6 +224,8 @@ export class S3Backend implements IBackend {
 
   private readonly copyCutoff: number;
   private readonly copyPartSize?: number;
+  /** GET and PUT of one object, without the SDK's per-request stack. */
+  private readonly wire: S3Wire;
 
   constructor(
     private readonly remote: IBackendConfig,
@@ -233,6 +239,11 @@ export class S3Backend implements IBackend {
       `https://s3.${remote.region || 'us-east-1'}.amazonaws.com`;
     checkBucketNames(client);
     unsignedWhenMd5(client);
+    this.wire = new S3Wire(
+      client,
+      options.dispatcher ?? undiciHandler().dispatcher,
+      Boolean(remote.anonymous)
+    );
   }
 
   private context(bucket?: string): IErrorContext {
@@ -347,14 +358,7 @@ export class S3Backend implements IBackend {
     range?: IByteRange
   ): Promise<Readable> {
     try {
-      const answer = await this.client.send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined
-        })
-      );
-      return answer.Body as Readable;
+      return await this.wire.get(bucket, key, range);
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
     }
@@ -366,45 +370,55 @@ export class S3Backend implements IBackend {
     body: Buffer | Readable,
     options: IPutOptions
   ): Promise<IObjectInfo> {
-    const isBuffer = Buffer.isBuffer(body);
+    if (!Buffer.isBuffer(body)) {
+      try {
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: options.contentType,
+            ContentLength: options.size
+          })
+        );
+      } catch (error) {
+        throw toApiError(error, { ...this.context(bucket), key });
+      }
+      return this.stat(bucket, key);
+    }
     let answer;
     try {
-      answer = await this.client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          ContentType: options.contentType,
-          ContentLength: isBuffer ? body.length : options.size,
-          // The server checks it: our own integrity check, since the SDK's
-          // checksums are off for non-AWS endpoints.
-          ContentMD5: isBuffer
-            ? options.sourceMd5
-              ? Buffer.from(options.sourceMd5, 'hex').toString('base64')
-              : md5Base64(body)
-            : undefined
-        })
+      // The server checks the bytes against Content-MD5: our own integrity
+      // check, since the SDK's checksums are off for non-AWS endpoints.
+      answer = await this.wire.put(
+        bucket,
+        key,
+        body,
+        options.sourceMd5
+          ? Buffer.from(options.sourceMd5, 'hex').toString('base64')
+          : md5Base64(body),
+        options.contentType
       );
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
     }
-    if (options.skipStat && isBuffer) {
-      // The server checked the bytes against Content-MD5; its answer is enough.
-      const info: IObjectInfo = { key, size: body.length };
-      const etag = unquote(answer.ETag);
-      if (etag) {
-        info.etag = etag;
-        if (
-          /^[0-9a-f]{32}$/.test(etag) &&
-          answer.ServerSideEncryption !== 'aws:kms' &&
-          !answer.SSECustomerAlgorithm
-        ) {
-          info.md5 = etag;
-        }
-      }
-      return info;
+    if (!options.skipStat) {
+      return this.stat(bucket, key);
     }
-    return this.stat(bucket, key);
+    // The server checked the bytes against Content-MD5; its answer is enough.
+    const info: IObjectInfo = { key, size: body.length };
+    const etag = unquote(answer.etag);
+    if (etag) {
+      info.etag = etag;
+      if (
+        /^[0-9a-f]{32}$/.test(etag) &&
+        answer.serverSideEncryption !== 'aws:kms' &&
+        !answer.sseCustomerAlgorithm
+      ) {
+        info.md5 = etag;
+      }
+    }
+    return info;
   }
 
   async writer(

@@ -78,7 +78,8 @@ function nativeSignal(signal: SdkSignal): AbortSignal | undefined {
 
 export class UndiciHttpHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' };
-  private readonly dispatcher: Dispatcher;
+  /** The connections, shared with the requests sent without the SDK (wire.ts). */
+  readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: IUndiciHandlerOptions) {
     this.dispatcher = new Agent({

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import { Agent } from 'undici';
 import { remoteStore } from '../../remotes/discover.js';
 import { harness } from '../../testing/harness.js';
 import { S3Backend, s3ClientConfig } from './backend.js';
@@ -19,29 +20,46 @@ interface ISeen {
   payload?: string;
 }
 
+/** A body with one byte flipped, when `corrupt` is on. */
+function flipped<T>(body: T, corrupt: { on: boolean }): T {
+  if (corrupt.on && Buffer.isBuffer(body) && body.length) {
+    const copy = Buffer.from(body);
+    copy[copy.length >> 1] ^= 0xff;
+    return copy as T;
+  }
+  return body;
+}
+
 /**
  * A backend whose requests are recorded (the payload hash header) and, when
  * `corrupt` is set, have one byte of their body flipped after signing: what
- * a faulty network or proxy would do.
+ * a faulty network or proxy would do. Both paths are covered: the SDK's
+ * (multipart parts) and the wire's (whole objects).
  */
 function backendWith(seen: ISeen, corrupt: { on: boolean }): S3Backend {
   const remote = remoteStore(process.env).get('demo-s3');
   assert.ok(remote, 'the harness has the remote demo-s3');
   const client = new S3Client(s3ClientConfig(remote));
-  const backend = new S3Backend(remote, client);
+  const wire = new Agent().compose(dispatch => (options, handler) => {
+    const headers = options.headers as Record<string, string> | undefined;
+    if (Buffer.isBuffer(options.body)) {
+      seen.payload = headers?.['x-amz-content-sha256'];
+    }
+    return dispatch(
+      { ...options, body: flipped(options.body, corrupt) },
+      handler
+    );
+  });
+  const backend = new S3Backend(remote, client, { dispatcher: wire });
   client.middlewareStack.add(
     next => async args => {
       const request = args.request as {
         headers: Record<string, string>;
         body?: unknown;
       };
-      if (Buffer.isBuffer(request.body) || request.body instanceof Uint8Array) {
+      if (Buffer.isBuffer(request.body)) {
         seen.payload = request.headers['x-amz-content-sha256'];
-        if (corrupt.on && request.body.length) {
-          const copy = Buffer.from(request.body);
-          copy[copy.length >> 1] ^= 0xff;
-          request.body = copy;
-        }
+        request.body = flipped(request.body, corrupt);
       }
       return next(args);
     },
@@ -70,6 +88,7 @@ describe('s3 integrity with unsigned payloads', () => {
 
   test('a put is sent unsigned with Content-MD5, and stored as sent', async () => {
     corrupt.on = false;
+    seen.payload = undefined;
     const data = randomBytes(256 * 1024);
     const info = await backend.put(BUCKET, `${RUN}ok.bin`, data, {
       size: data.length,
@@ -102,6 +121,7 @@ describe('s3 integrity with unsigned payloads', () => {
       size: 6 * MiB,
       partSize: 5 * MiB
     });
+    seen.payload = undefined;
     corrupt.on = true;
     await assert.rejects(writer.writePart(1, randomBytes(5 * MiB)));
     corrupt.on = false;
