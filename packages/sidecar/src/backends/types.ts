@@ -23,6 +23,13 @@ export interface ICapabilities {
      */
     wholeMd5?: boolean;
   } | null;
+  /**
+   * put() takes a stream of known size with the source's MD5 (sourceMd5)
+   * and the store checks the bytes against it: a whole file goes in one
+   * request with no buffer and no hashing on our side, and a failure stores
+   * nothing (rclone's single-part upload below its cutoff).
+   */
+  checkedStreamPut?: boolean;
   /** Hashes the provider gives cheaply in listings or stat. */
   hashes: HashKind[];
   /** Folders exist as things of their own (not just key prefixes). */

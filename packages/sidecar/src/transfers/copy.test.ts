@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { LOCAL_BUCKET } from '@jupyter-buckets/core';
 import { LocalBackend } from '../backends/local/backend.js';
-import type { IBackend, IObjectInfo } from '../backends/types.js';
+import type { IObjectInfo } from '../backends/types.js';
 import type { IEndpoint } from '../locations/resolver.js';
+import { servingSource as source } from '../testing/serving-source.js';
 import { tempDir } from '../testing/tempdir.js';
 import { ByteBudget } from './budget.js';
 import { copyFile, type ICopyContext } from './copy.js';
@@ -18,38 +18,6 @@ import { retryPolicies } from './retry.js';
 
 const md5 = (data: Buffer): string =>
   createHash('md5').update(data).digest('hex');
-
-/** A store that serves `served` for any read, whatever it states. */
-function source(served: Buffer): IBackend {
-  return {
-    capabilities: {
-      rangedReads: true,
-      multipartWrite: null,
-      hashes: ['md5'],
-      realDirectories: false,
-      maxKeyBytes: 1024
-    },
-    read: async (_bucket, _key, range) =>
-      Readable.from([
-        range
-          ? served.subarray(range.start, (range.end ?? served.length) + 1)
-          : served
-      ]),
-    listBuckets: async () => [],
-    list: async () => ({ prefixes: [], objects: [], nextToken: null }),
-    stat: async () => {
-      throw new Error('not used');
-    },
-    writer: async () => {
-      throw new Error('not used');
-    },
-    put: async () => {
-      throw new Error('not used');
-    },
-    delete: async () => undefined,
-    deleteMany: async () => ({ deleted: 0 })
-  };
-}
 
 function context(): ICopyContext {
   return {

@@ -42,6 +42,11 @@ export interface ICopyContext {
   streamedPartSize?: number;
   /** Files up to this size go as one read and one put. */
   singlePutLimit: number;
+  /**
+   * Files up to this size whose MD5 the source states go as one request
+   * streamed from the source, into a store that checks it (no buffer).
+   */
+  streamedPutLimit?: number;
   retry: IRetryPolicies;
   /** Memory for buffers, shared by every file in flight. */
   budget: ByteBudget;
@@ -63,6 +68,11 @@ export const DEFAULT_PART_SIZE = 8 * MiB;
 export const DEFAULT_STREAMED_PART_SIZE = 32 * MiB;
 export const DEFAULT_PARTS_IN_FLIGHT = 6;
 export const DEFAULT_SINGLE_PUT_LIMIT = 8 * MiB;
+/**
+ * rclone's upload cutoff is 200 MiB; lower here, since a file in parts is
+ * sent over several connections at once and one stream over one.
+ */
+export const DEFAULT_STREAMED_PUT_LIMIT = 64 * MiB;
 /** Parts in flight for a writer that takes them in order (a GCS session). */
 const ORDERED_PARTS_IN_FLIGHT = 1;
 /**
@@ -363,6 +373,50 @@ async function withStatedMd5(
     : task;
 }
 
+/**
+ * One request straight from the source's stream: the store checks it
+ * against the MD5 the source states, so no byte is buffered or hashed here.
+ */
+async function streamedPut(
+  task: IFileTask,
+  src: IEndpoint,
+  dst: IEndpoint,
+  ctx: ICopyContext
+): Promise<IObjectInfo> {
+  const result = await withRetry(
+    async () => {
+      const body = await src.backend.read(
+        src.bucket,
+        task.srcKey,
+        src.backend.capabilities.rangedReads
+          ? { start: 0, end: task.size - 1 }
+          : undefined
+      );
+      return abortable(body, ctx.signal, () =>
+        dst.backend.put(dst.bucket, task.dstKey, body, {
+          contentType: task.source.contentType,
+          size: task.size,
+          skipStat: true,
+          sourceMd5: task.source.md5
+        })
+      );
+    },
+    ctx.signal,
+    ctx.retry.request
+  );
+  ctx.onStreamed(task.size);
+  ctx.onBytes(task.size);
+  return result;
+}
+
+/** Whether a file can go as one checked request from the source's stream. */
+function streamable(task: IFileTask, dst: IEndpoint, ctx: ICopyContext) {
+  return (
+    Boolean(dst.backend.capabilities.checkedStreamPut) &&
+    task.size <= (ctx.streamedPutLimit ?? 0)
+  );
+}
+
 /** Copy one file; returns what the destination now holds (already verified). */
 export async function copyFile(
   task: IFileTask,
@@ -417,22 +471,30 @@ export async function copyFile(
       lease.release();
     }
     ctx.onBytes(task.size);
-  } else if (src.backend.capabilities.rangedReads) {
-    if (dst.backend.capabilities.multipartWrite?.wholeMd5) {
+  } else {
+    const streamed = streamable(task, dst, ctx);
+    if (streamed || dst.backend.capabilities.multipartWrite?.wholeMd5) {
       task = await withStatedMd5(task, src, ctx);
     }
-    const parts = task;
-    result = dst.backend.capabilities.multipartWrite?.parallelParts
-      ? await streamParts(parts, src, dst, ctx)
-      : await orderedSessions(() => streamParts(parts, src, dst, ctx));
-  } else {
-    const body = await src.backend.read(src.bucket, task.srcKey);
-    result = await uploadStream(dst.backend, dst.bucket, task.dstKey, body, {
-      size: task.size,
-      contentType: task.source.contentType
-    });
-    ctx.onStreamed(task.size);
-    ctx.onBytes(task.size);
+    const stated = task;
+    if (streamed && stated.source.md5) {
+      result = await streamedPut(stated, src, dst, ctx);
+    } else if (src.backend.capabilities.rangedReads) {
+      result = dst.backend.capabilities.multipartWrite?.parallelParts
+        ? await streamParts(stated, src, dst, ctx)
+        : await orderedSessions(() => streamParts(stated, src, dst, ctx));
+    } else {
+      const body = await src.backend.read(src.bucket, stated.srcKey);
+      result = await uploadStream(
+        dst.backend,
+        dst.bucket,
+        stated.dstKey,
+        body,
+        { size: stated.size, contentType: stated.source.contentType }
+      );
+      ctx.onStreamed(stated.size);
+      ctx.onBytes(stated.size);
+    }
   }
   verify(task, task.source, result);
   return result;

@@ -45,6 +45,8 @@ export interface IJobManagerOptions {
   partsInFlight?: number;
   partSize?: number;
   singlePutLimit?: number;
+  /** Files up to this size with a stated MD5 go as one streamed request (copy.ts). */
+  streamedPutLimit?: number;
   /** The policy of one request of a running job; ordered parts and whole files take its backoff (retry.ts). */
   retry?: IRetryPolicy;
   /** Bytes of buffers in flight across all jobs (default 192 MiB). */

@@ -9,6 +9,7 @@ import {
   DEFAULT_PART_SIZE,
   DEFAULT_PARTS_IN_FLIGHT,
   DEFAULT_SINGLE_PUT_LIMIT,
+  DEFAULT_STREAMED_PUT_LIMIT,
   DEFAULT_STREAMED_PART_SIZE,
   type ICopyContext,
   type IResumableUpload
@@ -39,6 +40,7 @@ export function copySettings(
     partsInFlight?: number;
     partSize?: number;
     singlePutLimit?: number;
+    streamedPutLimit?: number;
     retry?: IRetryPolicy;
   },
   budget: ByteBudget
@@ -49,6 +51,11 @@ export function copySettings(
     // A manager given a part size (tests) uses it for the disk too.
     streamedPartSize: options.partSize ?? DEFAULT_STREAMED_PART_SIZE,
     singlePutLimit: options.singlePutLimit ?? DEFAULT_SINGLE_PUT_LIMIT,
+    // A manager given a single-put limit (tests) streams nothing above it.
+    streamedPutLimit:
+      options.streamedPutLimit ??
+      options.singlePutLimit ??
+      DEFAULT_STREAMED_PUT_LIMIT,
     retry: retryPolicies(options.retry),
     budget
   };

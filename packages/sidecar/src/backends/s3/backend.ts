@@ -121,6 +121,7 @@ export const CAPABILITIES: ICapabilities = {
     partSizeMultiple: 1,
     parallelParts: true
   },
+  checkedStreamPut: true,
   hashes: ['md5', 'etag'],
   realDirectories: false,
   maxKeyBytes: 1024
@@ -370,7 +371,10 @@ export class S3Backend implements IBackend {
     body: Buffer | Readable,
     options: IPutOptions
   ): Promise<IObjectInfo> {
-    if (!Buffer.isBuffer(body)) {
+    if (
+      !Buffer.isBuffer(body) &&
+      !(options.sourceMd5 && options.size !== undefined)
+    ) {
       try {
         await this.client.send(
           new PutObjectCommand({
@@ -386,6 +390,7 @@ export class S3Backend implements IBackend {
       }
       return this.stat(bucket, key);
     }
+    const size = Buffer.isBuffer(body) ? body.length : options.size!;
     let answer;
     try {
       // The server checks the bytes against Content-MD5: our own integrity
@@ -394,9 +399,10 @@ export class S3Backend implements IBackend {
         bucket,
         key,
         body,
+        size,
         options.sourceMd5
           ? Buffer.from(options.sourceMd5, 'hex').toString('base64')
-          : md5Base64(body),
+          : md5Base64(body as Buffer),
         options.contentType
       );
     } catch (error) {
@@ -406,7 +412,7 @@ export class S3Backend implements IBackend {
       return this.stat(bucket, key);
     }
     // The server checked the bytes against Content-MD5; its answer is enough.
-    const info: IObjectInfo = { key, size: body.length };
+    const info: IObjectInfo = { key, size };
     const etag = unquote(answer.etag);
     if (etag) {
       info.etag = etag;

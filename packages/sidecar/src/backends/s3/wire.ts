@@ -116,12 +116,13 @@ export class S3Wire {
   async put(
     bucket: string,
     key: string,
-    body: Buffer,
+    body: Buffer | Readable,
+    size: number,
     md5Base64: string,
     contentType: string | undefined
   ): Promise<IPutAnswer> {
     const headers: Record<string, string> = {
-      'content-length': String(body.length),
+      'content-length': String(size),
       'content-md5': md5Base64
     };
     if (contentType) {
@@ -166,7 +167,7 @@ export class S3Wire {
     bucket: string,
     key: string,
     headers: Record<string, string>,
-    body?: Buffer
+    body?: Buffer | Readable
   ): Promise<Dispatcher.ResponseData> {
     const { url, prefix } = await this.base(bucket);
     // A string, never a URL: a URL would resolve a key's `..` segments.
