@@ -9,7 +9,7 @@ import './index.js';
 import type { IBackendConfig } from './config.js';
 import { featuresOf, lazyBackend, loadedBackend } from './lazy.js';
 import { allProviders } from './registry.js';
-import type { IBackend, IListPage } from './types.js';
+import type { IBackend, IListPage, OptionalFeature } from './types.js';
 import { CAPABILITIES } from './s3/capabilities.js';
 
 /** A config per provider; a new provider must add one here. */
@@ -54,6 +54,10 @@ for (const provider of allProviders()) {
   });
 }
 
+function provider(features: OptionalFeature[]) {
+  return { id: 's3' as const, capabilities: CAPABILITIES, features };
+}
+
 /** A fake backend that records its calls. */
 function recorder(calls: string[]): IBackend {
   const page: IListPage = { prefixes: [], objects: [], nextToken: null };
@@ -87,7 +91,7 @@ let real: IBackend | undefined;
 test('a lazy backend loads the real one once, on its first call, and forwards to it', async () => {
   const calls: string[] = [];
   let loads = 0;
-  const backend = lazyBackend(CAPABILITIES, ['copy'], async () => {
+  const backend = lazyBackend(provider(['copy']), async () => {
     loads++;
     real = recorder(calls);
     return real;
@@ -105,17 +109,18 @@ test('a lazy backend loads the real one once, on its first call, and forwards to
   assert.deepEqual(calls, ['list b p/', 'copy b/k true']);
 });
 
-test('a backend that fails to load fails each call with the reason', async () => {
-  const backend = lazyBackend(CAPABILITIES, [], async () => {
+test('a backend that fails to load fails the call with the reason, and the next call tries again', async () => {
+  let tries = 0;
+  const backend = lazyBackend(provider([]), async () => {
+    tries++;
     throw new Error('no SDK here');
   });
   await assert.rejects(backend.listBuckets(), /no SDK here/);
   await assert.rejects(backend.stat('b', 'k'), /no SDK here/);
+  assert.equal(tries, 2);
 });
 
 test('a feature declared but missing is a clear error, not a TypeError', async () => {
-  const backend = lazyBackend(CAPABILITIES, ['presign'], async () =>
-    recorder([])
-  );
+  const backend = lazyBackend(provider(['presign']), async () => recorder([]));
   await assert.rejects(backend.presign!('b', 'k', 60), /declares it/);
 });

@@ -3,7 +3,9 @@
 // of a local folder or an idle sidecar never need, and a command on S3 never
 // needs Google's. The factory hands out this stand-in at once (resolving a
 // location stays synchronous), and each call waits for the real backend.
-import type { IBackend, ICapabilities, OptionalFeature } from './types.js';
+import { partLoaded } from '../loaded-parts.js';
+import type { IProviderBackend } from './registry.js';
+import type { IBackend, OptionalFeature } from './types.js';
 
 /**
  * Every method of IBackend, once each: the compiler refuses these objects if
@@ -47,18 +49,28 @@ type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 const loaders = new WeakMap<IBackend, () => Promise<IBackend>>();
 
 /**
- * A backend that loads the real one (`load`, called once) on its first
- * call. Callers test optional features before any call (`if
- * (backend.copy)`), so the stand-in has exactly the `features` the provider
- * declares; providers' tests check the declaration against the real class.
+ * A backend of `provider` that loads the real one (`load`, called once) on
+ * its first call. Callers test optional features before any call (`if
+ * (backend.copy)`), so the stand-in has exactly the features the provider
+ * declares; lazy.test.ts checks each declaration against the real class.
  */
 export function lazyBackend(
-  capabilities: ICapabilities,
-  features: readonly OptionalFeature[],
+  provider: Pick<IProviderBackend, 'id' | 'capabilities' | 'features'>,
   load: () => Promise<IBackend>
 ): IBackend {
+  const { capabilities, features } = provider;
   let loading: Promise<IBackend> | undefined;
-  const real = () => (loading ??= load());
+  const real = () =>
+    (loading ??= load().then(
+      backend => {
+        partLoaded(provider.id);
+        return backend;
+      },
+      (error: unknown) => {
+        loading = undefined; // the next call tries again
+        throw error;
+      }
+    ));
   const forward =
     (name: keyof IBackend): AnyMethod =>
     async (...args) => {

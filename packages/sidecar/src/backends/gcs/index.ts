@@ -58,15 +58,19 @@ function fromRclone(section: IConfigSection) {
   };
 }
 
-registerProvider({
+const GCS = {
   id: 'gcs',
   capabilities: CAPABILITIES,
-  features: FEATURES,
+  features: FEATURES
+} as const;
+
+registerProvider({
+  ...GCS,
   // rclone's own name first (the one written); 'gcs' is seen in hand-made files.
   rcloneTypes: ['google cloud storage', 'gcs'],
   fromRclone,
   create: config =>
-    lazyBackend(CAPABILITIES, FEATURES, async () => {
+    lazyBackend(GCS, async () => {
       const { createStorage, GcsBackend } = await import('./backend.js');
       return new GcsBackend(config, createStorage(config));
     })

@@ -50,14 +50,18 @@ function fromRclone(section: IConfigSection) {
   };
 }
 
-registerProvider({
+const S3 = {
   id: 's3',
   capabilities: CAPABILITIES,
-  features: FEATURES,
+  features: FEATURES
+} as const;
+
+registerProvider({
+  ...S3,
   rcloneTypes: ['s3'],
   fromRclone,
   create: config =>
-    lazyBackend(CAPABILITIES, FEATURES, async () =>
+    lazyBackend(S3, async () =>
       (await import('./backend.js')).createS3Backend(config)
     )
 });
