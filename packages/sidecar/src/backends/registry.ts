@@ -10,16 +10,24 @@ import type {
   IConfigSection,
   IDiscoveredConfig
 } from './config.js';
-import type { IBackend, ICapabilities } from './types.js';
+import type { IBackend, ICapabilities, OptionalFeature } from './types.js';
 
 export interface IProviderBackend {
   readonly id: BackendProvider;
   readonly capabilities: ICapabilities;
+  /**
+   * The optional IBackend methods its backends have, known without loading
+   * its SDK (a lazy backend has exactly these; tests hold them to the class).
+   */
+  readonly features: readonly OptionalFeature[];
   /** rclone.conf `type =` values that mean this provider; the first is the one we write. */
   readonly rcloneTypes: readonly string[];
   /** A remote's settings from its rclone.conf section. */
   fromRclone?(section: IConfigSection): IDiscoveredConfig;
-  /** A new backend (the factory caches it per remote and settings). */
+  /**
+   * A new backend (the factory caches it per remote and settings). Providers
+   * with an SDK return a lazyBackend, which loads it on its first call.
+   */
   create(config: IBackendConfig): IBackend;
 }
 
@@ -39,6 +47,11 @@ export function providerBackend(id: BackendProvider): IProviderBackend {
     );
   }
   return provider;
+}
+
+/** Every registered provider. */
+export function allProviders(): IProviderBackend[] {
+  return [...providers.values()];
 }
 
 /** The provider an rclone.conf `type =` names, if it is one of ours. */

@@ -215,3 +215,8 @@ export interface IBackend {
   /** Bytes free where `key` would be written, when the store has a limit worth checking (a disk); undefined when not knowable. */
   freeSpace?(bucket: string, key: string): Promise<number | undefined>;
 }
+
+/** The names of IBackend's optional members: the features only some stores have. */
+export type OptionalFeature = {
+  [K in keyof IBackend]-?: object extends Pick<IBackend, K> ? K : never;
+}[keyof IBackend];

@@ -10,7 +10,10 @@
 //
 // One cache file per Node build, node flags, bundle content and command
 // (`ls`, `cp`, `--version`...); V8 refuses a cache of another V8 or other
-// flags and it is then written again. Caches of other bundles and other
+// flags and it is then written again. The providers' SDKs load on demand
+// (loaded-parts.ts): a run that used one its command's cache was made
+// without writes the cache again with it (named `ls+s3.bin`), so the cache
+// grows to what the user's runs of that command use. Caches of other bundles and other
 // Node versions are deleted a week after they were written (another install
 // may still use them: it then writes its own again); a cache folder that is
 // not the user's own is not used at all. The cache is only a speed-up: any
@@ -20,9 +23,13 @@
 // cache, turns this one off too.
 import { isAscii } from 'node:buffer';
 import {
+  closeSync,
+  fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -33,10 +40,12 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { constants, Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { loadedParts } from '../loaded-parts.js';
 
 const APP = 'jupyter-buckets';
 const WRAPPER =
   '(function (exports, require, module, __filename, __dirname) { ';
+const WRAPPER_END = '\n});';
 
 /** The platform's per-user cache folder for jupyter-buckets' code caches. */
 export function codeCacheRoot(
@@ -110,15 +119,25 @@ function stale(path: string): boolean {
  * other bundles' caches and other Node versions' folders written over a
  * week ago (not at once: another install may still be using them).
  */
-function save(file: string, data: Buffer, bundleKey: string): void {
-  const dir = dirname(file);
+function save(
+  dir: string,
+  stem: string,
+  parts: readonly string[],
+  data: Buffer,
+  bundleKey: string
+): void {
   makeDir(dir);
+  const file = join(dir, cacheName(stem, parts));
   const partial = `${file}.${process.pid}.tmp`;
   writeFileSync(partial, data, { mode: 0o600 });
   renameSync(partial, file);
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (!name.startsWith(`${bundleKey}-`) && stale(path)) {
+    const covered = partsOf(name, stem)?.every(part => parts.includes(part));
+    if (
+      (covered && path !== file) ||
+      (!name.startsWith(`${bundleKey}-`) && stale(path))
+    ) {
       rmSync(path, { force: true });
     }
   }
@@ -131,10 +150,83 @@ function save(file: string, data: Buffer, bundleKey: string): void {
   }
 }
 
+/** A cache file's name: its stem, then `+part` for each part it was made with. */
+function cacheName(stem: string, parts: readonly string[]): string {
+  return `${stem}${parts.map(part => `+${part}`).join('')}.bin`;
+}
+
+/** The parts of a cache file named for `stem`; undefined for other files. */
+function partsOf(name: string, stem: string): string[] | undefined {
+  if (!name.startsWith(stem) || !name.endsWith('.bin')) {
+    return undefined;
+  }
+  const parts = name.slice(stem.length, -'.bin'.length);
+  return /^(\+[a-z0-9-]+)*$/.test(parts)
+    ? parts.split('+').slice(1)
+    : undefined;
+}
+
+/** The cache file for `stem` made with the most parts, if any. */
+function findCache(
+  dir: string,
+  stem: string
+): { name: string; parts: string[] } | undefined {
+  let found: { name: string; parts: string[] } | undefined;
+  for (const name of readdirSync(dir).sort()) {
+    const parts = partsOf(name, stem);
+    if (parts && (!found || parts.length > found.parts.length)) {
+      found = { name, parts };
+    }
+  }
+  return found;
+}
+
 /** Only our own folder's caches are run: nobody else's code gets in this way. */
 function ours(dir: string): boolean {
   const uid = process.getuid?.();
   return uid === undefined || statSync(dir).uid === uid;
+}
+
+/**
+ * The bundle inside Node's CommonJS wrapper (on the first line, as Node
+ * puts it), read straight into one buffer; `bytes` is the file's part.
+ */
+function readWrapped(bundle: string): { whole: Buffer; bytes: Buffer } {
+  const fd = openSync(bundle, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const whole = Buffer.allocUnsafeSlow(
+      WRAPPER.length + size + WRAPPER_END.length
+    );
+    whole.write(WRAPPER, 0, 'latin1');
+    const bytes = whole.subarray(WRAPPER.length, WRAPPER.length + size);
+    let done = 0;
+    while (done < size) {
+      const got = readSync(fd, bytes, done, size - done, done);
+      if (got === 0) {
+        throw new Error(`${bundle} changed while it was read`);
+      }
+      done += got;
+    }
+    whole.write(WRAPPER_END, WRAPPER.length + size, 'latin1');
+    if (bytes[0] === 0x23 && bytes[1] === 0x21) {
+      bytes.write('//', 0, 'latin1'); // `#!`: same length, positions stay right
+    }
+    return { whole, bytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Give a buffer's memory back at once (it is empty afterwards). */
+function release(buffer: Buffer): void {
+  // Only a buffer with memory of its own: small ones share Node's pool.
+  const memory = buffer.buffer as ArrayBuffer & {
+    transfer?(length: number): ArrayBuffer; // ES2024: detaches it
+  };
+  if (buffer.byteOffset === 0 && buffer.length === memory.byteLength) {
+    memory.transfer?.(0);
+  }
 }
 
 export interface ILoadOptions {
@@ -156,49 +248,69 @@ export function runWithCodeCache(
   let script: Script;
   let onExit: ((code: number) => void) | undefined;
   try {
-    const bytes = readFileSync(bundle);
+    const { whole, bytes } = readWrapped(bundle);
     // esbuild writes ASCII (the build checks): Latin-1 decodes it exactly
-    // and several times faster than UTF-8.
-    let source = isAscii(bytes)
-      ? bytes.toString('latin1')
-      : bytes.toString('utf8');
-    if (source.startsWith('#!')) {
-      source = `//${source.slice(2)}`; // same length: positions stay right
-    }
+    // and several times faster than UTF-8, into one flat string outside
+    // V8's heap that V8 compiles as it is (a string built by concatenation
+    // would be copied once more, and kept).
+    const source = isAscii(bytes)
+      ? whole.toString('latin1')
+      : whole.toString('utf8');
     let cached: Buffer | undefined;
     if (!env.NODE_DISABLE_COMPILE_CACHE) {
       const bundleKey = hex(crc32(bytes));
       const flags = hex(crc32(process.execArgv.join('\n')));
-      const file = join(
+      const dir = join(
         options.cacheRoot ?? codeCacheRoot(env),
-        `${process.version}-${process.arch}`,
-        `${bundleKey}-${flags}-${commandKey(options.argv ?? process.argv)}.bin`
+        `${process.version}-${process.arch}`
       );
+      const stem = `${bundleKey}-${flags}-${commandKey(options.argv ?? process.argv)}`;
       let mine = true;
+      let cacheParts: string[] = [];
       try {
-        mine = ours(dirname(file));
-        cached = mine ? readFileSync(file) : undefined;
+        mine = ours(dir);
+        const found = mine ? findCache(dir, stem) : undefined;
+        if (found) {
+          cached = readFileSync(join(dir, found.name));
+          cacheParts = found.parts;
+        }
       } catch {
         // none yet: this run writes it
       }
       const hadCache = cached !== undefined;
       onExit = code => {
-        if (!mine || code !== 0 || (hadCache && !script.cachedDataRejected)) {
+        const parts = loadedParts();
+        const covered = parts.every(part => cacheParts.includes(part));
+        if (
+          !mine ||
+          code !== 0 ||
+          (hadCache && !script.cachedDataRejected && covered)
+        ) {
           return;
         }
         try {
-          save(file, script.createCachedData(), bundleKey);
+          // A cache V8 took holds its code too: the new one has both.
+          const all = script.cachedDataRejected
+            ? parts
+            : [...new Set([...cacheParts, ...parts])].sort();
+          save(dir, stem, all, script.createCachedData(), bundleKey);
         } catch {
           // a cache we cannot write is one we do without
         }
       };
     }
-    // Node's CommonJS wrapper, on the first line as Node puts it.
-    script = new Script(`${WRAPPER}${source}\n});`, {
+    script = new Script(source, {
       filename: bundle,
       cachedData: cached,
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
     });
+    // V8 is done with the file's bytes and the cache: free them now (about
+    // 6 MB and the cache's size) rather than at a garbage collection that a
+    // short command or an idle sidecar may never run.
+    release(whole);
+    if (cached) {
+      release(cached);
+    }
   } catch {
     // Anything odd before the bundle runs: let Node load it its own way.
     createRequire(bundle)(bundle);

@@ -1,6 +1,8 @@
 // How the CLI starts: the commands' definitions load nothing heavy (each
-// action imports what it needs), and the bundle's front door runs it through
-// a code cache that is only ever a speed-up. No timings here: bench/ measures.
+// action imports what it needs), a provider's SDK loads only for a remote of
+// that provider, and the bundle's front door runs it through a code cache
+// that is only ever a speed-up. No timings here: bench/ measures. (Remotes
+// of each provider: integration/lazy-sdks.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { codeCacheRoot, commandKey } from './code-cache.js';
+import { evaluatedModules } from '../testing/evaluated.js';
 import { tempDir } from '../testing/tempdir.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -39,6 +42,18 @@ const HEAVY = [
   /\/lib\/(services|backends\/index|remotes\/discover|remotes\/manager|transfers\/jobs|cli\/serve)\.js$/,
   /\/lib\/http\//
 ];
+
+// What `ls` of a local folder must not load either: the providers' SDKs
+// (and their backends), the HTTP server.
+const NOT_FOR_LOCAL = [
+  /\/node_modules\/(@aws-sdk|@smithy|@google-cloud|google-auth-library|gaxios|gcp-metadata|undici|express|better-sse)\//,
+  /\/lib\/(backends\/(s3|gcs)\/backend|cli\/serve)\.js$/,
+  /\/lib\/http\//
+];
+
+/** The same, as the bundle names its modules (paths relative to the package). */
+const SDK_IN_BUNDLE =
+  /(^|\/)node_modules\/(@aws-sdk|@smithy|@google-cloud|google-auth-library|gaxios|express|better-sse)\//;
 
 /** The module URLs `node lib/main.js ...args` loads, through a module hook. */
 function loadedModules(...args: string[]): string[] {
@@ -76,6 +91,48 @@ for (const args of [['--version'], ['--help'], ['ls', '--help']]) {
     );
     const heavy = loaded.filter(url => HEAVY.some(re => re.test(url)));
     assert.deepEqual(heavy, []);
+  });
+}
+
+test('ls of a local folder loads no provider SDK and no HTTP server', () => {
+  const dir = tempDir();
+  try {
+    dir.write('a.txt', 'a');
+    const loaded = loadedModules('ls', dir.path);
+    assert.ok(
+      loaded.some(url => url.endsWith('/lib/backends/local/backend.js')),
+      'the hook saw no local backend'
+    );
+    const heavy = loaded.filter(url => NOT_FOR_LOCAL.some(re => re.test(url)));
+    assert.deepEqual(heavy, []);
+  } finally {
+    dir.remove();
+  }
+});
+
+for (const args of [['--version'], ['ls']]) {
+  test(`the bundle's ${args[0]} evaluates no provider SDK and no HTTP server`, () => {
+    const dir = tempDir();
+    try {
+      dir.write('a.txt', 'a');
+      const run = evaluatedModules(args[0] === 'ls' ? ['ls', dir.path] : args, {
+        ...process.env,
+        ...cacheEnv(dir.path)
+      });
+      assert.equal(run.status, 0, run.stderr);
+      if (args[0] === 'ls') {
+        assert.match(run.stdout, /a\.txt/);
+        assert.ok(run.evaluated.includes('lib/backends/local/backend.js'));
+      }
+      // They are in the bundle, waiting: the check is not empty.
+      assert.ok(run.skipped.some(path => SDK_IN_BUNDLE.test(path)));
+      assert.deepEqual(
+        run.evaluated.filter(path => SDK_IN_BUNDLE.test(path)),
+        []
+      );
+    } finally {
+      dir.remove();
+    }
   });
 }
 

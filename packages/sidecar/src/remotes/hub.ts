@@ -4,7 +4,7 @@
 // default-credentials remote of that name with source 'hub'); s3:// goes under
 // the first S3 remote (by name) whose endpoint is AWS itself.
 import type { IConfigProblem } from '@jupyter-buckets/core';
-import { isAwsEndpoint } from '../backends/s3/backend.js';
+import { isAwsEndpoint } from '../backends/s3/endpoint.js';
 import { GCLOUD_REMOTE } from './gcloud.js';
 import type { IRemoteConfig } from './types.js';
 

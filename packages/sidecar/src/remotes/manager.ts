@@ -11,7 +11,7 @@ import type {
 import { ApiError } from '../api-error.js';
 import { toApiError } from '../backends/errors.js';
 import type { BackendFactory } from '../backends/index.js';
-import { isAwsEndpoint } from '../backends/s3/backend.js';
+import { isAwsEndpoint } from '../backends/s3/endpoint.js';
 import type { ICommitHooks } from './atomic.js';
 import { awsPaths, readAwsRemotes } from './aws.js';
 import { mask } from './differences.js';

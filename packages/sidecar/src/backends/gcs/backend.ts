@@ -17,6 +17,7 @@ import { safeContentType } from '../content-type.js';
 import { crc32cGenerator } from './crc32c.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import { choosePartSize } from '../parts.js';
+import { CAPABILITIES } from './capabilities.js';
 import {
   gcsDispatcher,
   GcsSessionWriter,
@@ -27,7 +28,6 @@ import {
 import type {
   IBackend,
   IByteRange,
-  ICapabilities,
   IChunkedWriter,
   IDeleteResult,
   IListOptions,
@@ -37,7 +37,6 @@ import type {
   IWriterOptions
 } from '../types.js';
 
-const MiB = 1024 * 1024;
 const DEFAULT_ENDPOINT = 'https://storage.googleapis.com';
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -91,23 +90,6 @@ export function createStorage(remote: IBackendConfig): Storage {
   }
   return storage;
 }
-
-export const CAPABILITIES: ICapabilities = {
-  rangedReads: true,
-  // GCS has no S3-style parts; resumable uploads take chunks in multiples of 256 KiB.
-  // The chunks of one session go in order, one at a time.
-  multipartWrite: {
-    minPartSize: 256 * 1024,
-    maxPartSize: 5 * 1024 * MiB,
-    maxParts: 10_000,
-    partSizeMultiple: 256 * 1024,
-    parallelParts: false,
-    wholeMd5: true
-  },
-  hashes: ['md5', 'crc32c'],
-  realDirectories: false,
-  maxKeyBytes: 1024
-};
 
 /**
  * Deletes in flight at once: GCS has no batch delete in its JSON API client,

@@ -1,12 +1,15 @@
 // Google Cloud Storage (and fake-gcs-server, and hub proxies of it).
+// Registering loads no Google library: backend.ts, which does, is imported
+// when a GCS remote is first used.
 import {
   expandHome,
   isTrue,
   normalizeEndpoint,
   type IConfigSection
 } from '../config.js';
+import { lazyBackend } from '../lazy.js';
 import { registerProvider } from '../registry.js';
-import { CAPABILITIES, createStorage, GcsBackend } from './backend.js';
+import { CAPABILITIES, FEATURES } from './capabilities.js';
 
 export interface IGcsSettings {
   /** Path of a service-account key file. */
@@ -55,11 +58,20 @@ function fromRclone(section: IConfigSection) {
   };
 }
 
-registerProvider({
+const GCS = {
   id: 'gcs',
   capabilities: CAPABILITIES,
+  features: FEATURES
+} as const;
+
+registerProvider({
+  ...GCS,
   // rclone's own name first (the one written); 'gcs' is seen in hand-made files.
   rcloneTypes: ['google cloud storage', 'gcs'],
   fromRclone,
-  create: config => new GcsBackend(config, createStorage(config))
+  create: config =>
+    lazyBackend(GCS, async () => {
+      const { createStorage, GcsBackend } = await import('./backend.js');
+      return new GcsBackend(config, createStorage(config));
+    })
 });

@@ -1,4 +1,5 @@
 // The Jupyter disk, a provider like the others: remote `local`, one bucket.
+// No SDK to wait for, so its backend is made at once, not lazily.
 import { registerProvider } from '../registry.js';
 import { CAPABILITIES, LocalBackend } from './backend.js';
 
@@ -16,6 +17,7 @@ declare module '../config.js' {
 registerProvider({
   id: 'local',
   capabilities: CAPABILITIES,
+  features: ['copy', 'readBuffer', 'makeDirectory', 'isFolder', 'freeSpace'],
   // rclone's local remotes are paths we already reach directly.
   rcloneTypes: [],
   create: config => {

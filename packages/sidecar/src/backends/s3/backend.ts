@@ -33,10 +33,12 @@ import { toApiError, type IErrorContext } from '../errors.js';
 import { UndiciHttpHandler } from './http-handler.js';
 import { S3Wire } from './wire.js';
 import { choosePartSize } from '../parts.js';
+import { backendIdentity } from '../registry.js';
+import { CAPABILITIES } from './capabilities.js';
+import { isAwsEndpoint } from './endpoint.js';
 import type {
   IBackend,
   IByteRange,
-  ICapabilities,
   IChunkedWriter,
   IDeleteResult,
   IListOptions,
@@ -55,17 +57,6 @@ const MAX_SOCKETS = 256;
 const CONNECTION_TIMEOUT_MS = 4_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_ATTEMPTS = 2;
-
-export function isAwsEndpoint(endpoint: string | undefined): boolean {
-  if (!endpoint) {
-    return true;
-  }
-  try {
-    return /(^|\.)amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
-}
 
 let sharedHandler: UndiciHttpHandler | undefined;
 
@@ -111,21 +102,6 @@ export function s3ClientConfig(remote: IBackendConfig): S3ClientConfig {
   }
   return config;
 }
-
-export const CAPABILITIES: ICapabilities = {
-  rangedReads: true,
-  multipartWrite: {
-    minPartSize: 5 * MiB,
-    maxPartSize: 5 * 1024 * MiB,
-    maxParts: 10_000,
-    partSizeMultiple: 1,
-    parallelParts: true
-  },
-  checkedStreamPut: true,
-  hashes: ['md5', 'etag'],
-  realDirectories: false,
-  maxKeyBytes: 1024
-};
 
 /** CopyObject's limit; above it a copy is a multipart upload of UploadPartCopy parts. */
 export const COPY_CUTOFF = 5 * 1024 * MiB;
@@ -217,6 +193,21 @@ function unsignedWhenMd5(client: S3Client): void {
       override: true
     }
   );
+}
+
+// Remotes with the same endpoint and credentials share one client (and its
+// connection pool).
+const clients = new Map<string, S3Client>();
+
+/** The backend of an S3 remote (the registry's create, once the SDK is loaded). */
+export function createS3Backend(config: IBackendConfig): S3Backend {
+  const identity = backendIdentity(config);
+  let client = clients.get(identity);
+  if (!client) {
+    client = new S3Client(s3ClientConfig(config));
+    clients.set(identity, client);
+  }
+  return new S3Backend(config, client);
 }
 
 export class S3Backend implements IBackend {

@@ -1,8 +1,10 @@
 // Amazon S3 and the S3-compatible stores (Ceph/OSN, MinIO, SeaweedFS, R2).
-import { S3Client } from '@aws-sdk/client-s3';
+// Registering loads no AWS SDK: backend.ts, which does, is imported when an
+// S3 remote is first used.
 import { isTrue, normalizeEndpoint, type IConfigSection } from '../config.js';
-import { backendIdentity, registerProvider } from '../registry.js';
-import { CAPABILITIES, S3Backend, s3ClientConfig } from './backend.js';
+import { lazyBackend } from '../lazy.js';
+import { registerProvider } from '../registry.js';
+import { CAPABILITIES, FEATURES } from './capabilities.js';
 
 export interface IS3Settings {
   accessKeyId?: string;
@@ -48,22 +50,18 @@ function fromRclone(section: IConfigSection) {
   };
 }
 
-// Remotes with the same endpoint and credentials share one client (and its
-// connection pool).
-const clients = new Map<string, S3Client>();
-
-registerProvider({
+const S3 = {
   id: 's3',
   capabilities: CAPABILITIES,
+  features: FEATURES
+} as const;
+
+registerProvider({
+  ...S3,
   rcloneTypes: ['s3'],
   fromRclone,
-  create: config => {
-    const identity = backendIdentity(config);
-    let client = clients.get(identity);
-    if (!client) {
-      client = new S3Client(s3ClientConfig(config));
-      clients.set(identity, client);
-    }
-    return new S3Backend(config, client);
-  }
+  create: config =>
+    lazyBackend(S3, async () =>
+      (await import('./backend.js')).createS3Backend(config)
+    )
 });
