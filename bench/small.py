@@ -14,11 +14,15 @@ Run inside the servers harness:
 Env: JB_SMALL_SCENARIOS (default "2,9,10"), JB_SMALL_COUNT (the Zarr-like
 folder's files, default 4000; scenario 2 takes a quarter as many 64 KiB
 files), JB_SMALL_REPEATS (default 3), JB_SMALL_TOOLS (default "jupyter-buckets,
-rclone,s5cmd"), JB_SMALL_PROFILE, JB_BENCH_TMP.
+rclone,s5cmd"), JB_SMALL_PROFILE, JB_SMALL_BASELINE (another build's
+jupyter-buckets.cjs, run as the tool "before", in turn with the others: a
+before/after comparison under the same load), JB_SMALL_FLAGS (added to our
+command, e.g. "--transfers 32"), JB_BENCH_TMP.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -30,13 +34,15 @@ from pathlib import Path
 
 from measure import Figures, ToolFailed, measured
 from scenarios import DST_BUCKET, GCS_BUCKET, SMALL_SIZE, SRC_BUCKET, ZARR_CHUNK, random_file, zarr_name
-from tools import OURS, TOOLS, Job, Loc, env_for, gcs_bucket, need, rclone, reset, s5cmd, tool_env
+from tools import OURS, TOOLS, Job, Loc, env_for, gcs_bucket, need, ours_command, rclone, reset, s5cmd, tool_env
 
 COUNT = int(os.environ.get("JB_SMALL_COUNT", "4000"))
 REPEATS = int(os.environ.get("JB_SMALL_REPEATS", "3"))
 WANTED = os.environ.get("JB_SMALL_SCENARIOS", "2,9,10").split(",")
 TOOL_NAMES = os.environ.get("JB_SMALL_TOOLS", f"{OURS},rclone,s5cmd").split(",")
 PROFILE = os.environ.get("JB_SMALL_PROFILE")
+BASELINE = os.environ.get("JB_SMALL_BASELINE")
+FLAGS = os.environ.get("JB_SMALL_FLAGS", "").split()
 
 
 def make_data(work: Path, env: dict[str, str]) -> None:
@@ -59,26 +65,64 @@ def jobs(work: Path) -> dict[str, tuple[Job, int]]:
     }
 
 
-def top_self_times(profile: Path, shown: int = 25) -> str:
-    """Self time by function (name and file) from a .cpuprofile, largest first."""
+def bundle_modules(bundle: Path) -> tuple[list[int], list[str]]:
+    """Where each bundled module starts in the bundle (esbuild's '// path' lines)."""
+    starts, names = [], []
+    with open(bundle, encoding="utf-8", errors="replace") as text:
+        for number, line in enumerate(text):
+            if line.startswith("// ") and line.rstrip().endswith(".js"):
+                starts.append(number)
+                names.append(line[3:].strip())
+    return starts, names
+
+
+def area(frame: dict, modules: tuple[list[int], list[str]]) -> str:
+    """Who a frame's time belongs to: a package, our own code (lib/...), Node, or native code."""
+    url = frame["url"]
+    if not url:
+        return frame["functionName"] or "(native)"
+    if url.startswith("node:"):
+        return "node"
+    if url.endswith("sidecar.cjs"):
+        starts, names = modules
+        i = bisect.bisect_right(starts, frame["lineNumber"]) - 1
+        name = names[i] if i >= 0 else "bundle runtime"
+        if "node_modules/" in name:
+            parts = name.split("node_modules/")[-1].split("/")
+            return parts[0] + "/" + parts[1] if parts[0].startswith("@") else parts[0]
+        return "ours: " + name.removeprefix("../")
+    return url.rsplit("/", 1)[-1]
+
+
+def top_self_times(profile: Path, shown: int = 20) -> str:
+    """Self time by function (name and file) and by area (package, our file,
+    Node, native) from a .cpuprofile, largest first. The profiler samples wall
+    time of the main thread: on a busy machine a thread waiting for a core
+    counts against what it was doing (syscalls most)."""
     data = json.loads(profile.read_text())
     nodes = {node["id"]: node for node in data["nodes"]}
+    modules = bundle_modules(Path(ours_command()[-1]).with_name("sidecar.cjs"))
     by_node: dict[int, float] = defaultdict(float)
     for sample, delta in zip(data["samples"], data["timeDeltas"]):
         by_node[sample] += delta / 1e6
     by_function: dict[str, float] = defaultdict(float)
+    by_area: dict[str, float] = defaultdict(float)
     for node_id, seconds in by_node.items():
         frame = nodes[node_id]["callFrame"]
         where = frame["url"].rsplit("/", 1)[-1]
         name = frame["functionName"] or "(anonymous)"
         by_function[f"{name} {where}:{frame['lineNumber'] + 1}" if where else name] += seconds
+        by_area[area(frame, modules)] += seconds
     total = sum(by_function.values())
     idle = by_function.get("(idle)", 0.0)
     busy = total - idle
     lines = [f"  profile {profile.name}: {total:.2f} s sampled, {busy:.2f} s busy, "
              f"GC {by_function.get('(garbage collector)', 0.0) / max(busy, 1e-9):.0%} of busy"]
-    for name, seconds in sorted(by_function.items(), key=lambda item: -item[1])[:shown]:
-        lines.append(f"  {seconds:7.3f} s {seconds / max(busy, 1e-9):6.1%}  {name}")
+    for title, table in (("by function", by_function), ("by area", by_area)):
+        lines.append(f"  {title}:")
+        for name, seconds in sorted(table.items(), key=lambda item: -item[1])[:shown]:
+            if name != "(idle)":
+                lines.append(f"  {seconds:7.3f} s {seconds / max(busy, 1e-9):6.1%}  {name}")
     return "\n".join(lines)
 
 
@@ -103,6 +147,12 @@ def main() -> int:
                 continue
             commands = {tool: TOOLS[tool](job) for tool in TOOL_NAMES}
             commands = {tool: command for tool, command in commands.items() if command}
+            if OURS in commands:
+                commands[OURS] += FLAGS
+                if BASELINE:
+                    ours = commands[OURS]
+                    bundle = ours.index(str(ours_command()[-1]))
+                    commands["before"] = [*ours[:bundle], BASELINE, *ours[bundle + 1:]]
             figures = {tool: Figures() for tool in commands}
             tools = list(commands)
             for rep in range(REPEATS):
