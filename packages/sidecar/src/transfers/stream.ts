@@ -68,21 +68,38 @@ export async function startPlan(
   if ('op' in prepared) {
     return prepared; // one object
   }
+  const pages = readAhead(objectPages(src, prepared.srcPrefix, pageSize));
+  try {
+    return await planFirstPage(op, src, dst, options, done, prepared, pages);
+  } catch (error) {
+    stop(pages); // a refusal ends the listing it began
+    throw error;
+  }
+}
+
+function stop(pages: AsyncIterator<unknown>): void {
+  pages.return?.().catch(() => undefined);
+}
+
+/** The first page planned, and the rest to come (or the whole plan, see above). */
+async function planFirstPage(
+  op: TransferOp,
+  src: IEndpoint,
+  dst: IEndpoint,
+  options: ITransferOptions,
+  done: ReadonlySet<string>,
+  prepared: IFolderTransfer,
+  pages: AsyncIterator<IObjectPage>
+): Promise<IPlan> {
   const { srcPrefix, dstPrefix } = prepared;
-  const pages = readAhead(objectPages(src, srcPrefix, pageSize));
   // The first page comes while the destination is listed.
   const listing = allObjects(dst, dstPrefix, LIST_PAGE_SIZE);
   listing.catch(() => undefined); // awaited below, unless the source fails first
   let first: IObjectPage;
-  try {
-    // An empty first page of a store that has more (rare) says nothing yet.
-    do {
-      first = (await pages.next()).value as IObjectPage;
-    } while (!first.objects.length && !first.last);
-  } catch (error) {
-    void pages.return?.();
-    throw error;
-  }
+  // An empty first page of a store that has more (rare) says nothing yet.
+  do {
+    first = (await pages.next()).value as IObjectPage;
+  } while (!first.objects.length && !first.last);
   const targets = new Map<string, IObjectInfo>();
   for (const object of await listing) {
     targets.set(object.key.slice(dstPrefix.length), object);
@@ -91,7 +108,7 @@ export async function startPlan(
     await checkSourceFound(src, srcPrefix);
   }
   if (targets.size && !choicesForAll(options)) {
-    void pages.return?.();
+    stop(pages);
     return planTransfer(op, src, dst, options, undefined, done);
   }
   const planner = new PagePlanner(op, options, prepared, targets, done);
@@ -128,7 +145,7 @@ export async function startPlan(
       return { done: false, value: page };
     },
     async return(): Promise<IteratorResult<IPlanPage>> {
-      await pages.return?.();
+      stop(pages);
       return { done: true, value: undefined };
     }
   };
