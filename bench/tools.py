@@ -22,7 +22,9 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-BUNDLE = ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs"
+# JB_BENCH_BUNDLE: another build of the CLI to measure (a saved copy of an
+# earlier one, for before/after figures).
+BUNDLE = Path(os.environ.get("JB_BENCH_BUNDLE") or ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs")
 TUNED = ["--transfers", "32", "--checkers", "32", "--s3-upload-concurrency", "16", "--s3-chunk-size", "16M"]
 OURS = "jupyter-buckets"
 CEILING = "s5cmd max"

@@ -97,7 +97,11 @@ export interface ITransferJob {
   /** ISO 8601. */
   created: string;
   finished?: string;
-  totals: { files: number; bytes: number };
+  /**
+   * What the job copies. While its source is still listed (copies start
+   * before the listing ends) they grow, and `counting` is true.
+   */
+  totals: { files: number; bytes: number; counting?: boolean };
   progress: ITransferProgress;
   errors: ITransferFileError[];
   /** Why the whole job failed (planning, a refused destination). */

@@ -212,6 +212,16 @@ export interface IBackend {
   makeDirectory?(bucket: string, prefix: string): Promise<void>;
   /** Stores with real folders: whether this folder exists (empty or not). */
   isFolder?(bucket: string, prefix: string): Promise<boolean>;
+  /**
+   * Every object under `prefix` (no folder markers), in key order, in pages
+   * of up to `pageSize`, for a store where that costs less than list() page
+   * by page (the disk: each folder read once). Without it, list() pages.
+   */
+  walk?(
+    bucket: string,
+    prefix: string,
+    pageSize: number
+  ): AsyncIterable<IObjectInfo[]>;
   /** Bytes free where `key` would be written, when the store has a limit worth checking (a disk); undefined when not knowable. */
   freeSpace?(bucket: string, key: string): Promise<number | undefined>;
 }

@@ -71,11 +71,15 @@ function duration(seconds: number | undefined): string {
       : `${s}s`;
 }
 
-function progressLine(job: ITransferJob): string {
+export function progressLine(job: ITransferJob): string {
   const p = job.progress;
   const total = job.totals.bytes;
-  const percent = total ? Math.floor((100 * p.bytes) / total) : 100;
-  return `${humanBytes(p.bytes)} / ${humanBytes(total)} (${percent}%)  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  files ${p.files}/${job.totals.files}${p.failed ? `  failed ${p.failed}` : ''}`;
+  // While the source is still listed, the totals are only what is known yet.
+  const counting = job.totals.counting ? '+' : '';
+  const share = job.totals.counting
+    ? 'counting'
+    : `${total ? Math.floor((100 * p.bytes) / total) : 100}%`;
+  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  files ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { deletePrefix } from '../backends/operations.js';
 import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
+import { progressLine } from '../cli/transfers.js';
 
 harness();
 const BUNDLE = fileURLToPath(
@@ -169,4 +170,18 @@ describe('jupyter-buckets cp|mv|sync', () => {
     );
     assert.notEqual(nothing.status, 0);
   });
+});
+
+test('the progress line says the totals are still counted while the source is listed', () => {
+  const job = {
+    totals: { files: 1000, bytes: 16 * 1024 * 1000, counting: true },
+    progress: { bytes: 1024 * 1024, files: 64, failed: 0, rate: 1024 * 1024 }
+  } as unknown as ITransferJob;
+  const counting = progressLine(job);
+  assert.match(counting, /1\.0 MiB \/ 15\.6 MiB\+ \(counting\)/);
+  assert.match(counting, /files 64\/1000\+/);
+  delete job.totals.counting;
+  const known = progressLine(job);
+  assert.match(known, /1\.0 MiB \/ 15\.6 MiB \(6%\)/);
+  assert.match(known, /files 64\/1000(?!\+)/);
 });

@@ -21,6 +21,11 @@ export interface IJob {
   src: IEndpoint;
   dst: IEndpoint;
   plan: IPlan;
+  /**
+   * Its plan was streamed (stream.ts): the files of pages already gone are
+   * not kept, so a run over every file left plans again (retry()).
+   */
+  streamed: boolean;
   /** Paths finished (this run or an earlier one, from the journal). */
   done: Set<string>;
   failedTasks: IFileTask[];
@@ -60,7 +65,7 @@ export function newJob(
       options: request.options,
       state: 'queued',
       created: start.created,
-      totals: { ...plan.totals },
+      totals: totalsOf(plan),
       progress: { ...emptyProgress(), skipped: plan.skipped },
       errors: []
     },
@@ -69,6 +74,7 @@ export function newJob(
     src: start.src,
     dst: start.dst,
     plan,
+    streamed: Boolean(plan.more),
     done: start.done,
     failedTasks: [],
     suspended: false,
@@ -79,10 +85,20 @@ export function newJob(
   return job;
 }
 
-/** The files still to copy; those done before a restart count as progress. */
-export function filesLeft(job: IJob): IFileTask[] {
+/** A plan's totals as a job states them: "counting" while its source is listed. */
+export function totalsOf(plan: IPlan): ITransferJob['totals'] {
+  return plan.more
+    ? { ...plan.totals, counting: true }
+    : { files: plan.totals.files, bytes: plan.totals.bytes };
+}
+
+/** Of `files`, those still to copy; those done before a restart count as progress. */
+export function notDone(job: IJob, files: IFileTask[]): IFileTask[] {
+  if (!job.done.size) {
+    return files;
+  }
   const progress = job.record.progress;
-  return job.plan.files.filter(file => {
+  return files.filter(file => {
     if (job.done.has(file.path)) {
       progress.files += 1;
       progress.bytes += file.size;
@@ -92,11 +108,35 @@ export function filesLeft(job: IJob): IFileTask[] {
   });
 }
 
+/** The files of the plan's first page (a whole plan's: all) still to copy. */
+export function filesLeft(job: IJob): IFileTask[] {
+  return notDone(job, job.plan.files);
+}
+
+/**
+ * A job planned again for a new run over every file left: totals and
+ * progress start again from the new plan (files done count again as they
+ * come), deletes and the run's errors stay in the record.
+ */
+export function replanned(job: IJob, plan: IPlan): void {
+  const { record } = job;
+  job.plan = plan;
+  job.streamed = Boolean(plan.more);
+  record.totals = totalsOf(plan);
+  record.progress = {
+    ...emptyProgress(),
+    skipped: plan.skipped,
+    deleted: record.progress.deleted
+  };
+}
+
 /**
  * What a retry runs again, the job made ready for it: the failed files, or
- * after a cancel every file not done. Throws when there is nothing to retry.
+ * after a cancel every file not done ('replan' when only a new plan knows
+ * them: a streamed plan's files are not kept, nor are those of a listing
+ * that failed). Throws when there is nothing to retry.
  */
-export function prepareRetry(job: IJob): IFileTask[] {
+export function prepareRetry(job: IJob): IFileTask[] | 'replan' {
   const { record } = job;
   if (record.state === 'running' || record.state === 'queued') {
     throw new ApiError(
@@ -104,6 +144,14 @@ export function prepareRetry(job: IJob): IFileTask[] {
       `Job ${record.id} is still running.`,
       'Wait for it to end, or cancel it.'
     );
+  }
+  if (job.streamed && (record.state === 'cancelled' || Boolean(record.error))) {
+    job.failedTasks = [];
+    record.errors = [];
+    delete record.error;
+    record.progress.failed = 0;
+    job.controller = new AbortController();
+    return 'replan';
   }
   const tasks =
     record.state === 'cancelled'

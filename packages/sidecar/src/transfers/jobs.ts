@@ -1,7 +1,8 @@
-// The transfer jobs of a sidecar. A transfer is planned up front (refusals
-// are errors of the request, before any job exists), then runs in the
-// background (runner.ts) with live progress as events, cancel and retry of
-// the failed files. With a journal (journal.ts), a job interrupted by a
+// The transfer jobs of a sidecar. A transfer's refusals are errors of the
+// request, before any job exists; its files are planned as its source is
+// listed, copies starting with the first page (stream.ts), and it runs in
+// the background (runner.ts) with live progress as events, cancel and retry
+// of the failed files. With a journal (journal.ts), a job interrupted by a
 // restart resumes (resume.ts), and only the last keepJobs finished jobs are
 // remembered.
 import { randomUUID } from 'node:crypto';
@@ -22,12 +23,13 @@ import {
 } from './job.js';
 import { DEFAULT_KEEP_JOBS, Journal, type IJournalEntry } from './journal.js';
 import type { IEndpoint } from '../locations/resolver.js';
-import { planTransfer, type IFileTask } from './plan.js';
+import { LIST_PAGE_SIZE, planTransfer, type IFileTask } from './plan.js';
 import { checkRequest } from './request.js';
 import { JobRegistry } from './registry.js';
 import { loadJournals, replan, unresumable } from './resume.js';
 import { SUSPEND, type IRetryPolicy } from './retry.js';
 import { copySettings, runJob, type ICopySettings } from './runner.js';
+import { startPlan } from './stream.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -53,6 +55,8 @@ export interface IJobManagerOptions {
   memoryBudget?: number;
   /** Finished jobs kept, journal and all (default 200); older ones are forgotten. */
   keepJobs?: number;
+  /** Objects per page of a job's source listing (tests: small, to see copies start before it ends). */
+  listPageSize?: number;
 }
 
 export class JobManager {
@@ -64,6 +68,7 @@ export class JobManager {
   /** Shared by all jobs: the buffers in flight never exceed it. */
   readonly budget: ByteBudget;
   private readonly settings: ICopySettings;
+  private readonly pageSize: number;
 
   constructor(private readonly options: IJobManagerOptions) {
     this.budget = new ByteBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
@@ -75,6 +80,7 @@ export class JobManager {
       options.keepJobs ?? DEFAULT_KEEP_JOBS
     );
     this.settings = copySettings(options, this.budget);
+    this.pageSize = options.listPageSize ?? LIST_PAGE_SIZE;
   }
 
   private endpoints(request: ITransferRequest): {
@@ -114,7 +120,14 @@ export class JobManager {
     const { src, dst } = this.endpoints(request);
     const options = { ...(request.options ?? {}) };
     delete options.dryRun;
-    const plan = await planTransfer(request.op, src, dst, options);
+    const plan = await startPlan(
+      request.op,
+      src,
+      dst,
+      options,
+      new Set(),
+      this.pageSize
+    );
     const id = randomUUID();
     const created = new Date().toISOString();
     this.journal?.append(id, {
@@ -145,9 +158,29 @@ export class JobManager {
     return job;
   }
 
-  private run(job: IJob, tasks: IFileTask[]): void {
+  private run(job: IJob, tasks: IFileTask[] | 'replan'): void {
     this.registry.restarted(job.record.id);
-    job.running = runJob(job, tasks, this.settings).then(() => {
+    const { op, options } = job.record;
+    // Planned again over what is there now, choices as the job made them:
+    // a file that appeared meanwhile is replaced, unless told otherwise.
+    const replan =
+      tasks === 'replan'
+        ? () =>
+            startPlan(
+              op,
+              job.src,
+              job.dst,
+              { ...options, onConflict: options.onConflict ?? 'replace' },
+              job.done,
+              this.pageSize
+            )
+        : undefined;
+    job.running = runJob(
+      job,
+      tasks === 'replan' ? [] : tasks,
+      this.settings,
+      replan
+    ).then(() => {
       if (!job.suspended) {
         this.registry.noteEnded(job.record.id);
       }
@@ -227,7 +260,9 @@ export class JobManager {
     const resumed: ITransferJob[] = [];
     for (const entry of entries) {
       try {
-        const job = this.start(await replan(entry, this.options.resolve));
+        const job = this.start(
+          await replan(entry, this.options.resolve, this.pageSize)
+        );
         resumed.push(structuredClone(job.record));
       } catch (error) {
         const record = unresumable(entry.start, error);

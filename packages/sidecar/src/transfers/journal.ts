@@ -3,7 +3,7 @@
 // a job interrupted by a restart resumes without copying finished files again.
 // Only the last finished jobs are kept (KEEP_JOBS_ENV), and journals are read
 // without blocking: the server answers while they are read.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,11 @@ export function defaultJournalDir(
 
 export class Journal {
   private made = false;
+  /**
+   * Journals of running jobs, open for appends until their end line: one
+   * write per line, not an open, a write and a close (a line per file).
+   */
+  private readonly open = new Map<string, number>();
 
   constructor(readonly dir: string) {}
 
@@ -73,13 +78,29 @@ export class Journal {
     return join(this.dir, `${id}.jsonl`);
   }
 
-  /** Synchronous appends: a line is on disk before the next file counts as done. */
+  /** Synchronous appends: a line is written before the next file counts as done. */
   append(id: string, line: JournalLine): void {
     if (!this.made) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.made = true;
     }
-    appendFileSync(this.file(id), `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    let fd = this.open.get(id);
+    if (fd === undefined) {
+      fd = openSync(this.file(id), 'a', 0o600);
+      this.open.set(id, fd);
+    }
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+    if (line.t === 'end') {
+      this.close(id);
+    }
+  }
+
+  private close(id: string): void {
+    const fd = this.open.get(id);
+    if (fd !== undefined) {
+      this.open.delete(id);
+      closeSync(fd);
+    }
   }
 
   /**
@@ -119,6 +140,7 @@ export class Journal {
 
   /** Removes a job's journal; one already gone is fine. */
   async remove(entry: Pick<IJournalEntry, 'file'>): Promise<void> {
+    this.close(entry.file.replace(/\.jsonl$/, ''));
     await unlink(join(this.dir, entry.file)).catch(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 // The planner: a source (one object, or a prefix listed page by page) and a
 // destination become file tasks with sizes and destination keys, with
 // rclone's meaning of `cp src/ dst/` (the contents of src go into dst), the
-// sync comparison, filters, and the checks that refuse a job up front.
+// sync comparison, filters, and the checks that refuse a job up front. A
+// whole plan lists everything first (dry runs, and jobs whose conflicts
+// must be asked about); stream.ts plans a job as its source is listed.
 import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
 import picomatch from 'picomatch';
@@ -15,6 +17,7 @@ import {
   requireChoices,
   type IConflict
 } from './conflicts.js';
+import { allObjects } from '../listing/pages.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { RETRY, withRetry } from './retry.js';
 
@@ -33,17 +36,37 @@ export interface IDeleteTask {
   key: string;
 }
 
+/** More of a streamed plan: the files of one more page of the source. */
+export interface IPlanPage {
+  files: IFileTask[];
+  /** Identical at the destination (a sync), or skipped by a choice. */
+  skipped: number;
+  /** The source's last page: the plan is whole (its deletes known). */
+  last?: boolean;
+}
+
 export interface IPlan {
   op: TransferOp;
+  /** A streamed plan's: those of its first page (see more). */
   files: IFileTask[];
+  /** A streamed plan's are known once `more` has ended. */
   deletes: IDeleteTask[];
   skipped: number;
   totals: { files: number; bytes: number };
   /** The source is a prefix (a move then also tidies empty local folders). */
   srcPrefix?: string;
-  /** Destination files that existed, before the choices were applied. */
+  /** Destination files that existed, before the choices were applied (a whole plan's). */
   conflicts: IConflict[];
+  /**
+   * A streamed plan (stream.ts): the rest of its files, a page at a time
+   * as the source is listed; it fills `deletes` when it ends. Consumed
+   * once: a job that must go over them again plans again.
+   */
+  more?: AsyncIterator<IPlanPage>;
 }
+
+/** Pages a transfer lists (tests make them small, to see a listing go on). */
+export const LIST_PAGE_SIZE = MAX_PAGE_SIZE;
 
 /** A path filter from include/exclude globs (picomatch: well kept, no dependencies, the matcher behind micromatch and fast-glob). */
 export function pathFilter(
@@ -58,7 +81,7 @@ export function pathFilter(
   return path => (!include || include(path)) && !(exclude && exclude(path));
 }
 
-async function statOrUndefined(
+export async function statOrUndefined(
   endpoint: IEndpoint,
   key: string
 ): Promise<IObjectInfo | undefined> {
@@ -76,59 +99,51 @@ async function statOrUndefined(
   }
 }
 
-async function listAll(
-  endpoint: IEndpoint,
-  prefix: string,
-  signal?: AbortSignal
-): Promise<IObjectInfo[]> {
-  const all: IObjectInfo[] = [];
-  let token: string | undefined;
-  do {
-    // Page by page, each page retried on throttling and dropped connections.
-    const page = await withRetry(
-      () =>
-        endpoint.backend.list(endpoint.bucket, {
-          prefix,
-          token,
-          limit: MAX_PAGE_SIZE,
-          recursive: true
-        }),
-      signal,
-      RETRY.request
-    );
-    // Folder markers ('dir/') are not files.
-    all.push(...page.objects.filter(object => !object.key.endsWith('/')));
-    token = page.nextToken ?? undefined;
-  } while (token);
-  return all;
-}
-
-async function checkFreeSpace(dst: IEndpoint, key: string, bytes: number) {
+export async function checkFreeSpace(
+  dst: IEndpoint,
+  key: string,
+  bytes: number
+) {
   if (!dst.backend.freeSpace || bytes === 0) {
     return;
   }
   const free = await dst.backend.freeSpace(dst.bucket, key);
   if (free !== undefined && free < bytes) {
-    throw new ApiError(
-      'invalid_request',
-      `Not enough space on the Jupyter disk: ${bytes} bytes to copy, ${free} free.`,
-      'Free some space, or copy less (--include/--exclude).'
-    );
+    throw notEnoughSpace(bytes, free);
   }
+}
+
+export function notEnoughSpace(bytes: number, free: number): ApiError {
+  return new ApiError(
+    'invalid_request',
+    `Not enough space on the Jupyter disk: ${bytes} bytes to copy, ${free} free.`,
+    'Free some space, or copy less (--include/--exclude).'
+  );
 }
 
 function sameLocation(src: IEndpoint, dst: IEndpoint): boolean {
   return src.identity === dst.identity && src.bucket === dst.bucket;
 }
 
-export async function planTransfer(
+/** A folder's transfer, checked: where its files come from and go. */
+export interface IFolderTransfer {
+  srcPrefix: string;
+  dstPrefix: string;
+}
+
+/**
+ * What every plan starts with: the destination bucket exists, a single
+ * object is planned whole (the result is its plan), and a folder's
+ * prefixes are worked out and checked (the result is them).
+ */
+export async function prepareTransfer(
   op: TransferOp,
   src: IEndpoint,
   dst: IEndpoint,
-  options: ITransferOptions = {},
-  signal?: AbortSignal,
-  done: ReadonlySet<string> = new Set()
-): Promise<IPlan> {
+  options: ITransferOptions,
+  signal: AbortSignal | undefined,
+  done: ReadonlySet<string>
+): Promise<IPlan | IFolderTransfer> {
   if (!dst.local) {
     // A missing destination bucket fails here (bucket_not_found), not per file.
     await withRetry(
@@ -247,23 +262,53 @@ export async function planTransfer(
       );
     }
   }
+  return { srcPrefix, dstPrefix };
+}
+
+/**
+ * Nothing at a source prefix: a typo, most likely (and a sync with delete
+ * would empty the destination). An existing empty local folder is fine.
+ */
+export async function checkSourceFound(
+  src: IEndpoint,
+  srcPrefix: string
+): Promise<void> {
+  if (srcPrefix === '') {
+    return;
+  }
+  const folder = (await src.backend.isFolder?.(src.bucket, srcPrefix)) ?? false;
+  if (!folder) {
+    throw new ApiError(
+      'not_found',
+      `Nothing at ${src.label}.`,
+      'Check the bucket and the path.'
+    );
+  }
+}
+
+/** The whole plan, everything listed first (a dry run's, or a job's that must ask about its conflicts). */
+export async function planTransfer(
+  op: TransferOp,
+  src: IEndpoint,
+  dst: IEndpoint,
+  options: ITransferOptions = {},
+  signal?: AbortSignal,
+  done: ReadonlySet<string> = new Set()
+): Promise<IPlan> {
+  const prepared = await prepareTransfer(op, src, dst, options, signal, done);
+  if ('op' in prepared) {
+    return prepared;
+  }
+  const { srcPrefix, dstPrefix } = prepared;
+  const accept = pathFilter(options);
+  const syncRules = { byModified: !options.checksum };
   // The destination is listed while the source is: a sync compares with it,
   // every op finds its conflicts in it.
-  const listing = listAll(dst, dstPrefix, signal);
+  const listing = allObjects(dst, dstPrefix, LIST_PAGE_SIZE, signal);
   listing.catch(() => undefined); // awaited below, unless the source fails first
-  const sources = await listAll(src, srcPrefix, signal);
-  if (!sources.length && srcPrefix !== '') {
-    // Nothing there: a typo, most likely (and a sync with delete would empty
-    // the destination). An existing empty local folder is fine.
-    const folder =
-      (await src.backend.isFolder?.(src.bucket, srcPrefix)) ?? false;
-    if (!folder) {
-      throw new ApiError(
-        'not_found',
-        `Nothing at ${src.label}.`,
-        'Check the bucket and the path.'
-      );
-    }
+  const sources = await allObjects(src, srcPrefix, LIST_PAGE_SIZE, signal);
+  if (!sources.length) {
+    await checkSourceFound(src, srcPrefix);
   }
   const targets = new Map<string, IObjectInfo>();
   for (const object of await listing) {

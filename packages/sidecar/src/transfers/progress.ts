@@ -66,7 +66,8 @@ export class ProgressTicker {
         ? Math.round((progress.bytes - this.bytesAtStart) / seconds)
         : 0;
     const left = this.record.totals.bytes - progress.bytes;
-    if (progress.rate > 0) {
+    // No ETA while the totals are still counted: it would only grow.
+    if (progress.rate > 0 && !this.record.totals.counting) {
       progress.eta = Math.max(0, Math.round(left / progress.rate));
     } else {
       delete progress.eta;

@@ -5,7 +5,7 @@ import type { ITransferJob } from '@jupyter-buckets/core';
 import { errorOf, recordOf, type IJobStart } from './job.js';
 import { endedAt, type IJournalEntry, type Journal } from './journal.js';
 import type { IEndpoint } from '../locations/resolver.js';
-import { planTransfer } from './plan.js';
+import { startPlan } from './stream.js';
 import type { JobRegistry } from './registry.js';
 
 interface ISortedJournals {
@@ -81,7 +81,8 @@ export async function loadJournals(
  */
 export async function replan(
   entry: IJournalEntry,
-  resolve: (location: string) => IEndpoint
+  resolve: (location: string) => IEndpoint,
+  pageSize?: number
 ): Promise<IJobStart> {
   const { start } = entry;
   const request = {
@@ -92,13 +93,13 @@ export async function replan(
   };
   const src = resolve(request.src);
   const dst = resolve(request.dst);
-  const plan = await planTransfer(
+  const plan = await startPlan(
     request.op,
     src,
     dst,
     start.options,
-    undefined,
-    entry.done
+    entry.done,
+    pageSize
   );
   return {
     id: start.id,

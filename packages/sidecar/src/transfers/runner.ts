@@ -2,7 +2,6 @@
 // a whole when a request inside it gave up; then a sync's deletes and the
 // folders a move emptied; progress all along, and the job's end.
 import type { ITransferFileError } from '@jupyter-buckets/core';
-import pLimit from 'p-limit';
 import type { ByteBudget } from './budget.js';
 import {
   copyFile,
@@ -14,9 +13,10 @@ import {
   type ICopyContext,
   type IResumableUpload
 } from './copy.js';
-import { emit, errorOf, type IJob } from './job.js';
-import type { IFileTask } from './plan.js';
+import { emit, errorOf, filesLeft, replanned, type IJob } from './job.js';
+import type { IFileTask, IPlan } from './plan.js';
 import { ProgressTicker } from './progress.js';
+import { TaskQueue } from './queue.js';
 import { MAX_TRANSFERS } from './request.js';
 import { retryPolicies, withRetry, type IRetryPolicy } from './retry.js';
 
@@ -62,14 +62,17 @@ export function copySettings(
 }
 
 /**
- * Copies `tasks` (the whole plan, or what a retry runs again), then does the
- * rest of the plan, and ends the job: done, failed or cancelled. A job
- * suspended by a shutdown gets no end: it resumes at the next start.
+ * Copies `tasks` (the plan's first files, or what a retry runs again) and,
+ * for a streamed plan, the rest as it is listed; then does the rest of the
+ * plan, and ends the job: done, failed or cancelled. With `replan`, the job
+ * is planned again first (a retry of a streamed plan). A job suspended by a
+ * shutdown gets no end: it resumes at the next start.
  */
 export async function runJob(
   job: IJob,
   tasks: IFileTask[],
-  settings: ICopySettings
+  settings: ICopySettings,
+  replan?: () => Promise<IPlan>
 ): Promise<void> {
   const { record } = job;
   const signal = job.controller.signal;
@@ -78,21 +81,47 @@ export async function runJob(
   const progress = new ProgressTicker(record, () =>
     emit(job, 'progress', structuredClone(record))
   );
-  const limit = pLimit(
-    Math.min(MAX_TRANSFERS, record.options.transfers ?? DEFAULT_TRANSFERS)
+  if (replan) {
+    try {
+      replanned(job, await replan());
+      tasks = filesLeft(job);
+    } catch (error) {
+      if (!signal.aborted) {
+        record.error = errorOf(error);
+      }
+      progress.stop();
+      if (!job.suspended) {
+        end(job);
+      }
+      return;
+    }
+  }
+  const queue = new TaskQueue(job, tasks);
+  // Workers that each take the next file when theirs is done: a streamed
+  // plan's files arrive while they work.
+  const workers = Math.min(
+    MAX_TRANSFERS,
+    record.options.transfers ?? DEFAULT_TRANSFERS
   );
   await Promise.all(
-    tasks.map(task =>
-      limit(async () => {
-        if (!signal.aborted) {
-          await progress.during(task.path, () =>
-            transferFile(job, task, settings)
-          );
+    Array.from({ length: workers }, async () => {
+      for (;;) {
+        const task = await queue.take();
+        if (!task || signal.aborted) {
+          return;
         }
-      })
-    )
+        await progress.during(task.path, () =>
+          transferFile(job, task, settings)
+        );
+      }
+    })
   );
-  const copied = !signal.aborted && record.progress.failed === 0;
+  queue.close();
+  if (queue.error !== undefined && !signal.aborted) {
+    record.error = errorOf(queue.error);
+  }
+  const copied =
+    !signal.aborted && record.progress.failed === 0 && !record.error;
   if (copied && job.plan.op === 'sync' && job.plan.deletes.length) {
     await deleteExtras(job, settings);
   }
@@ -232,7 +261,7 @@ function end(job: IJob): void {
   const { record } = job;
   record.state = job.controller.signal.aborted
     ? 'cancelled'
-    : record.progress.failed
+    : record.progress.failed || record.error
       ? 'failed'
       : 'done';
   record.finished = new Date().toISOString();
