@@ -124,3 +124,18 @@ test('a feature declared but missing is a clear error, not a TypeError', async (
   const backend = lazyBackend(provider(['presign']), async () => recorder([]));
   await assert.rejects(backend.presign!('b', 'k', 60), /declares it/);
 });
+
+test('walk, which answers pages as an async iterable, is forwarded as one', async () => {
+  const backend = lazyBackend(provider(['walk']), async () => ({
+    ...recorder([]),
+    async *walk(bucket: string, prefix: string, pageSize: number) {
+      yield [{ key: `${bucket}/${prefix}`, size: pageSize }];
+      yield [{ key: 'second', size: 0 }];
+    }
+  }));
+  const pages: string[] = [];
+  for await (const page of backend.walk!('b', 'p/', 7)) {
+    pages.push(page.map(o => `${o.key}:${o.size}`).join());
+  }
+  assert.deepEqual(pages, ['b/p/:7', 'second:0']);
+});

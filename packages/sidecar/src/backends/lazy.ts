@@ -5,7 +5,7 @@
 // location stays synchronous), and each call waits for the real backend.
 import { partLoaded } from '../loaded-parts.js';
 import type { IProviderBackend } from './registry.js';
-import type { IBackend, OptionalFeature } from './types.js';
+import type { IBackend, IObjectInfo, OptionalFeature } from './types.js';
 
 /**
  * Every method of IBackend, once each: the compiler refuses these objects if
@@ -30,6 +30,7 @@ const EVERY_FEATURE: Record<OptionalFeature, true> = {
   presign: true,
   makeDirectory: true,
   isFolder: true,
+  walk: true,
   freeSpace: true
 };
 
@@ -81,10 +82,20 @@ export function lazyBackend(
       }
       return method.apply(backend, args);
     };
+  // walk() answers an async iterable, not a promise: forwarded as one.
+  const walk = async function* (
+    ...args: Parameters<NonNullable<IBackend['walk']>>
+  ): AsyncGenerator<IObjectInfo[]> {
+    const loaded = await real();
+    if (!loaded.walk) {
+      throw new Error('The backend has no walk, yet declares it.');
+    }
+    yield* loaded.walk(...args);
+  };
   const backend = { capabilities } as Record<string, unknown>;
   const methods = Object.keys(EVERY_METHOD) as (keyof IBackend)[];
   for (const name of [...methods, ...features]) {
-    backend[name] = forward(name);
+    backend[name] = name === 'walk' ? walk : forward(name);
   }
   loaders.set(backend as unknown as IBackend, real);
   return backend as unknown as IBackend;

@@ -17,7 +17,14 @@ declare module '../config.js' {
 registerProvider({
   id: 'local',
   capabilities: CAPABILITIES,
-  features: ['copy', 'readBuffer', 'makeDirectory', 'isFolder', 'freeSpace'],
+  features: [
+    'copy',
+    'readBuffer',
+    'makeDirectory',
+    'isFolder',
+    'walk',
+    'freeSpace'
+  ],
   // rclone's local remotes are paths we already reach directly.
   rcloneTypes: [],
   create: config => {
