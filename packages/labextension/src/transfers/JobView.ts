@@ -6,6 +6,7 @@ import type { ITransferJob, JobState, TransferOp } from '@jupyter-buckets/core';
 
 import { formatDuration, formatSize } from '../format';
 import { h, richText } from '../widgets/dom';
+import { amounts } from './amounts';
 import { describeLocation } from './locations';
 import { isActive } from './model';
 
@@ -138,13 +139,9 @@ export class JobView {
     this._bar.setAttribute('aria-valuenow', String(percent));
     this._bar.setAttribute('aria-label', `${percent}% transferred`);
 
-    setText(
-      this._bytes,
-      `${formatSize(progress.bytes)} of ${formatSize(totals.bytes)}`
-    );
-    const files = [
-      `${progress.files.toLocaleString('en')} of ${totals.files.toLocaleString('en')} file${totals.files === 1 ? '' : 's'}`
-    ];
+    const words = amounts(job);
+    setText(this._bytes, words.bytes);
+    const files = [words.files];
     if (progress.skipped) {
       files.push(`${progress.skipped.toLocaleString('en')} unchanged`);
     }

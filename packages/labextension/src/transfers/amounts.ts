@@ -1,0 +1,25 @@
+// What a job has moved, in words, as its row shows it. While the sidecar is
+// still listing the source (a big folder's copy starts before its listing
+// ends), the totals only grow: they read as a floor ("40.0 MiB+"), not as
+// the whole.
+import type { ITransferJob } from '@jupyter-buckets/core';
+import { formatSize } from '../format.js';
+
+export interface IAmounts {
+  bytes: string;
+  files: string;
+}
+
+export function amounts(
+  job: Pick<ITransferJob, 'progress' | 'totals'>
+): IAmounts {
+  const { progress, totals } = job;
+  const more = totals.counting ? '+' : '';
+  const files = totals.files.toLocaleString('en');
+  return {
+    bytes:
+      `${formatSize(progress.bytes)} of ${formatSize(totals.bytes)}${more}` +
+      (totals.counting ? ' (counting)' : ''),
+    files: `${progress.files.toLocaleString('en')} of ${files}${more} file${totals.files === 1 && !more ? '' : 's'}`
+  };
+}
