@@ -12,6 +12,7 @@ import type { IObjectInfo } from '../backends/types.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
+import { removePrefix, readBytes } from '../testing/objects.js';
 import { servingSource } from '../testing/serving-source.js';
 import { ByteBudget } from './budget.js';
 import { copyFile, type ICopyContext } from './copy.js';
@@ -88,24 +89,10 @@ describe('streamed puts into S3', () => {
   }
 
   async function stored(name: string): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await s3.read(BUCKET, `${RUN}${name}`)) {
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
+    return readBytes(await s3.read(BUCKET, `${RUN}${name}`));
   }
 
-  after(async () => {
-    const page = await s3.list(BUCKET, {
-      prefix: RUN,
-      recursive: true,
-      limit: 1000
-    });
-    await s3.deleteMany(
-      BUCKET,
-      page.objects.map(o => o.key)
-    );
-  });
+  after(() => removePrefix(s3, BUCKET, RUN));
 
   test('with a stated MD5: one request, no buffer, the store holds the bytes', async () => {
     const data = randomBytes(11 * MiB + 7);

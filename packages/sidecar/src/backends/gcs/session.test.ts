@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { remoteStore } from '../../remotes/discover.js';
 import { harness } from '../../testing/harness.js';
+import { removePrefix } from '../../testing/objects.js';
 import { createStorage, GcsBackend } from './backend.js';
 
 harness();
@@ -35,17 +36,7 @@ const md5 = (data: Buffer): string =>
 describe('gcs upload sessions', () => {
   const gcs = backend();
 
-  after(async () => {
-    const page = await gcs.list(BUCKET, {
-      prefix: RUN,
-      recursive: true,
-      limit: 1000
-    });
-    await gcs.deleteMany(
-      BUCKET,
-      page.objects.map(o => o.key)
-    );
-  });
+  after(() => removePrefix(gcs, BUCKET, RUN));
 
   test('parts from buffers and streams make the object, which appears only at the last', async () => {
     const data = randomBytes(600 * KiB + 3);

@@ -48,6 +48,18 @@ function handler(requestTimeoutMs = 5_000): UndiciHttpHandler {
   });
 }
 
+/** A plain GET as the SDK hands it to the handler. */
+function get(port: number, path: string): HttpRequest {
+  return new HttpRequest({
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    method: 'GET',
+    path,
+    headers: {}
+  });
+}
+
 async function text(body: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) {
@@ -97,16 +109,7 @@ test('a store that does not answer in time fails as a timeout the SDK retries', 
   const { server, port } = await serve(() => undefined); // never answers
   try {
     const error = await handler(300)
-      .handle(
-        new HttpRequest({
-          protocol: 'http:',
-          hostname: '127.0.0.1',
-          port,
-          method: 'GET',
-          path: '/bucket/key',
-          headers: {}
-        })
-      )
+      .handle(get(port, '/bucket/key'))
       .then(
         () => assert.fail('expected a timeout'),
         (reason: unknown) => reason as Error
@@ -124,16 +127,7 @@ test('an endpoint nobody listens on reads as unreachable', async () => {
   const { server, port } = await serve((_seen, reply) => reply(200));
   await new Promise<void>(resolve => server.close(() => resolve()));
   const error = await handler()
-    .handle(
-      new HttpRequest({
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        port,
-        method: 'GET',
-        path: '/',
-        headers: {}
-      })
-    )
+    .handle(get(port, '/'))
     .then(
       () => assert.fail('expected a refusal'),
       (reason: unknown) => reason
@@ -147,17 +141,9 @@ test('an aborted request stops at once', async () => {
   const { server, port } = await serve(() => undefined);
   try {
     const controller = new AbortController();
-    const pending = handler().handle(
-      new HttpRequest({
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        port,
-        method: 'GET',
-        path: '/slow',
-        headers: {}
-      }),
-      { abortSignal: controller.signal }
-    );
+    const pending = handler().handle(get(port, '/slow'), {
+      abortSignal: controller.signal
+    });
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
     await assert.rejects(pending, (error: Error) =>

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { remoteStore } from '../../remotes/discover.js';
 import { harness } from '../../testing/harness.js';
+import { removePrefix, readBytes } from '../../testing/objects.js';
 import type { IBackendConfig } from '../config.js';
 import { S3Backend, s3ClientConfig } from './backend.js';
 import { encodeKey } from './wire.js';
@@ -18,14 +19,6 @@ import { encodeKey } from './wire.js';
 harness();
 const BUCKET = 'scratch';
 const RUN = `wire-test/${randomBytes(4).toString('hex')}/`;
-
-async function bytes(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function demo(): IBackendConfig {
   const remote = remoteStore(process.env).get('demo-s3');
@@ -38,17 +31,7 @@ describe('s3 wire', () => {
   const client = new S3Client(s3ClientConfig(remote));
   const backend = new S3Backend(remote, client);
 
-  after(async () => {
-    const page = await backend.list(BUCKET, {
-      prefix: RUN,
-      recursive: true,
-      limit: 1000
-    });
-    await backend.deleteMany(
-      BUCKET,
-      page.objects.map(o => o.key)
-    );
-  });
+  after(() => removePrefix(backend, BUCKET, RUN));
 
   test('keys are encoded as the SDK encodes them', () => {
     assert.equal(encodeKey('a b/c+d'), 'a%20b/c%2Bd');
@@ -82,11 +65,13 @@ describe('s3 wire', () => {
         listed.objects.some(o => o.key === key && o.size === data.length),
         `listed: ${listed.objects.map(o => o.key).join(' | ')}`
       );
-      assert.ok((await bytes(await backend.read(BUCKET, key))).equals(data));
+      assert.ok(
+        (await readBytes(await backend.read(BUCKET, key))).equals(data)
+      );
       const sdk = await client.send(
         new GetObjectCommand({ Bucket: BUCKET, Key: key })
       );
-      assert.ok((await bytes(sdk.Body as Readable)).equals(data));
+      assert.ok((await readBytes(sdk.Body as Readable)).equals(data));
     });
   }
 
@@ -95,9 +80,9 @@ describe('s3 wire', () => {
     const data = randomBytes(10_000);
     await backend.put(BUCKET, key, data, { size: data.length });
     const middle = await backend.read(BUCKET, key, { start: 100, end: 199 });
-    assert.ok((await bytes(middle)).equals(data.subarray(100, 200)));
+    assert.ok((await readBytes(middle)).equals(data.subarray(100, 200)));
     const tail = await backend.read(BUCKET, key, { start: 9_990 });
-    assert.ok((await bytes(tail)).equals(data.subarray(9_990)));
+    assert.ok((await readBytes(tail)).equals(data.subarray(9_990)));
   });
 
   test('a put answers what the store checked: size, ETag, MD5', async () => {
@@ -169,13 +154,13 @@ test('keys with dot and empty segments go out unresolved, as the SDK sends them'
     ]) {
       paths.length = 0;
       assert.equal(
-        (await bytes(await backend.read('bucket', key))).toString(),
+        (await readBytes(await backend.read('bucket', key))).toString(),
         'ok'
       );
       const sdk = await client.send(
         new GetObjectCommand({ Bucket: 'bucket', Key: key })
       );
-      await bytes(sdk.Body as Readable);
+      await readBytes(sdk.Body as Readable);
       assert.equal(paths.length, 2);
       assert.equal(paths[0], `/bucket/${key}`);
       assert.equal(paths[0], paths[1].replace(/\?.*$/, ''));
