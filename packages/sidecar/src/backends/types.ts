@@ -107,6 +107,11 @@ export interface IChunkedWriter {
     body: Readable,
     length: number
   ): Promise<void>;
+  /**
+   * The engine calls it again when it failed with a transient error: it
+   * then finishes what is left (an S3 upload whose completion answer was
+   * lost is found complete) or fails for good.
+   */
   complete(): Promise<IObjectInfo>;
   abort(): Promise<void>;
 }

@@ -320,7 +320,13 @@ async function streamParts(
     if (rejected || ctx.signal.aborted) {
       throw ctx.signal.aborted ? abortError() : rejected!.reason;
     }
-    const result = await writer.complete();
+    // Retried like any request: a writer's complete() can be called again
+    // (an S3 upload completed by a request whose answer was lost is found).
+    const result = await withRetry(
+      () => writer.complete(),
+      ctx.signal,
+      ctx.retry.request
+    );
     ctx.onResumable?.(undefined);
     return result;
   } catch (error) {

@@ -176,6 +176,7 @@ export class GcsSessionWriter implements IChunkedWriter {
   private failed = false;
   /** The whole object's MD5, when the source's is unknown. */
   private readonly md5?: Hash;
+  private sentMd5?: string;
   private next = 1;
   /** Parts that arrived before their turn, waiting for it. */
   private readonly waiting = new Map<number, () => void>();
@@ -353,7 +354,8 @@ export class GcsSessionWriter implements IChunkedWriter {
     }
     const info = this.toInfo(this.finished);
     if (this.md5) {
-      const ours = this.md5.digest('hex');
+      // Kept: complete() may be called again after it failed.
+      const ours = (this.sentMd5 ??= this.md5.digest('hex'));
       if (info.md5 && info.md5 !== ours) {
         throw new ApiError(
           'provider_error',

@@ -655,8 +655,26 @@ export class S3Backend implements IBackend {
   }
 }
 
+/**
+ * The ETag S3 gives an object completed from these parts: the MD5 of their
+ * binary MD5s, then the count; undefined when a part's ETag is not an MD5.
+ */
+export function multipartEtag(partEtags: string[]): string | undefined {
+  const digests: Buffer[] = [];
+  for (const etag of partEtags) {
+    const hex = unquote(etag) ?? '';
+    if (!/^[0-9a-f]{32}$/.test(hex)) {
+      return undefined;
+    }
+    digests.push(Buffer.from(hex, 'hex'));
+  }
+  const md5 = createHash('md5').update(Buffer.concat(digests)).digest('hex');
+  return `${md5}-${partEtags.length}`;
+}
+
 class S3MultipartWriter implements IChunkedWriter {
   private finished = false;
+  private completed = false;
   readonly storedParts: ReadonlySet<number>;
 
   constructor(
@@ -699,28 +717,41 @@ class S3MultipartWriter implements IChunkedWriter {
     }
   }
 
+  /**
+   * Safe to call again after it failed (the engine retries it): a request
+   * whose answer was lost may have completed the upload, so a later
+   * NoSuchUpload is success when the object is the one our parts make.
+   */
   async complete(): Promise<IObjectInfo> {
-    if (this.parts.size === 0) {
-      // An empty object: S3 needs one (empty) part.
-      await this.writePart(1, Buffer.alloc(0));
-    }
-    this.finished = true;
-    try {
-      await this.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.bucket,
-          Key: this.key,
-          UploadId: this.uploadId,
-          MultipartUpload: {
-            Parts: [...this.parts.entries()]
-              .sort(([a], [b]) => a - b)
-              .map(([PartNumber, ETag]) => ({ PartNumber, ETag }))
-          }
-        })
-      );
-    } catch (error) {
-      await this.abort().catch(() => undefined);
-      throw toApiError(error, this.context);
+    if (!this.completed) {
+      if (this.parts.size === 0) {
+        // An empty object: S3 needs one (empty) part.
+        await this.writePart(1, Buffer.alloc(0));
+      }
+      this.finished = true;
+      const parts = [...this.parts.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([PartNumber, ETag]) => ({ PartNumber, ETag }));
+      try {
+        await this.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: this.key,
+            UploadId: this.uploadId,
+            MultipartUpload: { Parts: parts }
+          })
+        );
+      } catch (error) {
+        const ours = multipartEtag(parts.map(part => part.ETag ?? ''));
+        if (
+          (error as Error).name !== 'NoSuchUpload' ||
+          !ours ||
+          (await this.stat().catch(() => undefined))?.etag !== ours
+        ) {
+          throw toApiError(error, this.context);
+        }
+      }
+      this.completed = true;
     }
     return this.stat();
   }
