@@ -20,7 +20,8 @@ Run inside the servers harness (`make bench` does, after bench/run.py):
 Env: JB_BENCH_SCALE (default 1; 0.05 for a smoke run), JB_BENCH_REPEATS,
 JB_BENCH_HUGE=1 (adds the > 5 GiB server-side copy and a 20 GiB local -> S3
 upload, never scaled, one run each, only if the disk has room),
-JB_BENCH_VERIFY=0, JB_BENCH_START_RUNS (default 10), JB_BENCH_TMP (where the
+JB_BENCH_VERIFY=0, JB_BENCH_SCENARIOS (e.g. "4,5": only those, to study
+them; the default runs all), JB_BENCH_START_RUNS (default 10), JB_BENCH_TMP (where the
 local data goes). Prints tables and adds "cli_start" and "transfers" sections
 to bench/results/latest.json.
 """
@@ -45,6 +46,7 @@ SCALE = float(os.environ.get("JB_BENCH_SCALE", "1"))
 REPEATS = int(os.environ.get("JB_BENCH_REPEATS", "3"))
 HUGE = os.environ.get("JB_BENCH_HUGE") == "1"
 VERIFY = os.environ.get("JB_BENCH_VERIFY", "1") != "0"
+WANTED = [key for key in os.environ.get("JB_BENCH_SCENARIOS", "").split(",") if key]
 
 
 def applicable(scenario: Scenario) -> dict[str, list[str]]:
@@ -202,6 +204,8 @@ def main() -> int:
         todo = scenarios(work, sizes, env)
         if HUGE:
             todo += huge_scenarios(work, env)
+        if WANTED:
+            todo = [scenario for scenario in todo if scenario.key in WANTED]
         for scenario in todo:
             section["scenarios"][scenario.key] = run_scenario(scenario, env, work / "logs")
             save_section(RESULTS, "transfers", section)  # a bench cut short keeps what it measured

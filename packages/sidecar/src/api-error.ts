@@ -32,3 +32,8 @@ export class ApiError extends Error {
     return { error };
   }
 }
+
+/** The error of work stopped by a cancel (a transfer, a read inside one). */
+export function cancelledError(): ApiError {
+  return new ApiError('invalid_request', 'The transfer was cancelled.');
+}

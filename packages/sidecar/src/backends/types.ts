@@ -199,9 +199,10 @@ export interface IBackend {
   ): Promise<IObjectInfo>;
   /**
    * `length` bytes from `start` straight into a buffer, no stream (the
-   * local disk): into `into` (exactly `length` bytes) when given, else a new
-   * one. Fails if the object's size is no longer `size` (it changed since it
-   * was listed). Without it, parts are read as streams.
+   * local disk; S3, whose bytes the kernel reads into it): into `into`
+   * (exactly `length` bytes) when given, else a new one. Fails if the
+   * object's size is no longer `size` (it changed since it was listed).
+   * Without it, parts are read as streams.
    */
   readBuffer?(
     bucket: string,
@@ -209,7 +210,8 @@ export interface IBackend {
     start: number,
     length: number,
     size: number,
-    into?: Buffer
+    into?: Buffer,
+    signal?: AbortSignal
   ): Promise<Buffer>;
   /** A URL that reads the object without credentials for `seconds` (a share link). */
   presign?(bucket: string, key: string, seconds: number): Promise<string>;

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { ApiError } from '../api-error.js';
 import { contentDifference } from '../backends/operations.js';
 import { choosePartSize } from '../backends/parts.js';
+import { readAll } from '../backends/read-all.js';
 import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
 import type { ByteBudget } from './budget.js';
@@ -88,45 +89,7 @@ export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
   return src.identity === dst.identity && Boolean(src.backend.copy);
 }
 
-/** A whole stream into `buffer` (exactly its size); cancelled with the signal. */
-async function readAll(
-  stream: Readable,
-  buffer: Buffer,
-  signal: AbortSignal
-): Promise<Buffer> {
-  const size = buffer.length;
-  const onAbort = (): void => {
-    stream.destroy(abortError());
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    let got = 0;
-    for await (const piece of stream) {
-      const data = piece as Buffer;
-      if (got + data.length > size) {
-        throw new ApiError(
-          'provider_error',
-          `The source sent more bytes than expected (${size}).`,
-          'The source may have changed during the copy: try again.'
-        );
-      }
-      data.copy(buffer, got);
-      got += data.length;
-    }
-    if (got !== size) {
-      throw new ApiError(
-        'provider_error',
-        `The source sent ${got} of ${size} bytes.`,
-        'Try again.'
-      );
-    }
-    return buffer;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
-/** Bytes [start, start + buffer.length) of a source file into `buffer`: straight when the backend can (the disk), else a ranged read. */
+/** Bytes [start, start + buffer.length) of a source file into `buffer`: straight when the backend can (the disk; S3), else a ranged read. */
 async function readPart(
   src: IEndpoint,
   task: IFileTask,
@@ -142,7 +105,8 @@ async function readPart(
       start,
       length,
       task.size,
-      buffer
+      buffer,
+      signal
     );
   }
   // Always a range (even for a whole file): a backend serves ranges on its
@@ -220,6 +184,11 @@ async function streamParts(
   const read = src.backend.read.bind(src.backend);
   const size = task.size;
   const earlier = ctx.resumable;
+  // A part streamed to the disk (writePartFrom) needs no buffer, so it can
+  // be larger. (Read into part-sized buffers instead, a 512 MiB download
+  // took as long: each 8 MiB write from memory gone cold from the caches
+  // cost five times a small one's per byte, eating the CPU saved.)
+  const streamToDisk = dst.local;
   const writer: IChunkedWriter = await withRetry(
     () =>
       dst.backend.writer(dst.bucket, task.dstKey, {
@@ -230,7 +199,7 @@ async function streamParts(
           choosePartSize(
             limits,
             size,
-            dst.local ? (ctx.streamedPartSize ?? ctx.partSize) : ctx.partSize
+            streamToDisk ? (ctx.streamedPartSize ?? ctx.partSize) : ctx.partSize
           ),
         resumeToken: earlier?.token,
         sourceMd5: task.source.md5
@@ -266,7 +235,9 @@ async function streamParts(
         ctx.onBytes(length); // stored by an earlier run: not sent again
         return;
       }
-      const writePartFrom = writer.writePartFrom?.bind(writer);
+      const writePartFrom = streamToDisk
+        ? writer.writePartFrom?.bind(writer)
+        : undefined;
       if (writePartFrom) {
         // The disk takes the part as it arrives: no part-sized buffer.
         await withRetry(

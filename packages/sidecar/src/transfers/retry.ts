@@ -20,7 +20,7 @@
 //
 // So one S3 request of a file is tried at most 3 × 5 × 2 = 30 times.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError } from '../api-error.js';
+import { ApiError, cancelledError } from '../api-error.js';
 
 export interface IRetryPolicy {
   attempts: number;
@@ -110,9 +110,7 @@ export function isTransient(error: unknown): boolean {
  */
 export const SUSPEND = Symbol('suspend');
 
-export function abortError(): ApiError {
-  return new ApiError('invalid_request', 'The transfer was cancelled.');
-}
+export const abortError = cancelledError;
 
 export async function withRetry<T>(
   work: () => Promise<T>,

@@ -1008,12 +1008,7 @@ class LocalWriter implements IChunkedWriter {
   }
   async writePart(partNumber: number, data: Buffer): Promise<void> {
     try {
-      await this.handle.write(
-        data,
-        0,
-        data.length,
-        (partNumber - 1) * this.partSize
-      );
+      await writeAll(this.handle, [data], (partNumber - 1) * this.partSize);
     } catch (error) {
       throw this.wrap(error);
     }

@@ -25,11 +25,13 @@ import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ApiError } from '../../api-error.js';
+import { ApiError, cancelledError } from '../../api-error.js';
 import type { IBackendConfig } from '../config.js';
 import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
 import { safeContentType } from '../content-type.js';
 import { toApiError, type IErrorContext } from '../errors.js';
+import { GetIntoPool, UnsupportedAnswer } from '../http/get-into.js';
+import { readAll } from '../read-all.js';
 import { UndiciHttpHandler } from './http-handler.js';
 import { S3Wire } from './wire.js';
 import { choosePartSize } from '../parts.js';
@@ -59,6 +61,16 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_ATTEMPTS = 2;
 
 let sharedHandler: UndiciHttpHandler | undefined;
+let sharedGets: GetIntoPool | undefined;
+
+/** One pool of connections for every ranged read into a buffer. */
+function getIntoPool(): GetIntoPool {
+  sharedGets ??= new GetIntoPool({
+    connectTimeoutMs: CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS
+  });
+  return sharedGets;
+}
 
 /** One handler (and connection pool) for every S3 client of the process. */
 function undiciHandler(): UndiciHttpHandler {
@@ -218,6 +230,11 @@ export class S3Backend implements IBackend {
   private readonly copyPartSize?: number;
   /** GET and PUT of one object, without the SDK's per-request stack. */
   private readonly wire: S3Wire;
+  /**
+   * Ranged reads into a buffer; none when a test interposes on the wire, or
+   * once the store answered in a way only the general client reads.
+   */
+  private gets?: GetIntoPool;
 
   constructor(
     private readonly remote: IBackendConfig,
@@ -236,6 +253,7 @@ export class S3Backend implements IBackend {
       options.dispatcher ?? undiciHandler().dispatcher,
       Boolean(remote.anonymous)
     );
+    this.gets = options.dispatcher ? undefined : getIntoPool();
   }
 
   private context(bucket?: string): IErrorContext {
@@ -354,6 +372,44 @@ export class S3Backend implements IBackend {
     } catch (error) {
       throw toApiError(error, { ...this.context(bucket), key });
     }
+  }
+
+  async readBuffer(
+    bucket: string,
+    key: string,
+    start: number,
+    length: number,
+    size: number,
+    into?: Buffer,
+    signal?: AbortSignal
+  ): Promise<Buffer> {
+    if (into && into.length !== length) {
+      throw new RangeError(`into has ${into.length} bytes, not ${length}`);
+    }
+    const buffer = into ?? Buffer.allocUnsafe(length);
+    const context = { ...this.context(bucket), key };
+    const gets = this.gets;
+    if (gets) {
+      try {
+        await this.wire.getInto(gets, bucket, key, start, size, buffer, signal);
+        return buffer;
+      } catch (error) {
+        if (signal?.aborted) {
+          throw cancelledError();
+        }
+        if (!(error instanceof UnsupportedAnswer)) {
+          throw error instanceof ApiError ? error : toApiError(error, context);
+        }
+        // This store is read by the general client from now on.
+        this.gets = undefined;
+      }
+    }
+    const body = await this.read(
+      bucket,
+      key,
+      length === 0 ? undefined : { start, end: start + length - 1 }
+    );
+    return readAll(body, buffer, signal);
   }
 
   async put(

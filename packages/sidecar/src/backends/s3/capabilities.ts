@@ -20,4 +20,8 @@ export const CAPABILITIES: ICapabilities = {
 };
 
 /** S3Backend's optional methods (capabilities.test.ts checks them against the class). */
-export const FEATURES: readonly OptionalFeature[] = ['copy', 'presign'];
+export const FEATURES: readonly OptionalFeature[] = [
+  'copy',
+  'readBuffer',
+  'presign'
+];

@@ -13,6 +13,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from 'undici';
+import { ApiError } from '../../api-error.js';
+import type { GetIntoPool } from '../http/get-into.js';
 import type { IByteRange } from '../types.js';
 
 /** The key whose presigned URL shows where a bucket's objects live. */
@@ -32,19 +34,20 @@ export function encodeKey(key: string): string {
 }
 
 /** An S3 error answer, shaped as the SDK's errors are for toApiError and retries. */
-async function answerError(answer: Dispatcher.ResponseData): Promise<Error> {
-  const text = await answer.body.text().catch(() => '');
+function errorOf(status: number, text: string): Error {
   // S3's error documents are flat: <Error><Code>..</Code><Message>..</Message>.
   const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1];
-  return Object.assign(
-    new Error(message || code || `HTTP ${answer.statusCode}`),
-    {
-      name: code ?? (answer.statusCode === 404 ? 'NotFound' : 'UnknownError'),
-      $fault: answer.statusCode >= 500 ? 'server' : 'client',
-      $metadata: { httpStatusCode: answer.statusCode }
-    }
-  );
+  return Object.assign(new Error(message || code || `HTTP ${status}`), {
+    name: code ?? (status === 404 ? 'NotFound' : 'UnknownError'),
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status }
+  });
+}
+
+async function answerError(answer: Dispatcher.ResponseData): Promise<Error> {
+  const text = await answer.body.text().catch(() => '');
+  return errorOf(answer.statusCode, text);
 }
 
 function header(
@@ -109,6 +112,56 @@ export class S3Wire {
   }
 
   /**
+   * Bytes [start, start + into.length) of an object of `size` bytes, read
+   * straight into `into` (see http/get-into.ts). Throws UnsupportedAnswer
+   * when the store answers in a way only the general client reads.
+   */
+  async getInto(
+    pool: GetIntoPool,
+    bucket: string,
+    key: string,
+    start: number,
+    size: number,
+    into: Buffer,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const end = start + into.length - 1;
+    // An empty object has no byte to ask for: its whole (empty) body.
+    const headers: Record<string, string> =
+      into.length === 0 ? {} : { range: `bytes=${start}-${end}` };
+    const request = await this.signed('GET', bucket, key, headers);
+    const answer = await pool.get({
+      origin: request.url,
+      path: request.path,
+      headers: request.headers,
+      into,
+      signal
+    });
+    if (answer.status !== 200 && answer.status !== 206) {
+      throw errorOf(answer.status, answer.errorBody?.toString('utf8') ?? '');
+    }
+    const total =
+      answer.status === 206
+        ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(
+            answer.headers['content-range'] ?? ''
+          )
+        : null;
+    const whole = answer.status === 200 && start === 0 && into.length === size;
+    const ranged =
+      total !== null &&
+      Number(total[1]) === start &&
+      Number(total[2]) === end &&
+      Number(total[3]) === size;
+    if (!whole && !ranged) {
+      throw new ApiError(
+        'provider_error',
+        `${key} changed since it was listed (the store sent ${answer.headers['content-range'] ?? `all ${into.length} bytes`}, not bytes ${start}-${end} of ${size}).`,
+        'Try again once nothing writes to it.'
+      );
+    }
+  }
+
+  /**
    * PUT of a whole object with its MD5 declared: the store checks the bytes
    * against it, and the signature covers the MD5 instead of a SHA-256 of the
    * body (as the SDK path does, see unsignedWhenMd5).
@@ -162,6 +215,39 @@ export class S3Wire {
     return base;
   }
 
+  /** The request as sent: where, and its headers (signed unless anonymous). */
+  private async signed(
+    method: 'GET' | 'PUT',
+    bucket: string,
+    key: string,
+    headers: Record<string, string>
+  ): Promise<{ url: URL; path: string; headers: Record<string, string> }> {
+    const { url, prefix } = await this.base(bucket);
+    // A string, never a URL: a URL would resolve a key's `..` segments.
+    const path = `${prefix}${encodeKey(key)}`;
+    if (!this.signer) {
+      return { url, path, headers };
+    }
+    const offset = this.client.config.systemClockOffset ?? 0;
+    const signed = await this.signer.sign(
+      {
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path,
+        query: {},
+        headers: {
+          ...headers,
+          host: url.host,
+          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD'
+        }
+      },
+      { signingDate: new Date(Date.now() + offset) }
+    );
+    return { url, path, headers: signed.headers };
+  }
+
   private async send(
     method: 'GET' | 'PUT',
     bucket: string,
@@ -169,35 +255,12 @@ export class S3Wire {
     headers: Record<string, string>,
     body?: Buffer | Readable
   ): Promise<Dispatcher.ResponseData> {
-    const { url, prefix } = await this.base(bucket);
-    // A string, never a URL: a URL would resolve a key's `..` segments.
-    const path = `${prefix}${encodeKey(key)}`;
-    let sent = { ...headers };
-    if (this.signer) {
-      const offset = this.client.config.systemClockOffset ?? 0;
-      const signed = await this.signer.sign(
-        {
-          method,
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port ? Number(url.port) : undefined,
-          path,
-          query: {},
-          headers: {
-            ...headers,
-            host: url.host,
-            'x-amz-content-sha256': 'UNSIGNED-PAYLOAD'
-          }
-        },
-        { signingDate: new Date(Date.now() + offset) }
-      );
-      sent = signed.headers;
-    }
+    const request = await this.signed(method, bucket, key, headers);
     return this.dispatcher.request({
-      origin: url.origin,
-      path,
+      origin: request.url.origin,
+      path: request.path,
       method,
-      headers: sent,
+      headers: request.headers,
       body
     });
   }
