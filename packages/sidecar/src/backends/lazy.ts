@@ -27,6 +27,7 @@ const EVERY_METHOD: Record<
 const EVERY_FEATURE: Record<OptionalFeature, true> = {
   copy: true,
   readBuffer: true,
+  readTo: true,
   presign: true,
   makeDirectory: true,
   isFolder: true,

@@ -108,11 +108,44 @@ export interface IChunkedWriter {
     length: number
   ): Promise<void>;
   /**
+   * A sink for part `partNumber` of `length` bytes, written as its bytes
+   * arrive from a source that can fill one (IBackend.readTo): no part-sized
+   * buffer, and each piece written while it is still in the CPU's caches.
+   * Writing the same part again overwrites it.
+   */
+  partSink?(partNumber: number, length: number): IPartSink;
+  /**
    * The engine calls it again when it failed with a transient error: it
    * then finishes what is left (an S3 upload whose completion answer was
    * lost is found complete) or fails for good.
    */
   complete(): Promise<IObjectInfo>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Where a body goes piece by piece, as it arrives (a part of a file on
+ * disk): it hands out room, the bytes are read into it, and reading pauses
+ * while it has none.
+ */
+export interface IBodySink {
+  readonly length: number;
+  /**
+   * Room for the next bytes, or undefined until the `wake` given to onRoom
+   * is called. Throws when the sink failed (the read then fails with it).
+   */
+  room(): Buffer | undefined;
+  /** The first `count` bytes of the last room() hold the body's next bytes. */
+  filled(count: number): void;
+  /** `wake` is called once, when room() may give room again. */
+  onRoom(wake: () => void): void;
+}
+
+/** A part of a chunked upload taken as it arrives (see IChunkedWriter.partSink). */
+export interface IPartSink extends IBodySink {
+  /** Once every byte was given: resolves when all are written. */
+  done(): Promise<void>;
+  /** Stops; resolves once nothing uses the sink's buffers any more. */
   abort(): Promise<void>;
 }
 
@@ -213,6 +246,19 @@ export interface IBackend {
     into?: Buffer,
     signal?: AbortSignal
   ): Promise<Buffer>;
+  /**
+   * Bytes [start, start + sink.length) of an object of `size` bytes into
+   * `sink` as they arrive (S3: read by the kernel into the sink's room).
+   * Fails if the object's size is no longer `size`.
+   */
+  readTo?(
+    bucket: string,
+    key: string,
+    start: number,
+    size: number,
+    sink: IBodySink,
+    signal?: AbortSignal
+  ): Promise<void>;
   /** A URL that reads the object without credentials for `seconds` (a share link). */
   presign?(bucket: string, key: string, seconds: number): Promise<string>;
   /** Stores with real folders: create one (and its parents). Elsewhere a folder appears when something is written into it. */

@@ -184,10 +184,10 @@ async function streamParts(
   const read = src.backend.read.bind(src.backend);
   const size = task.size;
   const earlier = ctx.resumable;
-  // A part streamed to the disk (writePartFrom) needs no buffer, so it can
-  // be larger. (Read into part-sized buffers instead, a 512 MiB download
-  // took as long: each 8 MiB write from memory gone cold from the caches
-  // cost five times a small one's per byte, eating the CPU saved.)
+  // A part streamed to the disk (partSink, writePartFrom) needs no buffer,
+  // so it can be larger. (Read into part-sized buffers instead, a 512 MiB
+  // download took as long: each 8 MiB write from memory gone cold from the
+  // caches cost five times a small one's per byte, eating the CPU saved.)
   const streamToDisk = dst.local;
   const writer: IChunkedWriter = await withRetry(
     () =>
@@ -233,6 +233,35 @@ async function streamParts(
       const length = Math.min(size, start + partSize) - start;
       if (writer.storedParts?.has(index + 1)) {
         ctx.onBytes(length); // stored by an earlier run: not sent again
+        return;
+      }
+      const partSink = writer.partSink?.bind(writer);
+      const readTo = src.backend.readTo?.bind(src.backend);
+      if (streamToDisk && partSink && readTo) {
+        // The source fills the disk's small slots as bytes arrive.
+        await withRetry(
+          async () => {
+            const sink = partSink(index + 1, length);
+            try {
+              await readTo(
+                src.bucket,
+                task.srcKey,
+                start,
+                size,
+                sink,
+                ctx.signal
+              );
+              await sink.done();
+            } catch (error) {
+              await sink.abort();
+              throw error;
+            }
+          },
+          ctx.signal,
+          partRetry
+        );
+        ctx.onStreamed(length);
+        ctx.onBytes(length);
         return;
       }
       const writePartFrom = streamToDisk

@@ -128,6 +128,40 @@ describe('GET into a buffer', async () => {
     assert.equal(served.state.connections - before, 1, 'one connection');
   });
 
+  test('into a sink that runs out of room, reading pauses and resumes', async () => {
+    const length = 1_500_000;
+    const got = Buffer.alloc(length);
+    let at = 0;
+    let pauses = 0;
+    let room: Buffer | undefined = Buffer.alloc(10_000);
+    const sink = {
+      length,
+      room: () => room,
+      filled(count: number) {
+        room!.copy(got, at, 0, count);
+        at += count;
+        // Every fill leaves the sink full for a moment.
+        room = undefined;
+      },
+      onRoom(wake: () => void) {
+        pauses += 1;
+        setTimeout(() => {
+          room = Buffer.alloc(pauses % 2 ? 10_000 : 100);
+          wake();
+        }, 1);
+      }
+    };
+    const answer = await pool.get({
+      origin: served.origin,
+      path: '/data',
+      headers: range(7, 7 + length - 1),
+      into: sink
+    });
+    assert.equal(answer.status, 206);
+    assert.ok(pauses > 10, `paused (${pauses} times)`);
+    assert.ok(got.equals(DATA.subarray(7, 7 + length)), 'the same bytes');
+  });
+
   test('an error answer gives its status and the start of its body', async () => {
     const missing = await pool.get({
       origin: served.origin,

@@ -15,6 +15,7 @@
 // its general client), a bounded head and error body, no folded lines.
 import net from 'node:net';
 import tls from 'node:tls';
+import type { IBodySink } from '../types.js';
 
 /** The answer did not fit this client (chunked, no length): use another. */
 export class UnsupportedAnswer extends Error {
@@ -27,9 +28,22 @@ export interface IGetIntoRequest {
   /** The request target as sent (already encoded). */
   path: string;
   headers: Record<string, string>;
-  /** Where the body goes: a 2xx body must be exactly this long. */
-  into: Buffer;
+  /** Where a 2xx body goes, exactly this long: one buffer, or a sink. */
+  into: Buffer | IBodySink;
   signal?: AbortSignal;
+}
+
+/** One buffer as a sink: its rest is always the room. */
+function bufferSink(buffer: Buffer): IBodySink {
+  let got = 0;
+  return {
+    length: buffer.length,
+    room: () => buffer.subarray(got),
+    filled: count => {
+      got += count;
+    },
+    onRoom: () => undefined
+  };
 }
 
 export interface IGetIntoAnswer {
@@ -153,9 +167,14 @@ interface IExchange {
   head: Buffer[];
   headBytes: number;
   answer?: IHead;
-  /** Where the body goes (the caller's buffer, or the error body). */
-  body?: Buffer;
+  /** Where the body goes (the caller's, or the error body's buffer). */
+  body?: IBodySink;
+  /** The error body, when the answer is one. */
+  errorBody?: Buffer;
+  /** Body bytes given to the sink. */
   got: number;
+  /** Body bytes read while the sink had no room, given to it once it has. */
+  pending: Buffer[];
   /** Any byte of the answer arrived (a reused connection failing before that is retried). */
   started: boolean;
 }
@@ -178,10 +197,9 @@ class Connection {
   ) {
     const onread = {
       buffer: () => this.nextBuffer(),
-      callback: (nread: number, buffer: Uint8Array) => {
-        this.received(nread, buffer);
-        return true;
-      }
+      // false pauses reading (a sink without room); wake() resumes it.
+      callback: (nread: number, buffer: Uint8Array) =>
+        this.received(nread, buffer)
     };
     const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
     const secure = origin.protocol === 'https:';
@@ -234,6 +252,7 @@ class Connection {
         head: [],
         headBytes: 0,
         got: 0,
+        pending: [],
         started: false
       };
       this.handed = this.own;
@@ -281,27 +300,95 @@ class Connection {
     return this.handed;
   }
 
-  private received(nread: number, buffer: Uint8Array): void {
+  /** A read's bytes; returns whether to read on. */
+  private received(nread: number, buffer: Uint8Array): boolean {
     const exchange = this.exchange;
     if (!exchange) {
       // Bytes nobody asked for: the server does not speak our HTTP.
       this.fail();
-      return;
+      return false;
     }
     exchange.started = true;
-    if (buffer === this.handed && this.handed !== this.own) {
-      // The kernel wrote straight into the body.
-      exchange.got += nread;
-    } else {
-      this.take(exchange, Buffer.from(buffer.buffer, buffer.byteOffset, nread));
-    }
-    if (this.exchange === exchange && exchange.answer) {
-      if (exchange.got === exchange.answer.length) {
-        this.finish(exchange);
-      } else if (exchange.body) {
-        const rest = exchange.body.subarray(exchange.got);
-        this.handed = rest.length >= 4096 ? rest : this.own;
+    try {
+      if (buffer === this.handed && this.handed !== this.own) {
+        // The kernel wrote straight into the sink's room.
+        exchange.body!.filled(nread);
+        exchange.got += nread;
+      } else {
+        this.take(
+          exchange,
+          Buffer.from(buffer.buffer, buffer.byteOffset, nread)
+        );
       }
+      return this.next(exchange);
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** After bytes arrived: finish, or say where the next read goes. */
+  private next(exchange: IExchange): boolean {
+    this.handed = this.own;
+    if (this.exchange !== exchange || !exchange.answer) {
+      return this.exchange === exchange;
+    }
+    if (exchange.got === exchange.answer.length) {
+      this.finish(exchange);
+      return true;
+    }
+    if (exchange.pending.length) {
+      return this.wait(exchange);
+    }
+    const room = exchange.body!.room();
+    if (!room) {
+      return this.wait(exchange);
+    }
+    // A small room is filled by copying from our buffer (fewer reads).
+    if (room.length >= 4096) {
+      this.handed = room;
+    }
+    return true;
+  }
+
+  /** Reading pauses until the sink has room; then what waited goes first. */
+  private wait(exchange: IExchange): boolean {
+    // The server is not silent while we wait: no timeout until we read on.
+    this.socket.setTimeout(0);
+    exchange.body!.onRoom(() => {
+      if (this.exchange !== exchange) {
+        return;
+      }
+      this.socket.setTimeout(this.options.requestTimeoutMs);
+      try {
+        const waiting = exchange.pending;
+        exchange.pending = [];
+        for (const bytes of waiting) {
+          this.pour(exchange, bytes);
+        }
+        if (this.next(exchange)) {
+          this.socket.resume();
+        }
+      } catch (error) {
+        this.fail(error);
+      }
+    });
+    return false;
+  }
+
+  /** Body bytes read into our buffer, copied into the sink's room. */
+  private pour(exchange: IExchange, bytes: Buffer): void {
+    while (bytes.length) {
+      const room = exchange.pending.length ? undefined : exchange.body!.room();
+      if (!room) {
+        exchange.pending.push(Buffer.from(bytes));
+        return;
+      }
+      const count = Math.min(room.length, bytes.length);
+      bytes.copy(room, 0, 0, count);
+      exchange.body!.filled(count);
+      exchange.got += count;
+      bytes = bytes.subarray(count);
     }
   }
 
@@ -337,18 +424,25 @@ class Connection {
         return;
       }
       const ok = parsed.status >= 200 && parsed.status < 300;
-      if (ok && parsed.length !== exchange.request.into.length) {
+      const expected = exchange.request.into.length;
+      if (ok && parsed.length !== expected) {
         this.fail(
           new UnsupportedAnswer(
-            `HTTP ${parsed.status} of ${parsed.length} bytes, ${exchange.request.into.length} expected`
+            `HTTP ${parsed.status} of ${parsed.length} bytes, ${expected} expected`
           )
         );
         return;
       }
       exchange.answer = parsed;
-      exchange.body = ok
-        ? exchange.request.into
-        : Buffer.allocUnsafe(Math.min(parsed.length, ERROR_BODY_LIMIT));
+      if (ok) {
+        const into = exchange.request.into;
+        exchange.body = Buffer.isBuffer(into) ? bufferSink(into) : into;
+      } else {
+        exchange.errorBody = Buffer.allocUnsafe(
+          Math.min(parsed.length, ERROR_BODY_LIMIT)
+        );
+        exchange.body = bufferSink(exchange.errorBody);
+      }
       bytes = parsed.unsized ? Buffer.alloc(0) : all.subarray(end + 4);
       if (!ok && parsed.length > ERROR_BODY_LIMIT) {
         // Only the start of a long error body is read; the rest is dropped
@@ -357,17 +451,16 @@ class Connection {
         parsed.length = ERROR_BODY_LIMIT;
       }
     }
-    const body = exchange.body!;
-    if (exchange.got + bytes.length > exchange.answer.length) {
+    const waiting = exchange.pending.reduce((sum, b) => sum + b.length, 0);
+    const left = exchange.answer.length - exchange.got - waiting;
+    if (bytes.length > left) {
       if (exchange.answer.keepAlive) {
-        this.fail(protocolError('more bytes than its Content-Length'));
-        return;
+        throw protocolError('more bytes than its Content-Length');
       }
       // The start of a long error body: the rest goes with the connection.
-      bytes = bytes.subarray(0, exchange.answer.length - exchange.got);
+      bytes = bytes.subarray(0, left);
     }
-    bytes.copy(body, exchange.got);
-    exchange.got += bytes.length;
+    this.pour(exchange, bytes);
   }
 
   private finish(exchange: IExchange): void {
@@ -379,7 +472,7 @@ class Connection {
     exchange.resolve({
       status: answer.status,
       headers: answer.headers,
-      errorBody: ok ? undefined : exchange.body!.subarray(0, exchange.got)
+      errorBody: ok ? undefined : exchange.errorBody
     });
     if (answer.keepAlive && !this.closed) {
       this.socket.setTimeout(this.options.idleTimeoutMs ?? 4_000);

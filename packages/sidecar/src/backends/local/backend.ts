@@ -4,6 +4,7 @@
 // through symlinks, not even one swapped in after a path was checked: files
 // and folders are opened first, then checked where they really are, and used
 // only through what was opened (see IFolder). Only regular files are objects.
+import { PartSink, writeAll } from './part-sink.js';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -971,27 +972,6 @@ function returnBatch(batch: Buffer): void {
   }
 }
 
-/** writev until every byte is written (a regular file rarely takes less at once). */
-async function writeAll(
-  handle: FileHandle,
-  buffers: Buffer[],
-  position: number
-): Promise<void> {
-  let left = buffers;
-  while (left.length) {
-    const { bytesWritten } = await handle.writev(left, position);
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (left.length && skip >= left[0].length) {
-      skip -= left[0].length;
-      left = left.slice(1);
-    }
-    if (left.length && skip) {
-      left = [left[0].subarray(skip), ...left.slice(1)];
-    }
-  }
-}
-
 /** Parts written at their offsets in a temporary file, renamed onto the target at complete. */
 class LocalWriter implements IChunkedWriter {
   private closed = false;
@@ -1012,6 +992,15 @@ class LocalWriter implements IChunkedWriter {
     } catch (error) {
       throw this.wrap(error);
     }
+  }
+
+  partSink(partNumber: number, length: number): PartSink {
+    return new PartSink(
+      this.handle,
+      (partNumber - 1) * this.partSize,
+      length,
+      this.wrap
+    );
   }
 
   async writePartFrom(

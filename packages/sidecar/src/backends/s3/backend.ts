@@ -31,7 +31,7 @@ import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
 import { safeContentType } from '../content-type.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import { GetIntoPool, UnsupportedAnswer } from '../http/get-into.js';
-import { readAll } from '../read-all.js';
+import { readAll, readAllTo } from '../read-all.js';
 import { UndiciHttpHandler } from './http-handler.js';
 import { S3Wire } from './wire.js';
 import { choosePartSize } from '../parts.js';
@@ -40,6 +40,7 @@ import { CAPABILITIES } from './capabilities.js';
 import { isAwsEndpoint } from './endpoint.js';
 import type {
   IBackend,
+  IBodySink,
   IByteRange,
   IChunkedWriter,
   IDeleteResult,
@@ -374,6 +375,58 @@ export class S3Backend implements IBackend {
     }
   }
 
+  async readTo(
+    bucket: string,
+    key: string,
+    start: number,
+    size: number,
+    sink: IBodySink,
+    signal?: AbortSignal
+  ): Promise<void> {
+    if (await this.readFast(bucket, key, start, size, sink, signal)) {
+      return;
+    }
+    const body = await this.read(
+      bucket,
+      key,
+      sink.length === 0 ? undefined : { start, end: start + sink.length - 1 }
+    );
+    await readAllTo(body, sink, signal);
+  }
+
+  /**
+   * The ranged read into a buffer or a sink (http/get-into.ts); false when
+   * this store needs the general client (it then gets it from now on).
+   */
+  private async readFast(
+    bucket: string,
+    key: string,
+    start: number,
+    size: number,
+    into: Buffer | IBodySink,
+    signal?: AbortSignal
+  ): Promise<boolean> {
+    const gets = this.gets;
+    if (!gets) {
+      return false;
+    }
+    try {
+      await this.wire.getInto(gets, bucket, key, start, size, into, signal);
+      return true;
+    } catch (error) {
+      if (signal?.aborted) {
+        throw cancelledError();
+      }
+      if (!(error instanceof UnsupportedAnswer)) {
+        throw error instanceof ApiError
+          ? error
+          : toApiError(error, { ...this.context(bucket), key });
+      }
+      this.gets = undefined;
+      return false;
+    }
+  }
+
   async readBuffer(
     bucket: string,
     key: string,
@@ -387,22 +440,8 @@ export class S3Backend implements IBackend {
       throw new RangeError(`into has ${into.length} bytes, not ${length}`);
     }
     const buffer = into ?? Buffer.allocUnsafe(length);
-    const context = { ...this.context(bucket), key };
-    const gets = this.gets;
-    if (gets) {
-      try {
-        await this.wire.getInto(gets, bucket, key, start, size, buffer, signal);
-        return buffer;
-      } catch (error) {
-        if (signal?.aborted) {
-          throw cancelledError();
-        }
-        if (!(error instanceof UnsupportedAnswer)) {
-          throw error instanceof ApiError ? error : toApiError(error, context);
-        }
-        // This store is read by the general client from now on.
-        this.gets = undefined;
-      }
+    if (await this.readFast(bucket, key, start, size, buffer, signal)) {
+      return buffer;
     }
     const body = await this.read(
       bucket,

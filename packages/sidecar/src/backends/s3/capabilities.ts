@@ -23,5 +23,6 @@ export const CAPABILITIES: ICapabilities = {
 export const FEATURES: readonly OptionalFeature[] = [
   'copy',
   'readBuffer',
+  'readTo',
   'presign'
 ];

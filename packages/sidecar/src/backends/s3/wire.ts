@@ -15,7 +15,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../../api-error.js';
 import type { GetIntoPool } from '../http/get-into.js';
-import type { IByteRange } from '../types.js';
+import type { IBodySink, IByteRange } from '../types.js';
 
 /** The key whose presigned URL shows where a bucket's objects live. */
 const PROBE_KEY = 'k';
@@ -113,7 +113,7 @@ export class S3Wire {
 
   /**
    * Bytes [start, start + into.length) of an object of `size` bytes, read
-   * straight into `into` (see http/get-into.ts). Throws UnsupportedAnswer
+   * straight into `into`, a buffer or a sink (see http/get-into.ts). Throws UnsupportedAnswer
    * when the store answers in a way only the general client reads.
    */
   async getInto(
@@ -122,7 +122,7 @@ export class S3Wire {
     key: string,
     start: number,
     size: number,
-    into: Buffer,
+    into: Buffer | IBodySink,
     signal?: AbortSignal
   ): Promise<void> {
     const end = start + into.length - 1;
