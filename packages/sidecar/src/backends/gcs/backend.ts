@@ -17,10 +17,12 @@ import { safeContentType } from '../content-type.js';
 import { crc32cGenerator } from './crc32c.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import { choosePartSize } from '../parts.js';
+import { RangedReads, rangedReadPool } from '../ranged-reads.js';
 import { CAPABILITIES } from './capabilities.js';
 import {
   gcsDispatcher,
   GcsSessionWriter,
+  httpError,
   readRange,
   uploadWhole,
   type IGcsTransport
@@ -151,12 +153,42 @@ export class GcsBackend implements IBackend {
   readonly capabilities = CAPABILITIES;
   private readonly endpointLabel: string;
   private sessions?: IGcsTransport;
+  /** Ranges read into buffers and sinks (readBuffer, readTo). */
+  private readonly ranged = new RangedReads(
+    {
+      request: async (bucket, key, headers) => {
+        this.bucket(bucket); // checks the name
+        const transport = this.transport();
+        const root = new URL(transport.apiEndpoint);
+        return {
+          origin: root,
+          path:
+            `${root.pathname.replace(/\/+$/, '')}/download/storage/v1/b/` +
+            `${encodeURIComponent(bucket)}/o/${encodeURIComponent(key)}?alt=media`,
+          headers: { ...(await transport.headers()), ...headers }
+        };
+      },
+      refusal: httpError,
+      failure: (error, bucket, key) =>
+        toApiError(error, { ...this.context(bucket), key }),
+      read: (bucket, key, range) => this.read(bucket, key, range)
+    },
+    rangedReadPool()
+  );
 
   constructor(
     private readonly remote: IBackendConfig,
     private readonly storage: Storage
   ) {
     this.endpointLabel = remote.endpoint ?? DEFAULT_ENDPOINT;
+  }
+
+  readBuffer(...args: Parameters<RangedReads['readBuffer']>): Promise<Buffer> {
+    return this.ranged.readBuffer(...args);
+  }
+
+  readTo(...args: Parameters<RangedReads['readTo']>): Promise<void> {
+    return this.ranged.readTo(...args);
   }
 
   /** Every request goes through here: the name is part of the URL path. */

@@ -22,4 +22,9 @@ export const CAPABILITIES: ICapabilities = {
 };
 
 /** GcsBackend's optional methods (capabilities.test.ts checks them against the class). */
-export const FEATURES: readonly OptionalFeature[] = ['copy', 'presign'];
+export const FEATURES: readonly OptionalFeature[] = [
+  'copy',
+  'readBuffer',
+  'readTo',
+  'presign'
+];

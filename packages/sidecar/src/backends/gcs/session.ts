@@ -49,7 +49,8 @@ export interface IGcsObjectResource {
 }
 
 /** An HTTP answer GCS gave instead of success, for toApiError. */
-function httpError(status: number, text: string): Error {
+/** A refusal of GCS (its JSON error document, or text) as an error toApiError reads. */
+export function httpError(status: number, text: string): Error {
   let message = text.slice(0, 500);
   try {
     const parsed = JSON.parse(text) as { error?: { message?: string } };

@@ -52,6 +52,8 @@ export interface IGetIntoAnswer {
   headers: Record<string, string>;
   /** Not 2xx: the start of the body (a store's error document), bounded. */
   errorBody?: Buffer;
+  /** A 2xx of another length than asked for: its body was not read. */
+  unread?: boolean;
 }
 
 export interface IGetIntoOptions {
@@ -424,13 +426,16 @@ class Connection {
         return;
       }
       const ok = parsed.status >= 200 && parsed.status < 300;
-      const expected = exchange.request.into.length;
-      if (ok && parsed.length !== expected) {
-        this.fail(
-          new UnsupportedAnswer(
-            `HTTP ${parsed.status} of ${parsed.length} bytes, ${expected} expected`
-          )
-        );
+      if (ok && parsed.length !== exchange.request.into.length) {
+        // Not the bytes asked for (the object changed, or the range was
+        // ignored): the caller says what it means; the body is not read.
+        this.exchange = undefined;
+        exchange.resolve({
+          status: parsed.status,
+          headers: parsed.headers,
+          unread: true
+        });
+        this.fail();
         return;
       }
       exchange.answer = parsed;

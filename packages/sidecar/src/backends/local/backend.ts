@@ -4,7 +4,6 @@
 // through symlinks, not even one swapped in after a path was checked: files
 // and folders are opened first, then checked where they really are, and used
 // only through what was opened (see IFolder). Only regular files are objects.
-import { PartSink, writeAll } from './part-sink.js';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -48,6 +47,7 @@ import type {
   IPutOptions,
   IWriterOptions
 } from '../types.js';
+import { PartSink, writeAll } from './part-sink.js';
 
 export const CAPABILITIES: ICapabilities = {
   rangedReads: true,

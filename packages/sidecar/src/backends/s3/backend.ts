@@ -25,22 +25,20 @@ import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ApiError, cancelledError } from '../../api-error.js';
+import { ApiError } from '../../api-error.js';
 import type { IBackendConfig } from '../config.js';
 import { invalidBucket, s3BucketProblem } from '../bucket-names.js';
 import { safeContentType } from '../content-type.js';
 import { toApiError, type IErrorContext } from '../errors.js';
-import { GetIntoPool, UnsupportedAnswer } from '../http/get-into.js';
-import { readAll, readAllTo } from '../read-all.js';
+import { RangedReads, rangedReadPool } from '../ranged-reads.js';
 import { UndiciHttpHandler } from './http-handler.js';
-import { S3Wire } from './wire.js';
+import { s3Refusal, S3Wire } from './wire.js';
 import { choosePartSize } from '../parts.js';
 import { backendIdentity } from '../registry.js';
 import { CAPABILITIES } from './capabilities.js';
 import { isAwsEndpoint } from './endpoint.js';
 import type {
   IBackend,
-  IBodySink,
   IByteRange,
   IChunkedWriter,
   IDeleteResult,
@@ -62,17 +60,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_ATTEMPTS = 2;
 
 let sharedHandler: UndiciHttpHandler | undefined;
-let sharedGets: GetIntoPool | undefined;
-
-/** One pool of connections for every ranged read into a buffer. */
-function getIntoPool(): GetIntoPool {
-  sharedGets ??= new GetIntoPool({
-    connectTimeoutMs: CONNECTION_TIMEOUT_MS,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS
-  });
-  return sharedGets;
-}
-
 /** One handler (and connection pool) for every S3 client of the process. */
 function undiciHandler(): UndiciHttpHandler {
   sharedHandler ??= new UndiciHttpHandler({
@@ -231,11 +218,8 @@ export class S3Backend implements IBackend {
   private readonly copyPartSize?: number;
   /** GET and PUT of one object, without the SDK's per-request stack. */
   private readonly wire: S3Wire;
-  /**
-   * Ranged reads into a buffer; none when a test interposes on the wire, or
-   * once the store answered in a way only the general client reads.
-   */
-  private gets?: GetIntoPool;
+  /** Ranges read into buffers and sinks (readBuffer, readTo). */
+  private readonly ranged: RangedReads;
 
   constructor(
     private readonly remote: IBackendConfig,
@@ -254,7 +238,18 @@ export class S3Backend implements IBackend {
       options.dispatcher ?? undiciHandler().dispatcher,
       Boolean(remote.anonymous)
     );
-    this.gets = options.dispatcher ? undefined : getIntoPool();
+    this.ranged = new RangedReads(
+      {
+        request: (bucket, key, headers) =>
+          this.wire.getRequest(bucket, key, headers),
+        refusal: s3Refusal,
+        failure: (error, bucket, key) =>
+          toApiError(error, { ...this.context(bucket), key }),
+        read: (bucket, key, range) => this.read(bucket, key, range)
+      },
+      // A test interposing on the wire gets every GET through it.
+      options.dispatcher ? undefined : rangedReadPool()
+    );
   }
 
   private context(bucket?: string): IErrorContext {
@@ -375,80 +370,12 @@ export class S3Backend implements IBackend {
     }
   }
 
-  async readTo(
-    bucket: string,
-    key: string,
-    start: number,
-    size: number,
-    sink: IBodySink,
-    signal?: AbortSignal
-  ): Promise<void> {
-    if (await this.readFast(bucket, key, start, size, sink, signal)) {
-      return;
-    }
-    const body = await this.read(
-      bucket,
-      key,
-      sink.length === 0 ? undefined : { start, end: start + sink.length - 1 }
-    );
-    await readAllTo(body, sink, signal);
+  readBuffer(...args: Parameters<RangedReads['readBuffer']>): Promise<Buffer> {
+    return this.ranged.readBuffer(...args);
   }
 
-  /**
-   * The ranged read into a buffer or a sink (http/get-into.ts); false when
-   * this store needs the general client (it then gets it from now on).
-   */
-  private async readFast(
-    bucket: string,
-    key: string,
-    start: number,
-    size: number,
-    into: Buffer | IBodySink,
-    signal?: AbortSignal
-  ): Promise<boolean> {
-    const gets = this.gets;
-    if (!gets) {
-      return false;
-    }
-    try {
-      await this.wire.getInto(gets, bucket, key, start, size, into, signal);
-      return true;
-    } catch (error) {
-      if (signal?.aborted) {
-        throw cancelledError();
-      }
-      if (!(error instanceof UnsupportedAnswer)) {
-        throw error instanceof ApiError
-          ? error
-          : toApiError(error, { ...this.context(bucket), key });
-      }
-      this.gets = undefined;
-      return false;
-    }
-  }
-
-  async readBuffer(
-    bucket: string,
-    key: string,
-    start: number,
-    length: number,
-    size: number,
-    into?: Buffer,
-    signal?: AbortSignal
-  ): Promise<Buffer> {
-    if (into && into.length !== length) {
-      throw new RangeError(`into has ${into.length} bytes, not ${length}`);
-    }
-    const buffer = into ?? Buffer.allocUnsafe(length);
-    if (await this.readFast(bucket, key, start, size, buffer, signal)) {
-      return buffer;
-    }
-    const body = await this.read(
-      bucket,
-      key,
-      length === 0 ? undefined : { start, end: start + length - 1 }
-    );
-    return readAll(body, buffer, signal);
+  readTo(...args: Parameters<RangedReads['readTo']>): Promise<void> {
+    return this.ranged.readTo(...args);
   }
 
   async put(

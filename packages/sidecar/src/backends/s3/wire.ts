@@ -13,9 +13,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from 'undici';
-import { ApiError } from '../../api-error.js';
-import type { GetIntoPool } from '../http/get-into.js';
-import type { IBodySink, IByteRange } from '../types.js';
+import type { IRangedRequest } from '../ranged-reads.js';
+import type { IByteRange } from '../types.js';
 
 /** The key whose presigned URL shows where a bucket's objects live. */
 const PROBE_KEY = 'k';
@@ -34,7 +33,7 @@ export function encodeKey(key: string): string {
 }
 
 /** An S3 error answer, shaped as the SDK's errors are for toApiError and retries. */
-function errorOf(status: number, text: string): Error {
+export function s3Refusal(status: number, text: string): Error {
   // S3's error documents are flat: <Error><Code>..</Code><Message>..</Message>.
   const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1];
@@ -47,7 +46,7 @@ function errorOf(status: number, text: string): Error {
 
 async function answerError(answer: Dispatcher.ResponseData): Promise<Error> {
   const text = await answer.body.text().catch(() => '');
-  return errorOf(answer.statusCode, text);
+  return s3Refusal(answer.statusCode, text);
 }
 
 function header(
@@ -112,56 +111,6 @@ export class S3Wire {
   }
 
   /**
-   * Bytes [start, start + into.length) of an object of `size` bytes, read
-   * straight into `into`, a buffer or a sink (see http/get-into.ts). Throws UnsupportedAnswer
-   * when the store answers in a way only the general client reads.
-   */
-  async getInto(
-    pool: GetIntoPool,
-    bucket: string,
-    key: string,
-    start: number,
-    size: number,
-    into: Buffer | IBodySink,
-    signal?: AbortSignal
-  ): Promise<void> {
-    const end = start + into.length - 1;
-    // An empty object has no byte to ask for: its whole (empty) body.
-    const headers: Record<string, string> =
-      into.length === 0 ? {} : { range: `bytes=${start}-${end}` };
-    const request = await this.signed('GET', bucket, key, headers);
-    const answer = await pool.get({
-      origin: request.url,
-      path: request.path,
-      headers: request.headers,
-      into,
-      signal
-    });
-    if (answer.status !== 200 && answer.status !== 206) {
-      throw errorOf(answer.status, answer.errorBody?.toString('utf8') ?? '');
-    }
-    const total =
-      answer.status === 206
-        ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(
-            answer.headers['content-range'] ?? ''
-          )
-        : null;
-    const whole = answer.status === 200 && start === 0 && into.length === size;
-    const ranged =
-      total !== null &&
-      Number(total[1]) === start &&
-      Number(total[2]) === end &&
-      Number(total[3]) === size;
-    if (!whole && !ranged) {
-      throw new ApiError(
-        'provider_error',
-        `${key} changed since it was listed (the store sent ${answer.headers['content-range'] ?? `all ${into.length} bytes`}, not bytes ${start}-${end} of ${size}).`,
-        'Try again once nothing writes to it.'
-      );
-    }
-  }
-
-  /**
    * PUT of a whole object with its MD5 declared: the store checks the bytes
    * against it, and the signature covers the MD5 instead of a SHA-256 of the
    * body (as the SDK path does, see unsignedWhenMd5).
@@ -213,6 +162,20 @@ export class S3Wire {
       this.bases.set(bucket, base);
     }
     return base;
+  }
+
+  /** A GET as sent, for a client of its own (ranged-reads.ts). */
+  async getRequest(
+    bucket: string,
+    key: string,
+    headers: Record<string, string>
+  ): Promise<IRangedRequest> {
+    const request = await this.signed('GET', bucket, key, headers);
+    return {
+      origin: request.url,
+      path: request.path,
+      headers: request.headers
+    };
   }
 
   /** The request as sent: where, and its headers (signed unless anonymous). */
