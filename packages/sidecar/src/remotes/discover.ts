@@ -9,6 +9,7 @@ import { addHubBookmarks } from './hub.js';
 import { toPublicRemote } from './public.js';
 import { rclonePath, readRcloneRemotes } from './rclone.js';
 import type { IDiscovery, IRemoteConfig } from './types.js';
+import { compareNames } from '../order.js';
 
 /** Values from `first` win; `second` fills what `first` leaves out. */
 function fill<T extends object>(
@@ -112,7 +113,7 @@ export function discoverRemotes(
   }
   addHubBookmarks(env, byName, problems);
   const remotes = [...byName.values()].sort((a, b) =>
-    a.name.localeCompare(b.name)
+    compareNames(a.name, b.name)
   );
   return { remotes, problems };
 }

@@ -7,6 +7,7 @@ import type { IConfigProblem } from '@jupyter-buckets/core';
 import { isAwsEndpoint } from '../backends/s3/endpoint.js';
 import { GCLOUD_REMOTE } from './gcloud.js';
 import type { IRemoteConfig } from './types.js';
+import { compareNames } from '../order.js';
 
 const HUB_VARIABLES: [string, string][] = [
   ['SCRATCH_BUCKET', 'scratch'],
@@ -68,7 +69,7 @@ export function addHubBookmarks(
     } else {
       remote = [...byName.values()]
         .filter(r => r.provider === 's3' && isAwsEndpoint(r.endpoint))
-        .sort((a, b) => a.name.localeCompare(b.name))[0];
+        .sort((a, b) => compareNames(a.name, b.name))[0];
     }
     if (!remote) {
       problems.push({

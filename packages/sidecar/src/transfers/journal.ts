@@ -14,6 +14,7 @@ import type {
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import type { IResumableUpload } from './copy.js';
+import { compareCharacters } from '../order.js';
 
 /** How many finished jobs keep their journal (and stay listed); running ones are always kept. */
 export const DEFAULT_KEEP_JOBS = 200;
@@ -135,7 +136,7 @@ export class Journal {
     );
     return entries
       .filter((entry): entry is IJournalEntry => Boolean(entry))
-      .sort((a, b) => a.start.created.localeCompare(b.start.created));
+      .sort((a, b) => compareCharacters(a.start.created, b.start.created));
   }
 
   /** Removes a job's journal; one already gone is fine. */

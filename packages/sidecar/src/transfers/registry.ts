@@ -7,6 +7,7 @@ import type { ITransferJob } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import type { IJob } from './job.js';
 import type { IJournalEntry, Journal } from './journal.js';
+import { compareCharacters } from '../order.js';
 
 export class JobRegistry {
   private readonly live = new Map<string, IJob>();
@@ -81,7 +82,7 @@ export class JobRegistry {
     );
     const past = [...this.past.values()].filter(job => !this.live.has(job.id));
     return [...past, ...live].sort((a, b) =>
-      a.created.localeCompare(b.created)
+      compareCharacters(a.created, b.created)
     );
   }
 

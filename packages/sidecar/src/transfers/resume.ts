@@ -7,6 +7,7 @@ import { endedAt, type IJournalEntry, type Journal } from './journal.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { startPlan } from './stream.js';
 import type { JobRegistry } from './registry.js';
+import { compareCharacters } from '../order.js';
 
 interface ISortedJournals {
   /** The jobs to list, in the journals' order. */
@@ -31,7 +32,7 @@ function sortJournals(
 ): ISortedJournals {
   const finished = entries
     .filter(entry => entry.end)
-    .sort((a, b) => endedAt(a).localeCompare(endedAt(b)));
+    .sort((a, b) => compareCharacters(endedAt(a), endedAt(b)));
   const old = new Set(finished.slice(0, Math.max(0, finished.length - keep)));
   const listed: ITransferJob[] = [];
   const interrupted: IJournalEntry[] = [];
