@@ -76,6 +76,16 @@ registerManageCommands(remotesCommand, cliServices);
 addObjectCommands(program, cliServices);
 addTransferCommands(program, cliServices);
 
+// Output read by a command that stops early (`ls | head`) ends this one
+// quietly, as coreutils end (status 141, SIGPIPE's), not with a stack
+// trace. An unfinished copy is journaled: the next run continues it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') {
+    throw error;
+  }
+  process.exit(141);
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);

@@ -5,8 +5,9 @@
 // of each provider: integration/lazy-sdks.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import {
   chownSync,
   existsSync,
@@ -360,4 +361,24 @@ test('a cache file per command, and one for anything else', () => {
   assert.equal(key('--remote', 'x', 'ls'), 'other');
   assert.equal(key('../../etc/passwd'), 'other');
   assert.equal(key('a'.repeat(100)), 'other');
+});
+
+test('output read by a command that stops early ends the CLI quietly (141)', async () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir.path, 'big.bin');
+    writeFileSync(file, randomBytes(8 * 1024 * 1024));
+    const child = spawn(process.execPath, [MAIN, 'cat', file], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stderr = '';
+    child.stderr.on('data', chunk => (stderr += String(chunk)));
+    // What `| head -1` does: read a little, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 141, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error|at /);
+  } finally {
+    dir.remove();
+  }
 });
