@@ -6,13 +6,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { IBackendConfig } from './config.js';
 import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
 import { removePrefix } from '../testing/objects.js';
+import { storeProxy, type IStoreProxy } from '../testing/proxy.js';
 import { createStorage, GcsBackend } from './gcs/backend.js';
 import { S3Backend, s3ClientConfig } from './s3/backend.js';
 import type { IBackend } from './types.js';
@@ -43,31 +42,14 @@ function remote(name: string): IBackendConfig {
 }
 
 /** A proxy to a store that drops Content-Length: bodies come chunked. */
-async function chunkingProxy(
-  endpoint: string
-): Promise<{ server: Server; url: string }> {
-  const target = new URL(endpoint);
-  const server = createServer((req, res) => {
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers
-      },
-      answer => {
-        const headers = { ...answer.headers };
-        delete headers['content-length'];
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-      }
-    );
-    req.pipe(upstream);
+function chunkingProxy(endpoint: string): Promise<IStoreProxy> {
+  return storeProxy(endpoint, {
+    answerHeaders: headers => {
+      const chunked = { ...headers };
+      delete chunked['content-length'];
+      return chunked;
+    }
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { server, url: `http://127.0.0.1:${port}` };
 }
 
 for (const store of STORES) {
@@ -158,8 +140,7 @@ for (const store of STORES) {
           assert.ok(got.equals(DATA.subarray(10, 1010)), `read ${i + 1}`);
         }
       } finally {
-        proxy.server.closeAllConnections();
-        proxy.server.close();
+        await proxy.close();
       }
     });
   });

@@ -5,42 +5,27 @@ import type { Readable } from 'node:stream';
 import type { IBodySink } from './types.js';
 import { ApiError, cancelledError } from '../api-error.js';
 
+/** One buffer as a sink: its rest is always the room. */
+export function bufferSink(buffer: Buffer): IBodySink {
+  let got = 0;
+  return {
+    length: buffer.length,
+    room: () => buffer.subarray(got),
+    filled: count => {
+      got += count;
+    },
+    onRoom: () => undefined
+  };
+}
+
 /** A whole stream into `buffer` (exactly its size); cancelled with the signal. */
 export async function readAll(
   stream: Readable,
   buffer: Buffer,
   signal?: AbortSignal
 ): Promise<Buffer> {
-  const size = buffer.length;
-  const onAbort = (): void => {
-    stream.destroy(cancelledError());
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    let got = 0;
-    for await (const piece of stream) {
-      const data = piece as Buffer;
-      if (got + data.length > size) {
-        throw new ApiError(
-          'provider_error',
-          `The source sent more bytes than expected (${size}).`,
-          'The source may have changed during the copy: try again.'
-        );
-      }
-      data.copy(buffer, got);
-      got += data.length;
-    }
-    if (got !== size) {
-      throw new ApiError(
-        'provider_error',
-        `The source sent ${got} of ${size} bytes.`,
-        'Try again.'
-      );
-    }
-    return buffer;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  await readAllTo(stream, bufferSink(buffer), signal);
+  return buffer;
 }
 
 /** A whole stream of `sink.length` bytes into a sink, waiting while it has no room. */

@@ -12,8 +12,6 @@ import {
   readFileSync,
   writeFileSync
 } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ApiError } from '../api-error.js';
@@ -24,6 +22,7 @@ import type { IBackend } from '../backends/types.js';
 import { remoteStore } from '../remotes/discover.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { harness } from '../testing/harness.js';
+import { storeProxy } from '../testing/proxy.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { JobManager, type IJobManagerOptions } from './jobs.js';
 import { Resolver, type IEndpoint } from '../locations/resolver.js';
@@ -503,48 +502,33 @@ describe('transfers engine', () => {
   });
 
   test('throttling (503 SlowDown) and dropped connections are retried to correct bytes', async () => {
-    const target = new URL(env.s3Endpoint);
     let count = 0;
     let faults = 0;
-    const proxy: Server = createServer((req, res) => {
-      count += 1;
-      if (count % 3 === 0) {
-        faults += 1;
-        req.resume();
-        res.writeHead(503, { 'content-type': 'application/xml' });
-        res.end(
-          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
-        );
-        return;
-      }
-      if (count % 7 === 0) {
-        faults += 1;
-        req.socket.destroy();
-        return;
-      }
-      const upstream = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers
-        },
-        answer => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+    const proxy = await storeProxy(env.s3Endpoint, {
+      intercept: (req, res) => {
+        count += 1;
+        if (count % 3 === 0) {
+          faults += 1;
+          req.resume();
+          res.writeHead(503, { 'content-type': 'application/xml' });
+          res.end(
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
+          );
+          return true;
         }
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
+        if (count % 7 === 0) {
+          faults += 1;
+          req.socket.destroy();
+          return true;
+        }
+        return false;
+      }
     });
-    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
     try {
-      const port = (proxy.address() as AddressInfo).port;
       const remote = {
         ...remoteOf('demo-s3'),
         name: 'faulty',
-        endpoint: `http://127.0.0.1:${port}`
+        endpoint: proxy.url
       };
       const faulty: IBackend = new S3Backend(
         remote,
@@ -566,8 +550,7 @@ describe('transfers engine', () => {
       assertTree('faults-back', files);
       assert.ok(faults >= 3, `faults were injected (${faults})`);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise(resolve => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });

@@ -154,18 +154,16 @@ export class GcsBackend implements IBackend {
   private readonly endpointLabel: string;
   private sessions?: IGcsTransport;
   /** Ranges read into buffers and sinks (readBuffer, readTo). */
+  private downloadRoot?: { origin: URL; prefix: string };
   private readonly ranged = new RangedReads(
     {
       request: async (bucket, key, headers) => {
         this.bucket(bucket); // checks the name
-        const transport = this.transport();
-        const root = new URL(transport.apiEndpoint);
+        const { origin, prefix } = this.downloads();
         return {
-          origin: root,
-          path:
-            `${root.pathname.replace(/\/+$/, '')}/download/storage/v1/b/` +
-            `${encodeURIComponent(bucket)}/o/${encodeURIComponent(key)}?alt=media`,
-          headers: { ...(await transport.headers()), ...headers }
+          origin,
+          path: `${prefix}${encodeURIComponent(bucket)}/o/${encodeURIComponent(key)}?alt=media`,
+          headers: { ...(await this.transport().headers()), ...headers }
         };
       },
       refusal: httpError,
@@ -393,6 +391,16 @@ export class GcsBackend implements IBackend {
       { ...this.context(bucket), key },
       resource => toObjectInfo({ ...resource, name: key })
     );
+  }
+
+  /** Where ranged reads go: the endpoint and its download path, parsed once. */
+  private downloads(): { origin: URL; prefix: string } {
+    if (!this.downloadRoot) {
+      const origin = new URL(this.transport().apiEndpoint);
+      const prefix = `${origin.pathname.replace(/\/+$/, '')}/download/storage/v1/b/`;
+      this.downloadRoot = { origin, prefix };
+    }
+    return this.downloadRoot;
   }
 
   /** Requests of our own (upload sessions), authenticated by the library's client. */

@@ -16,6 +16,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { IBodySink } from '../types.js';
+import { bufferSink } from '../read-all.js';
 
 /** The answer did not fit this client (chunked, no length): use another. */
 export class UnsupportedAnswer extends Error {
@@ -31,19 +32,6 @@ export interface IGetIntoRequest {
   /** Where a 2xx body goes, exactly this long: one buffer, or a sink. */
   into: Buffer | IBodySink;
   signal?: AbortSignal;
-}
-
-/** One buffer as a sink: its rest is always the room. */
-function bufferSink(buffer: Buffer): IBodySink {
-  let got = 0;
-  return {
-    length: buffer.length,
-    room: () => buffer.subarray(got),
-    filled: count => {
-      got += count;
-    },
-    onRoom: () => undefined
-  };
 }
 
 export interface IGetIntoAnswer {

@@ -33,6 +33,7 @@ import { toApiError, type IErrorContext } from '../errors.js';
 import { RangedReads, rangedReadPool } from '../ranged-reads.js';
 import { UndiciHttpHandler } from './http-handler.js';
 import { s3Refusal, S3Wire } from './wire.js';
+import { Sha256 } from './sha256.js';
 import { choosePartSize } from '../parts.js';
 import { backendIdentity } from '../registry.js';
 import { CAPABILITIES } from './capabilities.js';
@@ -75,7 +76,10 @@ export function s3ClientConfig(remote: IBackendConfig): S3ClientConfig {
   const config: S3ClientConfig = {
     region: remote.region || 'us-east-1',
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: undiciHandler()
+    requestHandler: undiciHandler(),
+    // The signer's hash with its HMAC keys kept (sha256.ts), for the SDK's
+    // requests as for the wire's.
+    sha256: Sha256
   };
   if (remote.endpoint) {
     config.endpoint = remote.endpoint;

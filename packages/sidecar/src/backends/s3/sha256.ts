@@ -1,5 +1,5 @@
-// SHA-256 and HMAC-SHA256 for the SigV4 signer of our own requests (wire.ts),
-// as the SDK's hash class is, less the cost of turning the HMAC's key into
+// SHA-256 and HMAC-SHA256 for the SigV4 signer (the S3 client's and the
+// wire's, which takes the client's), as the SDK's hash class is, less the cost of turning the HMAC's key into
 // a KeyObject for every call: Node does that for a Buffer key, 32 µs of the
 // 38 an HMAC cost, twice per object in a folder of small files. The
 // signer's keys (derived once a day, region and service) are kept as
@@ -49,8 +49,15 @@ export class Sha256 implements Checksum {
     this.hash = this.start();
   }
 
-  update(data: Uint8Array | string): void {
-    this.hash.update(typeof data === 'string' ? data : bytes(data));
+  update(
+    data: Uint8Array | string,
+    encoding?: 'utf8' | 'ascii' | 'latin1'
+  ): void {
+    this.hash.update(
+      typeof data === 'string'
+        ? Buffer.from(data, encoding ?? 'utf8')
+        : bytes(data)
+    );
   }
 
   digest(): Promise<Uint8Array> {

@@ -14,7 +14,6 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from 'undici';
 import type { IRangedRequest } from '../ranged-reads.js';
-import { Sha256 } from './sha256.js';
 import type { IByteRange } from '../types.js';
 
 /** The key whose presigned URL shows where a bucket's objects live. */
@@ -87,7 +86,7 @@ export class S3Wire {
           credentials: config.credentials,
           region: config.region,
           service: 's3',
-          sha256: Sha256,
+          sha256: config.sha256,
           // S3 signs the path as sent (no second encoding).
           uriEscapePath: false,
           applyChecksum: false
