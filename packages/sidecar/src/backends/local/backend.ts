@@ -9,6 +9,7 @@ import {
   closeSync,
   constants,
   createReadStream,
+  fstatSync,
   openSync,
   readlinkSync,
   realpathSync,
@@ -47,6 +48,7 @@ import type {
   IPutOptions,
   IWriterOptions
 } from '../types.js';
+import { metadataCalls } from './on-loop.js';
 import { PartSink, writeAll } from './part-sink.js';
 
 export const CAPABILITIES: ICapabilities = {
@@ -182,7 +184,10 @@ export class LocalBackend implements IBackend {
     let existing = path;
     for (;;) {
       try {
-        const real = await realpath(existing);
+        const real = await metadataCalls.run(
+          () => realpathSync.native(existing),
+          () => realpath(existing)
+        );
         if (!this.inside(real)) {
           throw this.outside(key, 'leads outside the root through a symlink');
         }
@@ -356,7 +361,10 @@ export class LocalBackend implements IBackend {
       if (!this.inside(real)) {
         throw this.outside(key, 'leads outside the root through a symlink');
       }
-      const stats = await handle.stat();
+      const stats = await metadataCalls.run(
+        () => fstatSync(handle.fd),
+        () => handle.stat()
+      );
       if (stats.isDirectory()) {
         throw this.fsError({ code: 'EISDIR' }, key);
       }

@@ -13,7 +13,8 @@ import { Readable } from 'node:stream';
 import { ApiError } from '../../api-error.js';
 import { tempDir } from '../../testing/tempdir.js';
 import { readAllTo } from '../read-all.js';
-import { PartSink, pushBack, resetPushBack } from './part-sink.js';
+import { slotWrites } from './on-loop.js';
+import { PartSink } from './part-sink.js';
 
 const wrap = (error: unknown) =>
   new ApiError('provider_error', `write failed: ${String(error)}`);
@@ -43,8 +44,10 @@ const MODES = [
 
 for (const mode of MODES) {
   describe(`a part sink on the disk, writes ${mode.name}`, () => {
-    beforeEach(() => (mode.offLoop ? pushBack() : resetPushBack()));
-    after(resetPushBack);
+    beforeEach(() =>
+      mode.offLoop ? slotWrites.pushBack() : slotWrites.reset()
+    );
+    after(() => slotWrites.reset());
 
     test('parts land at their offsets, whatever the pieces; a full sink waits', async () => {
       const dir = tempDir();

@@ -6,18 +6,12 @@
 // reads had saved. rclone writes from small buffers for the same reason.
 //
 // A slot is written on the event loop itself while the disk takes writes at
-// once (into the page cache: ~100 µs for a slot). Handed to libuv's thread
-// pool instead, each write cost a futex wake-up and a context switch on
-// both sides: on a 2-core machine, a 2 GiB download took 2.7 CPU-seconds
-// that way and 1.9 written here (rclone: 1.5-1.9), and 13% less time. A
-// disk that pushes back (dirty pages throttled, a network filesystem) must
-// not stall the loop: a write that takes long sends the writes of the next
-// seconds to the thread pool, and the loop is tried again after that.
+// once (on-loop.ts), else in libuv's thread pool.
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../api-error.js';
 import type { IPartSink } from '../types.js';
+import { slotWrites } from './on-loop.js';
 
 /** A slot: small enough to stay in a core's cache between read and write. */
 const SLOT = 256 * 1024;
@@ -27,31 +21,8 @@ const SLOTS_PER_PART = 4;
 const KEPT_SLOTS = 32;
 const freeSlots: Buffer[] = [];
 
-/**
- * A write on the loop that took longer than this: the disk is pushing back
- * (dirty-page throttling pauses a writer for up to 200 ms at a time). A
- * write here now and then takes 20-30 ms on a busy machine: that is no
- * reason to leave the loop.
- */
-const SLOW_WRITE_MS = 50;
-/** For how long writes then go to the thread pool. */
-const OFF_LOOP_MS = 3_000;
-/** Until when (performance.now()) writes go to the thread pool. */
-let offLoopUntil = 0;
-
-/**
- * One slot written on the loop, if the disk has lately taken writes at once
- * (true), else false: the caller writes it off the loop.
- */
-function writeOnLoop(
-  handle: FileHandle,
-  bytes: Buffer,
-  position: number
-): boolean {
-  const started = performance.now();
-  if (started < offLoopUntil) {
-    return false;
-  }
+/** A slot written whole, on the loop. */
+function writeSlot(handle: FileHandle, bytes: Buffer, position: number): void {
   let done = 0;
   while (done < bytes.length) {
     done += writeSync(
@@ -62,21 +33,6 @@ function writeOnLoop(
       position + done
     );
   }
-  const now = performance.now();
-  if (now - started > SLOW_WRITE_MS) {
-    offLoopUntil = now + OFF_LOOP_MS;
-  }
-  return true;
-}
-
-/** Writes go off the loop for a while, as after a slow one (tests). */
-export function pushBack(): void {
-  offLoopUntil = performance.now() + OFF_LOOP_MS;
-}
-
-/** Writes may go on the loop again (tests). */
-export function resetPushBack(): void {
-  offLoopUntil = 0;
 }
 
 /** writev until every byte is written (a regular file rarely takes less at once). */
@@ -189,17 +145,22 @@ export class PartSink implements IPartSink {
     const position = this.start + this.given - this.used;
     this.slot = undefined;
     this.used = 0;
+    let written: void | Promise<void>;
     try {
-      if (writeOnLoop(this.handle, bytes, position)) {
-        this.idle.push(slot);
-        return;
-      }
+      written = slotWrites.run(
+        () => writeSlot(this.handle, bytes, position),
+        () => writeAll(this.handle, [bytes], position)
+      );
     } catch (error) {
       this.failure ??= this.wrap(error);
       this.idle.push(slot);
       return;
     }
-    const write: Promise<void> = writeAll(this.handle, [bytes], position)
+    if (!written) {
+      this.idle.push(slot);
+      return;
+    }
+    const write: Promise<void> = written
       .then(
         () => {
           this.idle.push(slot);
