@@ -37,7 +37,10 @@ export async function storeProxy(
         port: target.port,
         path: req.url,
         method: req.method,
-        headers: req.headers
+        headers: req.headers,
+        // A connection of its own per request, closed with it: none is left
+        // in a pool (or mid-answer) to keep the test's process alive.
+        agent: false
       },
       answer => {
         const headers =
@@ -47,6 +50,9 @@ export async function storeProxy(
       }
     );
     upstream.on('error', () => res.destroy());
+    // A client that hangs up (or close()) ends the request to the store too:
+    // an answer left unread would hold its connection open for ever.
+    res.on('close', () => upstream.destroy());
     req.pipe(upstream);
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
