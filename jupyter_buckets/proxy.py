@@ -10,6 +10,9 @@ from .node import MissingPartError, node_command
 
 TOKEN_ENV = "JUPYTER_BUCKETS_TOKEN"
 TOKEN_HEADER = "X-Jupyter-Buckets-Token"
+# Jupyter's config directories, where the sidecar looks for the hub admin's
+# jupyter_buckets.json: jupyter_core's own list, as the server sees it.
+CONFIG_PATH_ENV = "JUPYTER_BUCKETS_CONFIG_PATH"
 
 
 def _failing_command(message: str) -> list[str]:
@@ -19,6 +22,10 @@ def _failing_command(message: str) -> list[str]:
 
 
 def setup_jupyter_buckets() -> dict[str, Any]:
+    import os
+
+    from jupyter_core.paths import jupyter_config_path
+
     token = secrets.token_urlsafe(32)
     try:
         command = [*node_command(), "serve", "--socket", "{unix_socket}"]
@@ -26,7 +33,7 @@ def setup_jupyter_buckets() -> dict[str, Any]:
         command = _failing_command(str(error))
     return {
         "command": command,
-        "environment": {TOKEN_ENV: token},
+        "environment": {TOKEN_ENV: token, CONFIG_PATH_ENV: os.pathsep.join(jupyter_config_path())},
         # A unix socket, not a loopback port that any local user could reach.
         "unix_socket": True,
         "timeout": 60,

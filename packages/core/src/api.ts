@@ -15,7 +15,34 @@ import type { Provider } from './providers.js';
 import type { IBookmark } from './remotes.js';
 
 /** Where a remote's settings were found. */
-export type RemoteSource = 'aws' | 'rclone' | 'gcloud' | 'env' | 'hub';
+export type RemoteSource =
+  | 'aws'
+  | 'rclone'
+  | 'gcloud'
+  | 'env'
+  | 'hub'
+  /** The hub admin's jupyter_buckets.json (policy, or a whole remote). */
+  | 'admin';
+
+/**
+ * What a hub admin's jupyter_buckets.json allows on a remote. The sidecar
+ * enforces it on every write (API and CLI alike); the panel shows it.
+ */
+export interface IRemotePolicy {
+  /** Every write is refused (error code read_only). */
+  readOnly?: boolean;
+  /**
+   * Writes only under these 'bucket/' or 'bucket/prefix/' paths ({username}
+   * already filled in); others are refused (outside_writable_prefix).
+   */
+  writablePrefixes?: string[];
+  /** The store deletes files after this many days (a scratch bucket). */
+  purgeAfterDays?: number;
+  /** The file each setting came from, e.g. { readOnly: '/etc/jupyter/jupyter_buckets.json' }. */
+  setBy: Partial<
+    Record<'readOnly' | 'writablePrefixes' | 'purgeAfterDays', string>
+  >;
+}
 
 export interface IHealth {
   status: 'ok';
@@ -39,6 +66,8 @@ export interface IRemote {
   bookmarks?: IBookmark[];
   /** True when the AWS profile and the rclone remote of this name disagree. */
   differs?: boolean;
+  /** The admin's rules for this remote, when jupyter_buckets.json sets any. */
+  policy?: IRemotePolicy;
 }
 
 /** A config file that could not be read completely. */

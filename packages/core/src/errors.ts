@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   /** The provider knows the caller but refuses the operation. */
   access_denied: 403,
+  /** A write into a remote the admin made read-only (jupyter_buckets.json). */
+  read_only: 403,
+  /** A write outside the admin's writablePrefixes of a remote. */
+  outside_writable_prefix: 403,
   /** A local path that leads outside the Jupyter root ('..', absolute, a symlink out). */
   path_outside_root: 403,
   /** A Range header no byte of the object satisfies. */

@@ -6,3 +6,4 @@ export * from './remotes.js';
 export * from './objects.js';
 export * from './providers.js';
 export * from './transfers.js';
+export * from './policy.js';

@@ -43,7 +43,7 @@ export interface IBookmark {
   path: string;
   /** Shown instead of the path when set, e.g. 'scratch'. */
   label?: string;
-  source: 'user' | 'hub';
+  source: 'user' | 'hub' | 'admin';
 }
 
 /** A field whose value differs between the AWS profile and the rclone remote. */

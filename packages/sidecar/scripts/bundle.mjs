@@ -7,6 +7,7 @@ import { build, transform } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeAdminValidator } from './admin-schema.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -78,6 +79,8 @@ async function asciiOnly(file) {
   writeFileSync(file, ascii);
 }
 
+// Before the bundle, which includes it (lib/admin/load.js imports it).
+writeAdminValidator();
 await build({
   ...common,
   entryPoints: [join(root, 'lib', 'main.js')],

@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { registerManageCommands } from './cli/manage.js';
 import { errorText, type LazyServices } from './cli/report.js';
 import { addObjectCommands } from './cli/objects.js';
-import { listRemotes } from './cli/remotes.js';
+import { listRemoteFiles, listRemotes } from './cli/remotes.js';
 import type { IServeOptions } from './cli/serve.js';
 import { addTransferCommands } from './cli/transfers.js';
 import { KEEP_JOBS_ENV, parseKeepJobs } from './transfers/journal.js';
@@ -58,13 +58,20 @@ program
 const remotesCommand = program
   .command('remotes')
   .description(
-    'remotes found in AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS'
+    "remotes found in AWS profiles, rclone.conf, GOOGLE_APPLICATION_CREDENTIALS and the hub admin's jupyter_buckets.json"
   );
 remotesCommand
   .command('list')
   .description('list the remotes (problems reading config files go to stderr)')
   .option('--json', 'print JSON (the API shape) instead of a table')
   .action(listRemotes);
+remotesCommand
+  .command('files')
+  .description(
+    "the files remotes are read from, in order (and the hub admin's jupyter_buckets.json), found or missing"
+  )
+  .option('--json', 'print JSON')
+  .action(listRemoteFiles);
 // The commands' parts, built once, by the first command that needs them;
 // local paths are any of the user's (this runs in their own shell).
 let services: Promise<IServices> | undefined;

@@ -10,6 +10,7 @@ import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
 import { documentPath } from '../drive/paths';
 import type { IBucketsModel, ITransfersModel } from '../tokens';
+import { objectRefusal } from '../rules';
 import { showActionError } from '../widgets/errors';
 import type { DriveLookup } from './rename';
 import { isRow, resolveTargets, targetsOf, type ITarget } from './targets';
@@ -42,6 +43,11 @@ export interface IActionContext extends IActionsOptions {
   allTargets(): Promise<ITarget[]>;
   allObjects(): Promise<ITarget[]>;
   providerOf(remote: string): Provider;
+  /**
+   * Why the hub admin's rules refuse changing these targets (delete,
+   * rename), for the action's tooltip; undefined when they allow it.
+   */
+  refusal(targets: ITarget[]): string | undefined;
 }
 
 export function actionContext(options: IActionsOptions): IActionContext {
@@ -67,7 +73,20 @@ export function actionContext(options: IActionsOptions): IActionContext {
     allTargets,
     allObjects: async () => (await allTargets()).filter(isObject),
     providerOf: remote =>
-      model.remotes.find(r => r.name === remote)?.provider ?? 's3'
+      model.remotes.find(r => r.name === remote)?.provider ?? 's3',
+    refusal: all => {
+      for (const target of all) {
+        const refused = objectRefusal(
+          model.remotes.find(r => r.name === target.remote),
+          target.bucket,
+          target.key
+        );
+        if (refused) {
+          return refused;
+        }
+      }
+      return undefined;
+    }
   };
 }
 

@@ -21,9 +21,11 @@ export function deleteSpec(ctx: IActionContext): ICommandSpec {
   return {
     id: CommandIDs.delete,
     label: 'Delete',
-    caption: 'Delete objects, or folders with everything in them',
+    caption: () =>
+      ctx.refusal(ctx.targets()) ??
+      'Delete objects, or folders with everything in them',
     icon: closeIcon,
-    isEnabled: () => ctx.targets().length > 0,
+    isEnabled: () => ctx.targets().length > 0 && !ctx.refusal(ctx.targets()),
     execute: guard('Delete failed', async () => {
       const all = await ctx.allTargets();
       await deleteTargets(all, () => ctx.model.refresh());

@@ -24,9 +24,14 @@ export function renameSpec(ctx: IActionContext): ICommandSpec {
   return {
     id: CommandIDs.rename,
     label: 'Rename',
-    caption: 'Rename the object (a server-side copy, then delete)',
+    caption: () =>
+      ctx.refusal(ctx.targets()) ??
+      'Rename the object (a server-side copy, then delete)',
     icon: editIcon,
-    isEnabled: () => ctx.oneObject() !== undefined,
+    isEnabled: () => {
+      const target = ctx.oneObject();
+      return target !== undefined && !ctx.refusal([target]);
+    },
     execute: guardOne('Rename failed', ctx.oneObject, async target => {
       const result = await InputDialog.getText({
         title: 'Rename',

@@ -32,7 +32,8 @@ const FILE_LABELS: Record<string, string> = {
   rclone: 'rclone',
   gcloud: 'GCS key',
   env: 'environment',
-  hub: 'hub'
+  hub: 'hub',
+  admin: 'hub admin'
 };
 
 export class RemoteDetailView extends Widget {

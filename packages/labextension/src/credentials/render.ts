@@ -13,7 +13,11 @@ const SOURCE_LABELS: Record<string, [string, string]> = {
   rclone: ['rclone', 'An rclone remote (rclone.conf)'],
   gcloud: ['GCS key', 'A Google service-account key file'],
   env: ['environment', 'Environment variables'],
-  hub: ['hub', "The hub's environment ($SCRATCH_BUCKET, $PERSISTENT_BUCKET)"]
+  hub: ['hub', "The hub's environment ($SCRATCH_BUCKET, $PERSISTENT_BUCKET)"],
+  admin: [
+    'hub admin',
+    "The hub admin's jupyter_buckets.json (rules, or the whole remote)"
+  ]
 };
 
 /** One badge per place a remote comes from; AWS and rclone together are "both". */

@@ -12,10 +12,12 @@ import {
   objectRoutes,
   parentPrefix,
   routes,
+  writeRefusal,
   type IBucketList,
   type ICopyRequest,
   type IListing,
-  type IObjectStat
+  type IObjectStat,
+  type IRemotePolicy
 } from '@jupyter-buckets/core';
 import { PathExt } from '@jupyterlab/coreutils';
 import { Contents, ServerConnection } from '@jupyterlab/services';
@@ -35,6 +37,11 @@ export interface IBucketDriveOptions {
   /** The mimetype JupyterLab's registry knows for a path (from its extension). */
   mimetypeFor?: (path: string) => string | undefined;
   serverSettings?: ServerConnection.ISettings;
+  /**
+   * The hub admin's rules for the remote, as last listed: a file they close
+   * to writes opens read-only (JupyterLab then offers Save As elsewhere).
+   */
+  policy?: () => IRemotePolicy | undefined;
 }
 
 export class BucketDrive implements Contents.IDrive {
@@ -44,6 +51,7 @@ export class BucketDrive implements Contents.IDrive {
     this.serverSettings =
       options.serverSettings ?? ServerConnection.makeSettings();
     this._mimetypeFor = options.mimetypeFor ?? (() => undefined);
+    this._policy = options.policy ?? (() => undefined);
   }
 
   readonly remote: string;
@@ -345,7 +353,7 @@ export class BucketDrive implements Contents.IDrive {
       name: stat.name,
       path,
       type: notebook ? 'notebook' : 'file',
-      writable: true,
+      writable: writeRefusal(this._policy(), bucket, stat.key) === undefined,
       created: modified,
       last_modified: modified,
       mimetype: notebook
@@ -412,6 +420,7 @@ export class BucketDrive implements Contents.IDrive {
     Contents.IChangedArgs
   >(this);
   private readonly _mimetypeFor: (path: string) => string | undefined;
+  private readonly _policy: () => IRemotePolicy | undefined;
   private _isDisposed = false;
 }
 

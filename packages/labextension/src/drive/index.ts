@@ -26,7 +26,8 @@ export function addBucketDrives(
         const drive = new BucketDrive({
           remote: remote.name,
           mimetypeFor,
-          serverSettings: app.serviceManager.serverSettings
+          serverSettings: app.serviceManager.serverSettings,
+          policy: () => model.remotes.find(r => r.name === remote.name)?.policy
         });
         added.set(remote.name, drive);
         app.serviceManager.contents.addDrive(drive);

@@ -5,6 +5,7 @@ import { parseLocation, PROVIDERS, type IRemote } from '@jupyter-buckets/core';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 
+import { folderRefusal, purgeWarning } from '../rules';
 import { h } from '../widgets/dom';
 import { remoteLocation } from './locations';
 
@@ -67,12 +68,14 @@ export class DestinationPicker extends Widget {
       attrs: { name: 'remote', id: `${id}-remote` }
     });
     for (const remote of _options.remotes) {
-      this._remote.append(
-        h('option', {
-          text: `${remote.name} (${PROVIDERS[remote.provider].label})`,
-          attrs: { value: remote.name }
-        })
-      );
+      // A remote the hub admin made read-only is shown, but cannot be chosen.
+      const readOnly = remote.policy?.readOnly === true;
+      const option = h('option', {
+        text: `${remote.name} (${PROVIDERS[remote.provider].label})${readOnly ? ', read-only' : ''}`,
+        attrs: { value: remote.name }
+      });
+      option.disabled = readOnly;
+      this._remote.append(option);
     }
     this._buckets = h('datalist', { attrs: { id: `${id}-buckets` } });
     this._bucket = h('input', {
@@ -97,6 +100,10 @@ export class DestinationPicker extends Widget {
       }
     });
     this._preview = h('code', { className: 'jp-Buckets-destinationPreview' });
+    this._notice = h('div', {
+      className: 'jp-Buckets-destinationNotice',
+      attrs: { role: 'status' }
+    });
     const field = (label: string, input: HTMLElement, forId: string) =>
       h('div', { className: 'jp-Buckets-destinationField' }, [
         h('label', { text: label, attrs: { for: forId } }),
@@ -110,7 +117,8 @@ export class DestinationPicker extends Widget {
       h('div', { className: 'jp-Buckets-destinationSummary' }, [
         h('span', { text: 'Destination: ' }),
         this._preview
-      ])
+      ]),
+      this._notice
     );
     const recent = _options.recent
       .map(text => ({ text, destination: parseDestination(text) }))
@@ -144,11 +152,10 @@ export class DestinationPicker extends Widget {
     });
     this._bucket.addEventListener('input', () => this._changed());
     this._path.addEventListener('input', () => this._changed());
+    const first = _options.remotes.find(r => !r.policy?.readOnly);
     const initial =
       _options.initial ??
-      (_options.remotes[0]
-        ? { remote: _options.remotes[0].name, bucket: '', path: '' }
-        : null);
+      (first ? { remote: first.name, bucket: '', path: '' } : null);
     if (initial) {
       this._set(initial);
     } else {
@@ -206,17 +213,33 @@ export class DestinationPicker extends Widget {
     );
   }
 
-  /** Preview the location and allow OK only with a bucket. */
+  /**
+   * Preview the location and allow OK only with a bucket the hub admin's
+   * rules let us write to; warn when its files are purged.
+   */
   private _changed(): void {
     const value = this.getValue();
     this._preview.textContent = value
       ? destinationLocation(value)
       : 'choose a bucket';
+    const remote = this._options.remotes.find(
+      r => r.name === this._remote.value
+    );
+    const refusal = value
+      ? folderRefusal(remote, value.bucket, value.path)
+      : undefined;
+    const warning = purgeWarning(remote);
+    this._notice.textContent = refusal ?? warning ?? '';
+    this._notice.classList.toggle('jp-mod-refused', refusal !== undefined);
+    this._notice.classList.toggle(
+      'jp-mod-warning',
+      refusal === undefined && warning !== undefined
+    );
     const accept = this.node
       .closest('.jp-Dialog-content')
       ?.querySelector<HTMLButtonElement>('.jp-Dialog-button.jp-mod-accept');
     if (accept) {
-      accept.disabled = value === null;
+      accept.disabled = value === null || refusal !== undefined;
     }
   }
 
@@ -225,5 +248,6 @@ export class DestinationPicker extends Widget {
   private readonly _buckets: HTMLDataListElement;
   private readonly _path: HTMLInputElement;
   private readonly _preview: HTMLElement;
+  private readonly _notice: HTMLElement;
   private _suggested = '';
 }

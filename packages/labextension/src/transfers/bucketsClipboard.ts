@@ -14,6 +14,7 @@ import {
   type IBucketsModel,
   type ITransfersModel
 } from '../tokens';
+import { folderRefusal } from '../rules';
 import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
@@ -43,6 +44,18 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
     return remote !== null && bucket !== null
       ? remoteLocation(remote, bucket, prefix)
       : null;
+  };
+
+  // Why the admin's rules refuse writing into the folder shown, if they do.
+  const refusedHere = (): string | undefined => {
+    const { remote, bucket, prefix } = buckets.location;
+    return remote !== null && bucket !== null
+      ? folderRefusal(
+          buckets.remotes.find(r => r.name === remote),
+          bucket,
+          prefix
+        )
+      : undefined;
   };
 
   const copy = async (): Promise<void> => {
@@ -86,9 +99,11 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
         copied && copied.entries.length > 1
           ? `Paste ${copied.entries.length.toLocaleString('en')} Items`
           : 'Paste',
-      caption: 'Copy what was copied into the folder shown, as transfer jobs',
+      caption: () =>
+        refusedHere() ??
+        'Copy what was copied into the folder shown, as transfer jobs',
       icon: pasteIcon,
-      isEnabled: () => copied !== null && here() !== null,
+      isEnabled: () => copied !== null && here() !== null && !refusedHere(),
       execute: async () => {
         const folder = here();
         if (!copied || !folder) {

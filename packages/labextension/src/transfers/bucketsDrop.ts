@@ -6,6 +6,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { Drag } from '@lumino/dragdrop';
 
 import type { IBucketsModel, ITransfersModel } from '../tokens';
+import { folderRefusal } from '../rules';
 import { showActionError } from '../widgets/errors';
 import { startJobs } from './commands';
 import { contentsLocation } from './contentsPaths';
@@ -51,33 +52,39 @@ export function addBucketsDrop(options: IBucketsDropOptions): void {
       return null;
     }
     const row = (target as HTMLElement | null)?.closest?.<HTMLElement>(ROW);
+    // A folder the hub admin's rules close to writes takes no drop.
+    const into = (
+      at: HTMLElement | null,
+      toBucket: string,
+      toPrefix: string
+    ): { row: HTMLElement | null; folder: string } | null =>
+      folderRefusal(
+        buckets.remotes.find(r => r.name === remote),
+        toBucket,
+        toPrefix
+      )
+        ? null
+        : { row: at, folder: remoteLocation(remote, toBucket, toPrefix) };
     const kind = row?.dataset.kind;
     const path = row?.dataset.path ?? '';
     if (row && kind === 'bucket') {
-      return { row, folder: remoteLocation(remote, path, '') };
+      return into(row, path, '');
     }
     if (row && kind === 'bookmark') {
       const slash = path.indexOf('/');
       return slash < 0
-        ? { row, folder: remoteLocation(remote, path, '') }
-        : {
-            row,
-            folder: remoteLocation(
-              remote,
-              path.slice(0, slash),
-              asFolder(path.slice(slash + 1))
-            )
-          };
+        ? into(row, path, '')
+        : into(row, path.slice(0, slash), asFolder(path.slice(slash + 1)));
     }
     const dragged = new Set(data?.entries.map(entry => entry.key));
     if (row && kind === 'prefix' && bucket !== null && !dragged.has(path)) {
-      return { row, folder: remoteLocation(remote, bucket, path) };
+      return into(row, bucket, path);
     }
     if (bucket === null || data) {
       // Rows dropped where they are would be copied onto themselves.
       return null;
     }
-    return { row: null, folder: remoteLocation(remote, bucket, prefix) };
+    return into(null, bucket, prefix);
   };
 
   const handle = (event: Event): void => {

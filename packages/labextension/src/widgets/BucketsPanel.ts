@@ -15,6 +15,7 @@ import { Breadcrumbs } from './Breadcrumbs';
 import { Listing } from './Listing';
 import { ProblemsBar } from './ProblemsBar';
 import { RemotePicker } from './RemotePicker';
+import { RulesBar } from './RulesBar';
 
 export const BUCKETS_PANEL_ID = 'jupyter-buckets-panel';
 
@@ -54,6 +55,7 @@ export class BucketsPanel extends Panel {
     this.addWidget(toolbar);
     this.addWidget(new ProblemsBar(this._model));
     this.addWidget(new Breadcrumbs(this._model));
+    this.addWidget(new RulesBar(this._model));
     this.addWidget(this._listing);
   }
 

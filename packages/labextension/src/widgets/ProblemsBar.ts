@@ -46,7 +46,12 @@ export class ProblemsBar extends Widget {
       { className: 'jp-Buckets-problem', attrs: { role: 'status' } },
       [
         h('div', { className: 'jp-Buckets-problemText' }, [
-          h('strong', { text: 'Could not read ' }),
+          h('strong', {
+            text:
+              problem.source === 'admin'
+                ? "In the hub admin's configuration "
+                : 'Could not read '
+          }),
           h('code', { text: where }),
           h('span', { text: `: ${problem.message}` })
         ]),

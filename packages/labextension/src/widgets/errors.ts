@@ -17,6 +17,8 @@ const TITLES: Record<BucketsErrorCode, string> = {
   no_credentials: 'No credentials for this remote',
   invalid_credentials: 'Credentials rejected',
   access_denied: 'Access denied',
+  read_only: 'This remote is read-only',
+  outside_writable_prefix: 'Not a folder you may write to',
   path_outside_root: 'Outside the Jupyter root',
   range_not_satisfiable: 'Range not satisfiable',
   endpoint_unreachable: "Can't reach the endpoint",

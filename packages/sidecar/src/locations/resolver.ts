@@ -11,7 +11,9 @@ import {
   providerOfScheme,
   type Location
 } from '@jupyter-buckets/core';
+import type { IRemotePolicy } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { guardedBackend } from '../backends/guarded.js';
 import {
   backendIdentity,
   type BackendFactory,
@@ -19,6 +21,7 @@ import {
   type IBackendConfig
 } from '../backends/index.js';
 import type { IRemoteStore } from '../remotes/discover.js';
+import type { IRemoteConfig } from '../remotes/types.js';
 
 /** A place in a store, as the engine and the object commands need it. */
 export interface IEndpoint {
@@ -31,6 +34,10 @@ export interface IEndpoint {
   /** As the user typed it. */
   label: string;
   local: boolean;
+  /** The remote's name. */
+  remote: string;
+  /** The hub admin's rules for it; its backend enforces them on every write. */
+  policy?: IRemotePolicy;
 }
 
 export interface IResolverOptions {
@@ -80,7 +87,18 @@ export class Resolver {
         'Remotes come from AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS: check the name, or refresh the list.'
       );
     }
-    return this.options.backends(remote);
+    return this.guarded(remote);
+  }
+
+  /** The backend of a remote, behind the admin's rules when it has any. */
+  private guarded(
+    config: IBackendConfig & Pick<Partial<IRemoteConfig>, 'policy'>
+  ): IBackend {
+    return guardedBackend(
+      this.options.backends(config),
+      config.name,
+      config.policy
+    );
   }
 
   /** A location string to an endpoint. Errors are ApiErrors that say what to write instead. */
@@ -185,14 +203,16 @@ export class Resolver {
   }
 
   private endpoint(
-    config: IBackendConfig,
+    config: IBackendConfig & Pick<Partial<IRemoteConfig>, 'policy'>,
     where: { bucket: string; path: string; label: string }
   ): IEndpoint {
     return {
-      backend: this.options.backends(config),
+      backend: this.guarded(config),
       ...where,
       identity: backendIdentity(config),
-      local: config.provider === 'local'
+      local: config.provider === 'local',
+      remote: config.name,
+      ...(config.policy ? { policy: config.policy } : {})
     };
   }
 

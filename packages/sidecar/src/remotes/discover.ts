@@ -1,6 +1,8 @@
 // All remotes the user already has, from every source, merged by name.
 // Files are re-read on each call: they change under us and reading is cheap.
 import type { IConfigProblem, IRemoteList } from '@jupyter-buckets/core';
+import { applyAdminConfig } from '../admin/apply.js';
+import { readAdminConfig } from '../admin/load.js';
 import { readAwsRemotes } from './aws.js';
 import { compareSides } from './differences.js';
 import { readExtras } from './extras.js';
@@ -111,6 +113,9 @@ export function discoverRemotes(
       source: 'user' as const
     }));
   }
+  // The admin's rules and remotes (jupyter_buckets.json) go over the user's
+  // own; the hub's $SCRATCH_BUCKET may then land under a remote it defines.
+  applyAdminConfig(readAdminConfig(env), byName, problems);
   addHubBookmarks(env, byName, problems);
   const remotes = [...byName.values()].sort((a, b) =>
     compareNames(a.name, b.name)

@@ -239,6 +239,10 @@ export class RemoteManager {
         path: remote.gcs.keyFile
       });
     }
+    // The admin's files that set its rules (read-only here: the admin's).
+    for (const path of new Set(Object.values(remote.policy?.setBy ?? {}))) {
+      files.push({ source: 'admin', path });
+    }
     return files;
   }
 

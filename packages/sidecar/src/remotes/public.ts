@@ -19,5 +19,14 @@ export function toPublicRemote(remote: IRemoteConfig): IRemote {
   }
   result.bookmarks = (remote.bookmarks ?? []).map(b => ({ ...b }));
   result.differs = (remote.differences?.length ?? 0) > 0;
+  if (remote.policy) {
+    const { readOnly, writablePrefixes, purgeAfterDays, setBy } = remote.policy;
+    result.policy = {
+      ...(readOnly !== undefined ? { readOnly } : {}),
+      ...(writablePrefixes ? { writablePrefixes: [...writablePrefixes] } : {}),
+      ...(purgeAfterDays !== undefined ? { purgeAfterDays } : {}),
+      setBy: { ...setBy }
+    };
+  }
   return result;
 }

@@ -4,6 +4,7 @@ import type {
   IBookmark,
   IConfigProblem,
   IFieldDifference,
+  IRemotePolicy,
   Provider,
   RemotePreset,
   RemoteSource
@@ -27,6 +28,8 @@ export interface IRemoteConfig extends IBackendConfig {
   preset?: RemotePreset;
   /** Set when both an AWS profile and an rclone remote define it; masked values. */
   differences?: IFieldDifference[];
+  /** The hub admin's rules (jupyter_buckets.json), enforced on every write. */
+  policy?: IRemotePolicy;
 }
 
 /** What one kind of config file yielded. */

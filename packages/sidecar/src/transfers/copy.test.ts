@@ -49,7 +49,8 @@ async function copyInto(
     path: '',
     identity: 'fake',
     label: 'fake:b',
-    local: false
+    local: false,
+    remote: 'test'
   };
   const dst: IEndpoint = {
     backend: new LocalBackend(root),
@@ -57,7 +58,8 @@ async function copyInto(
     path: '',
     identity: 'local',
     label: root,
-    local: true
+    local: true,
+    remote: 'local'
   };
   return copyFile(
     {

@@ -86,7 +86,7 @@ const orderedSessions = pLimit(ORDERED_SESSIONS);
 
 /** Whether two endpoints can copy between themselves without us in the middle. */
 export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
-  return src.identity === dst.identity && Boolean(src.backend.copy);
+  return src.identity === dst.identity && Boolean(dst.backend.copy);
 }
 
 /** Bytes [start, start + buffer.length) of a source file into `buffer`: straight when the backend can (the disk; S3), else a ranged read. */
@@ -434,12 +434,14 @@ export async function copyFile(
     throw abortError();
   }
   let result: IObjectInfo;
-  const copy = serverSide(src, dst) ? src.backend.copy : undefined;
+  // The destination's backend copies (the same store and credentials as the
+  // source's): it is the one whose write rules apply.
+  const copy = serverSide(src, dst) ? dst.backend.copy : undefined;
   if (copy) {
     result = await withRetry(
       () =>
         copy.call(
-          src.backend,
+          dst.backend,
           src.bucket,
           task.srcKey,
           dst.bucket,

@@ -14,6 +14,7 @@ import type {
 } from '@jupyter-buckets/core';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
+import { checkPolicies } from './guard.js';
 import {
   filesLeft,
   newJob,
@@ -87,10 +88,10 @@ export class JobManager {
     src: IEndpoint;
     dst: IEndpoint;
   } {
-    return {
-      src: this.options.resolve(request.src),
-      dst: this.options.resolve(request.dst)
-    };
+    const src = this.options.resolve(request.src);
+    const dst = this.options.resolve(request.dst);
+    checkPolicies(request.op, src, dst);
+    return { src, dst };
   }
 
   /** The plan without doing anything (a dry run). */

@@ -36,7 +36,8 @@ describe('streamed puts into S3', () => {
     path: '',
     identity: 's3',
     label: 'demo-s3:scratch',
-    local: false
+    local: false,
+    remote: 'test'
   };
   const budget = new ByteBudget(16 * MiB);
   let leased = 0;
@@ -72,7 +73,8 @@ describe('streamed puts into S3', () => {
       path: '',
       identity: 'fake',
       label: 'fake:b',
-      local: false
+      local: false,
+      remote: 'test'
     };
     return copyFile(
       {
