@@ -1,5 +1,6 @@
 """Jupyter server for the UI tests: galata's settings, loopback only, no token."""
 
+import json
 import os
 import tempfile
 
@@ -20,3 +21,33 @@ c.LabApp.log_level = "ERROR"
 # (a temporary folder, like galata's root), so jobs of earlier runs, whose
 # servers are gone, are neither listed nor resumed, and ~/.local/state stays clean.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="jb-ui-state-")
+
+# A hub admin's jupyter_buckets.json (README "For hub admins"): two remotes of
+# its own on the test S3 server, one read-only, one writable only under the
+# user's folder and purged; admin.spec.ts drives them. The credentials come
+# from the harness's AWS profile, as a hub's would from its identity.
+_admin = os.path.join(tempfile.mkdtemp(prefix="jb-ui-admin-"), "jupyter_buckets.json")
+with open(_admin, "w") as _f:
+    json.dump(
+        {
+            "remotes": {
+                "hub-pubs": {
+                    "provider": "s3",
+                    "endpoint": os.environ.get("JB_TEST_S3_ENDPOINT", "http://127.0.0.1:1"),
+                    "profile": "demo-s3",
+                    "readOnly": True,
+                    "bookmarks": ["climate-data/"],
+                },
+                "hub-persistent": {
+                    "provider": "s3",
+                    "endpoint": os.environ.get("JB_TEST_S3_ENDPOINT", "http://127.0.0.1:1"),
+                    "profile": "demo-s3",
+                    "writablePrefixes": ["climate-data/ui-admin/{username}/"],
+                    "purgeAfterDays": 7,
+                    "bookmarks": ["climate-data/ui-admin/{username}/"],
+                },
+            }
+        },
+        _f,
+    )
+os.environ["JUPYTER_BUCKETS_CONFIG"] = _admin

@@ -43,6 +43,11 @@ export function folderRefusal(
     : undefined;
 }
 
+/** A refusal in two words, for a disabled menu item's label: 'read-only'. */
+export function refusalLabel(reason: string): string {
+  return / is read-only /.test(reason) ? 'read-only' : 'not writable here';
+}
+
 /** "Files here are deleted after 7 days", when the remote is purged. */
 export function purgeWarning(remote: IRemote | undefined): string | undefined {
   const days = remote?.policy?.purgeAfterDays;

@@ -12,6 +12,7 @@ import { Widget } from '@lumino/widgets';
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
+import { refusalLabel } from '../rules';
 import { h } from '../widgets/dom';
 import { guard, type IActionContext } from './context';
 import { DELETE_BATCH, deleteInBatches } from './deletion';
@@ -20,7 +21,10 @@ import { describeTargets, ENTRY_ROW, plural, type ITarget } from './targets';
 export function deleteSpec(ctx: IActionContext): ICommandSpec {
   return {
     id: CommandIDs.delete,
-    label: 'Delete',
+    label: () => {
+      const refused = ctx.refusal(ctx.targets());
+      return refused ? `Delete (${refusalLabel(refused)})` : 'Delete';
+    },
     caption: () =>
       ctx.refusal(ctx.targets()) ??
       'Delete objects, or folders with everything in them',
