@@ -47,10 +47,15 @@ function defined(
     return undefined;
   }
   const anonymous = entry.anonymous === true;
+  // Credentials from the environment (workload identity, IRSA, an instance
+  // role, AWS_* variables) show as such; a named profile or none do not.
+  const fromEnvironment = !anonymous && !entry.profile;
   const base = {
     name: entry.name,
     provider: entry.provider,
-    sources: ['admin' as const],
+    sources: fromEnvironment
+      ? ['admin' as const, 'env' as const]
+      : ['admin' as const],
     endpoint: entry.endpoint?.replace(/\/+$/, ''),
     region: entry.region,
     anonymous,

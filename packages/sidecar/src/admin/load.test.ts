@@ -147,7 +147,8 @@ describe('reading and merging jupyter_buckets.json', () => {
       forcePathStyle: false,
       envAuth: true
     });
-    assert.deepEqual(byName.get('hubs3')?.sources, ['admin']);
+    assert.deepEqual(byName.get('hubs3')?.sources, ['admin', 'env']);
+    assert.deepEqual(pubs?.sources, ['admin']);
   });
 
   test('a broken entry is reported with file and key, closes its remote to writes, and the rest applies', () => {
