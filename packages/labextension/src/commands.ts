@@ -28,7 +28,6 @@ export interface ICommandSpec extends CommandRegistry.ICommandOptions {
   contextMenu?: IMenuPlace;
   /** Listed in the palette; commands that need arguments are not. */
   palette?: boolean;
-  keyBinding?: Omit<CommandRegistry.IKeyBindingOptions, 'command'>;
 }
 
 export function addCommands(
@@ -37,7 +36,7 @@ export function addCommands(
   palette?: ICommandPalette | null
 ): void {
   for (const spec of specs) {
-    const { id, contextMenu, keyBinding, palette: listed, ...options } = spec;
+    const { id, contextMenu, palette: listed, ...options } = spec;
     app.commands.addCommand(id, options);
     if (contextMenu) {
       const { selector, rank, submenu } = contextMenu;
@@ -46,9 +45,6 @@ export function addCommands(
           ? { type: 'submenu', submenu, selector, rank }
           : { command: id, selector, rank }
       );
-    }
-    if (keyBinding) {
-      app.commands.addKeyBinding({ ...keyBinding, command: id });
     }
     if (listed) {
       palette?.addItem({ command: id, category: CATEGORY });

@@ -10,13 +10,16 @@ import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { fileIcon, refreshIcon } from '@jupyterlab/ui-components';
+import { IStateDB } from '@jupyterlab/statedb';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { RemotePreset } from '@jupyter-buckets/core';
 
 import { addObjectActions } from './actions';
 import { addCommands } from './commands';
 import { CredentialsPanel, keyIcon, RemotesManager } from './credentials';
 import { addBucketDrives } from './drive';
 import { bucketIcon } from './icons';
-import { BucketsModel } from './model';
+import { BucketsModel, savedLocation } from './model';
 import { CommandIDs, IBucketsModel, ITransfersModel } from './tokens';
 import {
   addBucketsClipboard,
@@ -33,6 +36,9 @@ export { BucketsModel } from './model';
 export { TransfersModel } from './transfers';
 export * from './tokens';
 
+/** The state database's key for the Buckets panel's location. */
+const LOCATION_KEY = 'jupyter-buckets:location';
+
 const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
   id: '@jupyter-buckets/labextension:plugin',
   description: 'A side panel that browses S3 and Google Cloud Storage buckets.',
@@ -44,7 +50,8 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     ILayoutRestorer,
     IDocumentManager,
     IDefaultFileBrowser,
-    ITransfersModel
+    ITransfersModel,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -53,25 +60,47 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     restorer: ILayoutRestorer | null,
     docManager: IDocumentManager | null,
     fileBrowser: IDefaultFileBrowser | null,
-    transfers: ITransfersModel | null
+    transfers: ITransfersModel | null,
+    state: IStateDB | null
   ): IBucketsModel => {
-    const model = new BucketsModel();
+    // Where the panel was is kept across reloads, as the file browser keeps
+    // its folder: names only.
+    const model = new BucketsModel({
+      memory: state
+        ? {
+            load: async () => savedLocation(await state.fetch(LOCATION_KEY)),
+            save: location =>
+              void state.save(LOCATION_KEY, { ...location }).catch(() => {
+                // The state database refused: the next reload starts afresh.
+              })
+          }
+        : undefined
+    });
     const manager = new RemotesManager({ buckets: model });
     const panel = new BucketsPanel({
       model,
       iconFor: name =>
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
-      onManageRemotes: () => void app.commands.execute(CommandIDs.manageRemotes)
+      onManageRemotes: () =>
+        void app.commands.execute(CommandIDs.manageRemotes),
+      onAddRemote: preset =>
+        void app.commands.execute(CommandIDs.manageRemotes, {
+          add: true,
+          ...(preset ? { preset } : {})
+        })
     });
     (labShell ?? app.shell).add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
 
     // One credentials panel at a time, in the main area.
     let credentials: MainAreaWidget<CredentialsPanel> | null = null;
-    const showCredentials = (): void => {
+    const showCredentials = (args: ReadonlyPartialJSONObject = {}): void => {
       if (!credentials || credentials.isDisposed) {
         credentials = new MainAreaWidget({
-          content: new CredentialsPanel(manager)
+          content: new CredentialsPanel(manager, name => {
+            app.shell.activateById(panel.id);
+            void model.selectRemote(name);
+          })
         });
         credentials.id = 'jupyter-buckets-credentials';
         // The panel has its own actions: no empty toolbar strip on top.
@@ -83,6 +112,13 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
         app.shell.add(credentials, 'main');
       }
       app.shell.activateById(credentials.id);
+      if (args.add) {
+        credentials.content.addRemote(
+          typeof args.preset === 'string'
+            ? (args.preset as RemotePreset)
+            : undefined
+        );
+      }
     };
     addCommands(
       app,
@@ -104,12 +140,27 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
           palette: true
         },
         {
+          id: CommandIDs.goUp,
+          label: 'Go Up a Folder',
+          caption: 'Show the folder (or bucket list) above the one shown',
+          isEnabled: () => model.location.bucket !== null,
+          execute: () => {
+            const { bucket, prefix } = model.location;
+            // Breadcrumb indexes: 0 the remote, 1 the bucket, then folders.
+            const depth =
+              bucket === null
+                ? 0
+                : 1 + prefix.split('/').filter(s => s !== '').length;
+            return model.goTo(depth - 1);
+          }
+        },
+        {
           id: CommandIDs.manageRemotes,
           label: 'Manage Remotes',
           caption:
             'Add, edit, test and delete remotes (AWS profiles and rclone remotes)',
           icon: keyIcon,
-          execute: showCredentials,
+          execute: args => showCredentials(args),
           palette: true
         }
       ],

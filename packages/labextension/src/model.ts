@@ -31,6 +31,7 @@ type Fetch = <T>(path: string) => Promise<T>;
 export class BucketsModel implements IBucketsModel {
   constructor(options: IBucketsModelOptions = {}) {
     this._fetch = options.fetch ?? (path => requestAPI(path));
+    this._memory = options.memory;
   }
 
   get stateChanged(): ISignal<IBucketsModel, BucketsChange> {
@@ -169,6 +170,35 @@ export class BucketsModel implements IBucketsModel {
     }
     if (generation !== this._generation) {
       return;
+    }
+    // After a reload: where the panel was, if that remote is still there.
+    if (this._location.remote === null) {
+      let saved: IBucketsLocation | undefined;
+      try {
+        saved = savedLocation(await this._memory?.load());
+      } catch {
+        saved = undefined;
+      }
+      if (generation !== this._generation) {
+        return;
+      }
+      if (saved && this._remotes.some(r => r.name === saved.remote)) {
+        writeLastRemote(saved.remote!);
+        await this._navigate(saved);
+        const gone = this._error?.code;
+        if (
+          saved.bucket !== null &&
+          (gone === 'bucket_not_found' || gone === 'not_found')
+        ) {
+          // The bucket or folder went away meanwhile: its remote's root.
+          await this._navigate({
+            remote: saved.remote,
+            bucket: null,
+            prefix: ''
+          });
+        }
+        return;
+      }
     }
     const remembered = readLastRemote();
     const current =
@@ -535,10 +565,14 @@ export class BucketsModel implements IBucketsModel {
   }
 
   private _emit(change: BucketsChange): void {
+    if (change === 'location' && this._location.remote !== null) {
+      this._memory?.save({ ...this._location });
+    }
     this._stateChanged.emit(change);
   }
 
   private readonly _fetch: Fetch;
+  private readonly _memory: ILocationMemory | undefined;
   private readonly _stateChanged = new Signal<IBucketsModel, BucketsChange>(
     this
   );
@@ -575,6 +609,29 @@ export class BucketsModel implements IBucketsModel {
 export interface IBucketsModelOptions {
   /** Replaces requestAPI (e.g. to go through another server connection). */
   fetch?: Fetch;
+  /** Where the panel was, kept across reloads (JupyterLab's state database). */
+  memory?: ILocationMemory;
+}
+
+/** Keeps the location shown (names only, never anything secret). */
+export interface ILocationMemory {
+  load(): Promise<IBucketsLocation | undefined>;
+  save(location: IBucketsLocation): void;
+}
+
+/** The location as it was saved, if it still has that shape. */
+export function savedLocation(value: unknown): IBucketsLocation | undefined {
+  const v = value as Partial<IBucketsLocation> | null | undefined;
+  if (
+    typeof v?.remote !== 'string' ||
+    (v.bucket !== null && typeof v.bucket !== 'string') ||
+    typeof v.prefix !== 'string' ||
+    (v.bucket === null && v.prefix !== '') ||
+    (v.prefix !== '' && !v.prefix.endsWith('/'))
+  ) {
+    return undefined;
+  }
+  return { remote: v.remote, bucket: v.bucket, prefix: v.prefix };
 }
 
 function listingPath(

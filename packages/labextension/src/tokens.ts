@@ -19,6 +19,7 @@ export enum CommandIDs {
   // The Buckets panel
   open = 'jupyter-buckets:open',
   refresh = 'jupyter-buckets:refresh',
+  goUp = 'jupyter-buckets:go-up',
   manageRemotes = 'jupyter-buckets:manage-remotes',
   // Its objects and folders
   openObject = 'jupyter-buckets:open-object',

@@ -16,7 +16,10 @@ import { RemoteForm } from './RemoteForm';
 import { renderBanner, renderSources } from './render';
 
 export class CredentialsPanel extends Panel {
-  constructor(private readonly _manager: RemotesManager) {
+  constructor(
+    private readonly _manager: RemotesManager,
+    private readonly _onBrowse?: (name: string) => void
+  ) {
     super();
     this.addClass('jp-Credentials');
     this._list = new RemoteList(_manager, {
@@ -54,6 +57,16 @@ export class CredentialsPanel extends Panel {
         this._setView(new Widget({ node }));
       }
     }
+  }
+
+  /** A new remote: the form of `preset` at once, else the chooser. */
+  addRemote(preset?: RemotePreset): void {
+    if (preset === undefined) {
+      this.add();
+      return;
+    }
+    this._list.selected = null;
+    this._showForm(preset);
   }
 
   /** Choose a preset, then fill its form. */
@@ -133,6 +146,7 @@ export class CredentialsPanel extends Panel {
         manager: this._manager,
         detail,
         onEdit: d => this._showForm(d.preset, d),
+        onBrowse: this._onBrowse,
         onDeleted: () => {
           this._list.selected = null;
           this._showEmpty();

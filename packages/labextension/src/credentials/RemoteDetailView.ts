@@ -128,6 +128,14 @@ export class RemoteDetailView extends Widget {
       this._options.onEdit(this._detail)
     );
     const test = this._button('Test connection', '', () => void this._test());
+    // One click from a saved remote to its buckets.
+    const browse = this._options.onBrowse
+      ? [
+          this._button('Browse', 'jp-Credentials-browse', () =>
+            this._options.onBrowse!(this._detail.name)
+          )
+        ]
+      : [];
     const remove = this._button(
       'Delete',
       'jp-mod-warn',
@@ -135,6 +143,7 @@ export class RemoteDetailView extends Widget {
     );
     edit.disabled = remove.disabled = !d.editable;
     const actions = h('div', { className: 'jp-Credentials-actions' }, [
+      ...browse,
       test,
       h('span', { className: 'jp-Credentials-spacer' }),
       remove,
@@ -358,4 +367,6 @@ export interface IRemoteDetailViewOptions {
   onDeleted: (name: string) => void;
   /** After a sync rewrote one side. */
   onChanged?: (detail: IRemoteDetail) => void;
+  /** Show the remote in the Buckets panel. */
+  onBrowse?: (name: string) => void;
 }

@@ -3,6 +3,18 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 
 import type { IBucketsModel } from '../tokens';
 import { BucketDrive } from './BucketDrive';
+import { splitPath } from './paths';
+
+/** Whether the panel shows the folder that holds 'bucket/key' of `remote`. */
+function shows(model: IBucketsModel, remote: string, path: string): boolean {
+  const { remote: shown, bucket, prefix } = model.location;
+  const { bucket: inBucket, key } = splitPath(path);
+  return (
+    shown === remote &&
+    bucket === inBucket &&
+    key.slice(0, key.lastIndexOf('/') + 1) === prefix
+  );
+}
 
 export { BucketDrive, MAX_OPEN_BYTES } from './BucketDrive';
 export * from './paths';
@@ -31,6 +43,18 @@ export function addBucketDrives(
         });
         added.set(remote.name, drive);
         app.serviceManager.contents.addDrive(drive);
+        // A document saved (or created) into the folder on show appears
+        // there, as a save does in the file browser.
+        drive.fileChanged.connect((_, change) => {
+          const path = change.newValue?.path;
+          if (
+            (change.type === 'save' || change.type === 'new') &&
+            path &&
+            shows(model, remote.name, path)
+          ) {
+            void model.refresh();
+          }
+        });
       }
     }
   };

@@ -89,7 +89,6 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
       icon: copyIcon,
       isEnabled: () => current() !== null,
       execute: copy,
-      keyBinding: { keys: ['Accel C'], selector: LISTING },
       // Beside Download to Jupyter, the other copy of the rows.
       contextMenu: { selector: ENTRY_ROW, rank: 4.1 }
     },
@@ -111,7 +110,6 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
         }
         await startJobs(commands, transfers, pasteRequests(copied, folder));
       },
-      keyBinding: { keys: ['Accel V'], selector: LISTING },
       contextMenu: { selector: LISTING, rank: 4.2 }
     }
   ]);

@@ -16,6 +16,7 @@ import { Listing } from './Listing';
 import { ProblemsBar } from './ProblemsBar';
 import { RemotePicker } from './RemotePicker';
 import { RulesBar } from './RulesBar';
+import type { AddRemote } from './Welcome';
 
 export const BUCKETS_PANEL_ID = 'jupyter-buckets-panel';
 
@@ -51,7 +52,11 @@ export class BucketsPanel extends Panel {
         })
       );
     }
-    this._listing = new Listing(this._model, options.iconFor);
+    this._listing = new Listing(
+      this._model,
+      options.iconFor,
+      options.onAddRemote
+    );
     this.addWidget(toolbar);
     this.addWidget(new ProblemsBar(this._model));
     this.addWidget(new Breadcrumbs(this._model));
@@ -86,4 +91,6 @@ export interface IBucketsPanelOptions {
   iconFor: (name: string) => LabIcon;
   /** Opens the credentials panel (a key button in the toolbar when set). */
   onManageRemotes?: () => void;
+  /** Opens the credentials panel on a new remote (the welcome view's buttons). */
+  onAddRemote?: AddRemote;
 }

@@ -22,6 +22,7 @@ import type {
 } from '../tokens';
 import { renderError } from './errors';
 import { h } from './dom';
+import { renderWelcome, type AddRemote } from './Welcome';
 
 /** Fast answers should not flash a spinner. */
 const SPINNER_DELAY_MS = 150;
@@ -47,7 +48,8 @@ const COLUMNS: { key: SortKey; className: string; label: string }[] = [
 export class Listing extends Widget {
   constructor(
     private readonly _model: IBucketsModel,
-    private readonly _iconFor: (name: string) => LabIcon
+    private readonly _iconFor: (name: string) => LabIcon,
+    private readonly _addRemote?: AddRemote
   ) {
     super({ node: h('div', { className: 'jp-Buckets-listing' }) });
     this._filterInput = h('input', {
@@ -351,7 +353,9 @@ export class Listing extends Widget {
     const { loading, error, entries, cursor, location, filter } = this._model;
     const loadingMore = loading && cursor !== null && entries.length > 0;
     let overlay: Node | null = null;
-    if (error) {
+    if (error?.code === 'no_remotes' && this._addRemote) {
+      overlay = this._welcome ??= renderWelcome(this._addRemote);
+    } else if (error) {
       overlay = renderError(error, () => void this._model.refresh());
     } else if (loading && this._spinnerShown && !loadingMore) {
       overlay = this._spinner.node;
@@ -661,6 +665,7 @@ export class Listing extends Widget {
   private readonly _status: HTMLElement;
   private readonly _count: HTMLElement;
   private readonly _spinner: Spinner;
+  private _welcome: HTMLElement | undefined;
   private readonly _resizeObserver: ResizeObserver;
   private _shown: {
     entries: ReadonlyArray<IBucketsEntry> | null;

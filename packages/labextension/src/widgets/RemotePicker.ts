@@ -22,7 +22,7 @@ export class RemotePicker extends Widget {
   }
 
   private _onChange(_: IBucketsModel, change: BucketsChange): void {
-    if (change === 'remotes' || change === 'location') {
+    if (change === 'remotes' || change === 'location' || change === 'error') {
       this._render();
     }
   }
@@ -40,7 +40,14 @@ export class RemotePicker extends Widget {
     if (location.remote === null || !remotes.length) {
       options.unshift(
         h('option', {
-          text: remotes.length ? 'Choose a remote…' : 'No remotes',
+          // "No remotes" only once the sidecar said so: before, it is loading.
+          text: remotes.length
+            ? 'Choose a remote…'
+            : this._model.error?.code === 'no_remotes'
+              ? 'No remotes'
+              : this._model.error
+                ? 'Remotes unavailable'
+                : 'Loading remotes…',
           attrs: { value: '', disabled: '' }
         })
       );
