@@ -56,6 +56,12 @@ test('a read-only remote: its write actions are disabled with the reason, and th
   const rename = await menuItem(page, item(panel, 'README.md'), 'Rename');
   await expect(rename).toHaveClass(/lm-mod-disabled/);
   await page.keyboard.press('Escape');
+  const newFolder = panel.locator(
+    '.jp-Buckets-toolbar [data-command="jupyter-buckets:new-folder"]'
+  );
+  // A <jp-button>: its state is in aria-disabled.
+  await expect(newFolder).toHaveAttribute('aria-disabled', 'true');
+  await expect(newFolder).toHaveAttribute('title', /is read-only/);
 
   // What the panel does not offer, the server refuses: a rename forced
   // through the API is a 403 that names the rule, and nothing is written.

@@ -95,6 +95,9 @@ test('after a reload the panel shows the remote, bucket and folder it showed', a
     'er'
   ]);
   await expect(item(panel, 'kept.txt')).toBeVisible();
+  // JupyterLab writes its state database to the workspace 750 ms after the
+  // last change: reloading sooner would test the debounce, not the panel.
+  await page.waitForTimeout(1500);
   await page.reload();
   await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
   await page.sidebar.openTab(PANEL_ID);

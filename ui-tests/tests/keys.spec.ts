@@ -90,3 +90,29 @@ test('a narrow sidebar keeps the remote and the current folder whole and collaps
   await page.sidebar.setWidth(900);
   await expect(more).toHaveCount(0);
 });
+
+test('New Folder in the toolbar makes an empty folder that stays', async ({
+  page
+}) => {
+  put(`${RUN}/nf/seed.txt`, 'seed\n');
+  const panel = await browse(page, 'demo-s3', 'climate-data', [RUN, 'nf']);
+  const button = panel.locator(
+    '.jp-Buckets-toolbar [data-command="jupyter-buckets:new-folder"]'
+  );
+  // A <jp-button>: its state is in aria-disabled.
+  await expect(button).not.toHaveAttribute('aria-disabled', 'true');
+  await button.click();
+  const input = page.locator('.jp-Dialog input');
+  await input.fill('made here');
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  const made = panel.locator(
+    '.jp-Buckets-item[data-kind="prefix"][data-name="made here"]'
+  );
+  await expect(made).toBeVisible();
+  expect(keys(`${RUN}/nf/made here/`)).toEqual([`${RUN}/nf/made here/`]);
+  await made.dblclick();
+  await expect(panel.locator(CURRENT)).toHaveText('made here');
+  await expect(panel.locator('.jp-Buckets-empty')).toHaveText(
+    'This folder is empty'
+  );
+});

@@ -56,6 +56,12 @@ export interface IDeleteCount {
   count: number;
 }
 
+/** POST .../folder: a new, empty folder (in a bucket, a zero-byte 'prefix/' marker). */
+export interface IFolderRequest {
+  /** The folder's path in the bucket, ending with '/'. */
+  prefix: string;
+}
+
 /** POST .../copy: a server-side copy within one remote. */
 export interface ICopyRequest {
   fromKey: string;
@@ -99,6 +105,8 @@ export const objectRoutes = {
     `${bucketPath(remote, bucket)}/delete`,
   copy: (remote: string, bucket: string) =>
     `${bucketPath(remote, bucket)}/copy`,
+  folder: (remote: string, bucket: string) =>
+    `${bucketPath(remote, bucket)}/folder`,
   share: (remote: string, bucket: string, key: string, expires: number) =>
     `${bucketPath(remote, bucket)}/share?key=${encodeURIComponent(key)}&expires=${expires}`
 };

@@ -79,6 +79,7 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     const manager = new RemotesManager({ buckets: model });
     const panel = new BucketsPanel({
       model,
+      commands: app.commands,
       iconFor: name =>
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
       onManageRemotes: () =>
@@ -166,6 +167,12 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       ],
       palette
     );
+    // The toolbar's New Folder follows the folder shown and the admin's rules.
+    model.stateChanged.connect((_, change) => {
+      if (change === 'location' || change === 'remotes') {
+        app.commands.notifyCommandChanged(CommandIDs.newFolder);
+      }
+    });
     // Objects open in JupyterLab's own editors through one drive per remote.
     const drives = addBucketDrives(app, model);
     if (docManager) {

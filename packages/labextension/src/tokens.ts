@@ -20,6 +20,7 @@ export enum CommandIDs {
   open = 'jupyter-buckets:open',
   refresh = 'jupyter-buckets:refresh',
   goUp = 'jupyter-buckets:go-up',
+  newFolder = 'jupyter-buckets:new-folder',
   manageRemotes = 'jupyter-buckets:manage-remotes',
   // Its objects and folders
   openObject = 'jupyter-buckets:open-object',

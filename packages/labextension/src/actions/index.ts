@@ -8,6 +8,7 @@ import { actionContext, type IActionsOptions } from './context';
 import { deleteSpec } from './delete';
 import { downloadSpecs } from './download';
 import { openOnActivate } from './listeners';
+import { newFolderSpec } from './newFolder';
 import { openSpecs } from './open';
 import { propertiesSpec } from './properties';
 import { renameSpec } from './rename';
@@ -34,7 +35,8 @@ export function addObjectActions(options: IActionsOptions): void {
       ...shareSpecs(ctx),
       renameSpec(ctx),
       deleteSpec(ctx),
-      propertiesSpec(ctx)
+      propertiesSpec(ctx),
+      newFolderSpec(ctx)
     ],
     palette
   );

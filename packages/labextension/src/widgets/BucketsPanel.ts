@@ -1,16 +1,19 @@
 // The Buckets side panel: toolbar, config warnings, breadcrumbs, listing.
 import {
+  CommandToolbarButton,
   LabIcon,
+  newFolderIcon,
   refreshIcon,
   Toolbar,
   ToolbarButton
 } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
 import { Panel } from '@lumino/widgets';
 
 import { keyIcon } from '../credentials/icons';
 import { bucketIcon } from '../icons';
-import type { IBucketsModel } from '../tokens';
+import { CommandIDs, type IBucketsModel } from '../tokens';
 import { Breadcrumbs } from './Breadcrumbs';
 import { Listing } from './Listing';
 import { ProblemsBar } from './ProblemsBar';
@@ -32,6 +35,17 @@ export class BucketsPanel extends Panel {
     const toolbar = new Toolbar();
     toolbar.addClass('jp-Buckets-toolbar');
     toolbar.addItem('remote', new RemotePicker(this._model));
+    if (options.commands) {
+      toolbar.addItem(
+        'new-folder',
+        new CommandToolbarButton({
+          commands: options.commands,
+          id: CommandIDs.newFolder,
+          icon: newFolderIcon,
+          label: ''
+        })
+      );
+    }
     toolbar.addItem(
       'refresh',
       new ToolbarButton({
@@ -91,6 +105,8 @@ export interface IBucketsPanelOptions {
   iconFor: (name: string) => LabIcon;
   /** Opens the credentials panel (a key button in the toolbar when set). */
   onManageRemotes?: () => void;
+  /** The app's commands: the toolbar's New Folder button runs one. */
+  commands?: CommandRegistry;
   /** Opens the credentials panel on a new remote (the welcome view's buttons). */
   onAddRemote?: AddRemote;
 }

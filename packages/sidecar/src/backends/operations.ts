@@ -160,3 +160,31 @@ export async function copyObject(
   }
   return result;
 }
+
+/**
+ * A new, empty folder `prefix` ('a/b/'): a real one on a disk; in a bucket
+ * the zero-byte 'a/b/' object that the S3 and GCS consoles make, so that the
+ * folder is there before anything is written into it (listings show it as
+ * the folder, never as a file). Writing it again changes nothing.
+ */
+export async function makeFolder(
+  backend: IBackend,
+  bucket: string,
+  prefix: string
+): Promise<void> {
+  if (!prefix.endsWith('/') || prefix === '/') {
+    throw new ApiError(
+      'invalid_request',
+      `A folder is a path that ends with '/', not '${prefix}'.`,
+      'Give the folder as "results/2024/".'
+    );
+  }
+  if (backend.makeDirectory) {
+    await backend.makeDirectory(bucket, prefix);
+    return;
+  }
+  await backend.put(bucket, prefix, Buffer.alloc(0), {
+    contentType: 'application/x-directory',
+    skipStat: true
+  });
+}

@@ -10,7 +10,11 @@ import {
   LOCATION_HELP,
   type LazyServices
 } from './report.js';
-import { countPrefix, deletePrefix } from '../backends/operations.js';
+import {
+  countPrefix,
+  deletePrefix,
+  makeFolder
+} from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import { toObjectStat } from '../listing/stat.js';
 import type { IServices } from '../services.js';
@@ -213,13 +217,15 @@ async function mkdir(
   const target = services.resolver.location(location, {
     remote: options.remote
   });
-  if (target.backend.makeDirectory) {
-    await target.backend.makeDirectory(target.bucket, target.path);
-    return;
+  if (!target.path) {
+    throw new ApiError(
+      'invalid_request',
+      `${target.label} is a bucket, not a folder in it.`,
+      'Give a folder: remote:bucket/folder/.'
+    );
   }
-  out(
-    `${target.label}: buckets have no folders until something is written into them; nothing was created (copy a file to ${target.label.replace(/\/?$/, '/')}NAME to make it appear).`
-  );
+  const prefix = target.path.endsWith('/') ? target.path : `${target.path}/`;
+  await makeFolder(target.backend, target.bucket, prefix);
 }
 
 /** Errors in the user's words: the message, then the hint. */
@@ -276,7 +282,9 @@ export function addObjectCommands(
     .action(action(services, rm));
   program
     .command('mkdir')
-    .description('create a local folder (buckets have no empty folders)')
+    .description(
+      'create a folder (in a bucket: the empty folder marker the S3 and GCS consoles make)'
+    )
     .argument('<location>', LOCATION_HELP)
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
     .action(action(services, mkdir));

@@ -197,6 +197,10 @@ describe('the API under the admin rules', () => {
       await send('POST', `${gcs}/delete`, { prefix: RUN }),
       'read_only'
     );
+    assertRefused(
+      await send('POST', `${gcs}/folder`, { prefix: `${RUN}made/` }),
+      'read_only'
+    );
     assert.equal(await exists('demo-gcs', GCS, `${RUN}pub.txt`), true);
     assert.equal(await exists('demo-gcs', GCS, `${RUN}new.txt`), false);
     assert.equal(await exists('demo-gcs', GCS, `${RUN}renamed.txt`), false);

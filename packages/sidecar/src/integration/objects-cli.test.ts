@@ -144,10 +144,22 @@ for (const [remote, bucket, scheme] of [
       assert.match(missing.stderr, /^jupyter-buckets: No object .*\nhint: /);
     });
 
-    test('mkdir on a bucket explains that folders appear when something is written', () => {
+    test('mkdir on a bucket makes an empty folder that ls shows as a folder', async () => {
       const result = run('mkdir', `${remote}:${bucket}/${RUN}new-folder`);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /no folders until something is written/);
+      const listed = run('ls', `${remote}:${bucket}/${RUN}`);
+      assert.equal(listed.status, 0, listed.stderr);
+      assert.match(listed.stdout, /^ +PRE new-folder\/$/m);
+      const inside = run('ls', `${remote}:${bucket}/${RUN}new-folder/`);
+      assert.equal(inside.status, 0, inside.stderr);
+      assert.equal(inside.stdout.trim(), '', 'the marker is not a file');
+      // The folder marker, as the S3 and GCS consoles make it.
+      const marker = await backend().stat(bucket, `${RUN}new-folder/`);
+      assert.equal(marker.size, 0);
+      assert.equal(
+        run('mkdir', `${remote}:${bucket}/${RUN}new-folder/`).status,
+        0
+      );
     });
   });
 }

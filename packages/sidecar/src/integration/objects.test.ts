@@ -28,6 +28,7 @@ import {
   type IDeleteCount,
   type IDeleteResult,
   type IErrorBody,
+  type IListing,
   type IObjectStat
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
@@ -53,6 +54,7 @@ const OBJECT = '/api/v1/remotes/{remote}/buckets/{bucket}/object';
 const CONTENT = '/api/v1/remotes/{remote}/buckets/{bucket}/content';
 const DELETE = '/api/v1/remotes/{remote}/buckets/{bucket}/delete';
 const COPY = '/api/v1/remotes/{remote}/buckets/{bucket}/copy';
+const FOLDER = '/api/v1/remotes/{remote}/buckets/{bucket}/folder';
 
 let server: Server;
 let port: number;
@@ -345,6 +347,40 @@ for (const target of TARGETS) {
       assert.equal(reply.status, 415);
       const missing = await send('GET', `${at}/object${q(`${RUN}forged.txt`)}`);
       assert.equal(missing.status, 404);
+    });
+
+    test('a new folder is listed as an empty folder, and making it again changes nothing', async () => {
+      const prefix = `${RUN}made/new folder/`;
+      for (let i = 0; i < 2; i++) {
+        const made = await send('POST', `${at}/folder`, {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prefix })
+        });
+        assert.equal(made.status, 201, made.bytes.toString());
+        assertMatchesSpec(FOLDER, 201, made.json, 'post');
+      }
+      const parent = await send(
+        'GET',
+        `${at}/objects?prefix=${encodeURIComponent(`${RUN}made/`)}`
+      );
+      assert.equal(parent.status, 200, parent.bytes.toString());
+      const listing = parent.json as IListing;
+      assert.deepEqual(
+        listing.prefixes.map(p => p.prefix),
+        [prefix]
+      );
+      assert.deepEqual(listing.objects, []);
+      const inside = await send(
+        'GET',
+        `${at}/objects?prefix=${encodeURIComponent(prefix)}`
+      );
+      assert.deepEqual((inside.json as IListing).objects, []);
+      const bad = await send('POST', `${at}/folder`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prefix: `${RUN}no-slash` })
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(errorCode(bad), 'invalid_request');
     });
 
     test('move: copy, verify, then delete the source', async () => {

@@ -14,13 +14,15 @@ import {
   type ICopyRequest,
   type IDeleteCount,
   type IDeleteRequest,
-  type IDeleteResult
+  type IDeleteResult,
+  type IFolderRequest
 } from '@jupyter-buckets/core';
 import { ApiError } from '../../api-error.js';
 import {
   copyObject,
   countPrefix,
-  deletePrefix
+  deletePrefix,
+  makeFolder
 } from '../../backends/operations.js';
 import type { IBackend, IObjectInfo } from '../../backends/types.js';
 import { uploadStream } from '../../backends/upload.js';
@@ -238,6 +240,14 @@ export function objectRoutes(resolver: Resolver): Router {
         body<IDeleteRequest>(req)
       )
     );
+  });
+
+  router.post(`${BUCKET_PATH}/folder`, async (req, res) => {
+    const backend = backendOf(req);
+    const bucket = req.params.bucket as string;
+    const { prefix } = body<IFolderRequest>(req);
+    await makeFolder(backend, bucket, checkKey(backend, prefix, 'prefix'));
+    res.status(201).json({ prefix });
   });
 
   router.post(`${BUCKET_PATH}/copy`, async (req, res) => {
