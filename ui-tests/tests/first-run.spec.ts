@@ -5,6 +5,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
+import { fileRow } from './jobs';
 import { browse, item } from './panel';
 import { cat, put, useDemoBucket } from './s3';
 
@@ -129,4 +130,26 @@ test('a document saved into the folder shown appears in the listing', async ({
     .toBe('first\nsecond line\n');
   // The listing shows the saved size without a manual refresh.
   await expect(size).toHaveText('18 B');
+});
+
+test('Copy to Bucket… with no remote yet offers to add one', async ({
+  page,
+  tmpPath
+}) => {
+  await page.route(/\/jupyter-buckets\/api\/v1\/remotes(\?|$)/, route =>
+    route.fulfill({ json: { remotes: [], problems: [] } })
+  );
+  await page.contents.uploadContent('x\n', 'text', `${tmpPath}/first.txt`);
+  await page.sidebar.openTab('filebrowser');
+  await page.filebrowser.refresh();
+  await fileRow(page, 'first.txt').click({ button: 'right' });
+  await page
+    .locator('.lm-Menu .lm-Menu-itemLabel', { hasText: /^Copy to Bucket…$/ })
+    .click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('No remote to copy to yet');
+  await dialog.getByRole('button', { name: 'Add a remote' }).click();
+  await expect(
+    page.locator('#jupyter-buckets-credentials .jp-Credentials-preset')
+  ).toHaveCount(5);
 });

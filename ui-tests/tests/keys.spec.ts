@@ -116,3 +116,23 @@ test('New Folder in the toolbar makes an empty folder that stays', async ({
     'This folder is empty'
   );
 });
+
+test('the sort headers are reached with Tab and sort with Enter', async ({
+  page
+}) => {
+  const panel = await browse(page, 'demo-s3', 'climate-data', []);
+  // Wide enough for the Size column (a narrow panel hides it).
+  await page.sidebar.setWidth(500);
+  const size = panel.locator('.jp-Buckets-sortable[data-sort="size"]');
+  await size.focus();
+  await expect(size).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(size).toHaveAttribute('aria-sort', 'ascending');
+  await page.keyboard.press(' ');
+  await expect(size).toHaveAttribute('aria-sort', 'descending');
+  // Tab reaches the next header.
+  await page.keyboard.press('Tab');
+  await expect(
+    panel.locator('.jp-Buckets-sortable[data-sort="modified"]')
+  ).toBeFocused();
+});

@@ -52,11 +52,22 @@ export function addCopyToBucket(options: ICopyToBucketOptions): void {
       await buckets.start();
     }
     if (!buckets.remotes.length) {
-      await showErrorMessage(
-        'No remote to copy to',
-        buckets.error?.message ??
-          'Add a remote (Buckets panel, key button: Manage Remotes), then try again.'
-      );
+      if (buckets.error && buckets.error.code !== 'no_remotes') {
+        await showErrorMessage('No remote to copy to', buckets.error.message);
+        return;
+      }
+      // A first run: the same way in as the Buckets panel's welcome.
+      const answer = await showDialog({
+        title: 'No remote to copy to yet',
+        body: 'Add a remote (Amazon S3, an Open Storage Network pod, Google Cloud Storage, any S3-compatible store) and copy to it. It is saved where the AWS CLI, rclone and fsspec look too.',
+        buttons: [
+          Dialog.cancelButton(),
+          Dialog.okButton({ label: 'Add a remote' })
+        ]
+      });
+      if (answer.button.accept) {
+        await app.commands.execute(CommandIDs.manageRemotes, { add: true });
+      }
       return;
     }
     const destination = await pickDestination(op, items, buckets);

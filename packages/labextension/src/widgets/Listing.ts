@@ -70,9 +70,16 @@ export class Listing extends Widget {
         const cell = h('span', {
           className: `${column.className} jp-Buckets-sortable`,
           text: column.label,
-          attrs: { 'data-sort': column.key, role: 'button' }
+          attrs: { 'data-sort': column.key, role: 'button', tabindex: '0' }
         });
         cell.addEventListener('click', () => this._onSortClick(column.key));
+        // Focusable and sorted from the keyboard, as a button is.
+        cell.addEventListener('keydown', event => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            this._onSortClick(column.key);
+          }
+        });
         return cell;
       })
     );

@@ -319,11 +319,14 @@ describe('the API under the admin rules', () => {
 
 describe('the CLI under the admin rules', () => {
   function run(...args: string[]) {
+    return runWith(env, ...args);
+  }
+  function runWith(runEnv: NodeJS.ProcessEnv, ...args: string[]) {
     assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run npm run bundle`);
     return spawnSync(process.execPath, [BUNDLE, ...args], {
       encoding: 'utf8',
       timeout: 60_000,
-      env,
+      env: runEnv,
       cwd: `${dir.path}/disk`,
       stdio: ['ignore', 'pipe', 'pipe']
     });
@@ -365,5 +368,40 @@ describe('the CLI under the admin rules', () => {
       result.stdout,
       new RegExp(`demo-s3 .*writes under ${S3}/${MINE}; purged after 7 days`)
     );
+  });
+
+  test('a broken jupyter_buckets.json is reported with its file and key, and its good entries apply', () => {
+    const broken = dir.write(
+      'etc/broken.json',
+      JSON.stringify({
+        remotes: {
+          'demo-gcs': { readOnly: 'yes' },
+          'demo-s3': { purgeAfterDays: 3 }
+        }
+      })
+    );
+    const result = runWith(
+      { ...env, JUPYTER_BUCKETS_CONFIG: broken },
+      'remotes',
+      'list'
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(
+      result.stderr.includes(
+        `problem: ${broken} [demo-gcs]: remotes.demo-gcs.readOnly must be boolean.`
+      ),
+      result.stderr
+    );
+    // The good entry applies; the broken one closes its remote to writes.
+    assert.match(result.stdout, /demo-s3 .*purged after 3 days/);
+    assert.match(result.stdout, /demo-gcs .*read-only/);
+    const write = runWith(
+      { ...env, JUPYTER_BUCKETS_CONFIG: broken },
+      'cp',
+      'notes.txt',
+      `demo-gcs:${GCS}/${RUN}broken.txt`
+    );
+    assert.notEqual(write.status, 0);
+    assert.ok(write.stderr.includes(broken), write.stderr);
   });
 });
