@@ -7,7 +7,7 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
 import { chooseDestination, fileRow, job } from './jobs';
-import { browse, item } from './panel';
+import { browse, contextMenu, item } from './panel';
 import { aws, keys, put, useDemoBucket } from './s3';
 
 test.use({ autoGoto: true });
@@ -62,6 +62,17 @@ test('a read-only remote: its write actions are disabled with the reason, and th
   // A <jp-button>: its state is in aria-disabled.
   await expect(newFolder).toHaveAttribute('aria-disabled', 'true');
   await expect(newFolder).toHaveAttribute('title', /is read-only/);
+
+  // A file of a read-only remote opens read-only: JupyterLab's Save says
+  // so and points to Save As.
+  await item(panel, 'README.md').dblclick();
+  const editor = page.locator('.jp-FileEditor .cm-content');
+  await expect(editor).toBeVisible();
+  await editor.click();
+  await page.keyboard.press('Control+s');
+  await expect(
+    page.locator('.jp-toast-message', { hasText: 'is read-only' })
+  ).toBeVisible();
 
   // What the panel does not offer, the server refuses: a rename forced
   // through the API is a 403 that names the rule, and nothing is written.
@@ -123,10 +134,7 @@ test('a writablePrefixes remote with {username}: writes only in the user folder,
   await page.contents.uploadContent('results\n', 'text', `${tmpPath}/out.txt`);
   await page.sidebar.openTab('filebrowser');
   await page.filebrowser.refresh();
-  await fileRow(page, 'out.txt').click({ button: 'right' });
-  await page
-    .locator('.lm-Menu .lm-Menu-itemLabel', { hasText: /^Copy to Bucket…$/ })
-    .click();
+  await contextMenu(page, fileRow(page, 'out.txt'), 'Copy to Bucket…');
   const dialog = page.locator('.jp-Dialog .jp-Buckets-destination');
   // A read-only remote cannot be chosen at all.
   await expect(
@@ -143,10 +151,7 @@ test('a writablePrefixes remote with {username}: writes only in the user folder,
   await expect(page.locator('.jp-Dialog .jp-mod-accept')).toBeDisabled();
   await page.locator('.jp-Dialog .jp-mod-reject').click();
 
-  await fileRow(page, 'out.txt').click({ button: 'right' });
-  await page
-    .locator('.lm-Menu .lm-Menu-itemLabel', { hasText: /^Copy to Bucket…$/ })
-    .click();
+  await contextMenu(page, fileRow(page, 'out.txt'), 'Copy to Bucket…');
   await dialog.locator('select[name="remote"]').selectOption('hub-persistent');
   await dialog.locator('input[name="bucket"]').fill('climate-data');
   await dialog.locator('input[name="path"]').fill(MINE);

@@ -6,7 +6,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
 import { fileRow } from './jobs';
-import { browse, item } from './panel';
+import { browse, contextMenu, item } from './panel';
 import { cat, put, useDemoBucket } from './s3';
 
 test.use({ autoGoto: true });
@@ -142,10 +142,7 @@ test('Copy to Bucket… with no remote yet offers to add one', async ({
   await page.contents.uploadContent('x\n', 'text', `${tmpPath}/first.txt`);
   await page.sidebar.openTab('filebrowser');
   await page.filebrowser.refresh();
-  await fileRow(page, 'first.txt').click({ button: 'right' });
-  await page
-    .locator('.lm-Menu .lm-Menu-itemLabel', { hasText: /^Copy to Bucket…$/ })
-    .click();
+  await contextMenu(page, fileRow(page, 'first.txt'), 'Copy to Bucket…');
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('No remote to copy to yet');
   await dialog.getByRole('button', { name: 'Add a remote' }).click();

@@ -1,6 +1,7 @@
 // The hub admin's rules (jupyter_buckets.json) as the panel shows them: which
 // actions are refused where, and why, in words. The decision itself is
 // core's (writeRefusal, mayWriteUnder), the same the sidecar enforces.
+import type { IBucketsModel } from './tokens';
 import {
   mayWriteUnder,
   writeRefusal,
@@ -40,6 +41,18 @@ export function folderRefusal(
   const policy = remote?.policy;
   return policy && !mayWriteUnder(policy, bucket, prefix)
     ? reason(remote.name, policy)
+    : undefined;
+}
+
+/** Why nothing may be written into the folder the panel shows, or undefined. */
+export function shownFolderRefusal(model: IBucketsModel): string | undefined {
+  const { remote, bucket, prefix } = model.location;
+  return remote !== null && bucket !== null
+    ? folderRefusal(
+        model.remotes.find(r => r.name === remote),
+        bucket,
+        prefix
+      )
     : undefined;
 }
 

@@ -10,7 +10,7 @@ import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
 import { documentPath } from '../drive/paths';
 import type { IBucketsModel, ITransfersModel } from '../tokens';
-import { objectRefusal } from '../rules';
+import { objectRefusal, refusalLabel } from '../rules';
 import { showActionError } from '../widgets/errors';
 import type { DriveLookup } from './rename';
 import { isRow, resolveTargets, targetsOf, type ITarget } from './targets';
@@ -48,6 +48,8 @@ export interface IActionContext extends IActionsOptions {
    * rename), for the action's tooltip; undefined when they allow it.
    */
   refusal(targets: ITarget[]): string | undefined;
+  /** `label`, with why it is refused on the targets when it is: 'Delete (read-only)'. */
+  refusedLabel(label: string): string;
 }
 
 export function actionContext(options: IActionsOptions): IActionContext {
@@ -74,20 +76,27 @@ export function actionContext(options: IActionsOptions): IActionContext {
     allObjects: async () => (await allTargets()).filter(isObject),
     providerOf: remote =>
       model.remotes.find(r => r.name === remote)?.provider ?? 's3',
-    refusal: all => {
-      for (const target of all) {
-        const refused = objectRefusal(
-          model.remotes.find(r => r.name === target.remote),
-          target.bucket,
-          target.key
-        );
-        if (refused) {
-          return refused;
-        }
-      }
-      return undefined;
+    refusal: all => refusalOf(model, all),
+    refusedLabel: label => {
+      const refused = refusalOf(model, targets());
+      return refused ? `${label} (${refusalLabel(refused)})` : label;
     }
   };
+}
+
+/** Why the admin's rules refuse changing these targets, or undefined. */
+function refusalOf(model: IBucketsModel, all: ITarget[]): string | undefined {
+  for (const target of all) {
+    const refused = objectRefusal(
+      model.remotes.find(r => r.name === target.remote),
+      target.bucket,
+      target.key
+    );
+    if (refused) {
+      return refused;
+    }
+  }
+  return undefined;
 }
 
 function isObject(target: ITarget): boolean {

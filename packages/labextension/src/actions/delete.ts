@@ -12,7 +12,6 @@ import { Widget } from '@lumino/widgets';
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
-import { refusalLabel } from '../rules';
 import { h } from '../widgets/dom';
 import { guard, type IActionContext } from './context';
 import { DELETE_BATCH, deleteInBatches } from './deletion';
@@ -21,10 +20,7 @@ import { describeTargets, ENTRY_ROW, plural, type ITarget } from './targets';
 export function deleteSpec(ctx: IActionContext): ICommandSpec {
   return {
     id: CommandIDs.delete,
-    label: () => {
-      const refused = ctx.refusal(ctx.targets());
-      return refused ? `Delete (${refusalLabel(refused)})` : 'Delete';
-    },
+    label: () => ctx.refusedLabel('Delete'),
     caption: () =>
       ctx.refusal(ctx.targets()) ??
       'Delete objects, or folders with everything in them',

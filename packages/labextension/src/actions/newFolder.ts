@@ -7,7 +7,7 @@ import { newFolderIcon } from '@jupyterlab/ui-components';
 
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
-import { folderRefusal } from '../rules';
+import { shownFolderRefusal } from '../rules';
 import { CommandIDs } from '../tokens';
 import { guard, type IActionContext } from './context';
 
@@ -31,16 +31,7 @@ export function folderNameProblem(name: string): string | undefined {
 
 export function newFolderSpec(ctx: IActionContext): ICommandSpec {
   const { model } = ctx;
-  const refusal = (): string | undefined => {
-    const { remote, bucket, prefix } = model.location;
-    return remote !== null && bucket !== null
-      ? folderRefusal(
-          model.remotes.find(r => r.name === remote),
-          bucket,
-          prefix
-        )
-      : undefined;
-  };
+  const refusal = (): string | undefined => shownFolderRefusal(model);
   return {
     id: CommandIDs.newFolder,
     label: 'New Folder',

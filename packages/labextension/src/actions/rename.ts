@@ -13,7 +13,6 @@ import { documentPath } from '../drive/paths';
 import { formatModified, formatSize } from '../format';
 import { CommandIDs } from '../tokens';
 import { conflictsOf } from '../transfers/conflicts';
-import { refusalLabel } from '../rules';
 import { h } from '../widgets/dom';
 import { guardOne, type IActionContext } from './context';
 import { OBJECT_ROW } from './targets';
@@ -24,10 +23,7 @@ export type DriveLookup = (remote: string) => BucketDrive | undefined;
 export function renameSpec(ctx: IActionContext): ICommandSpec {
   return {
     id: CommandIDs.rename,
-    label: () => {
-      const refused = ctx.refusal(ctx.targets());
-      return refused ? `Rename (${refusalLabel(refused)})` : 'Rename';
-    },
+    label: () => ctx.refusedLabel('Rename'),
     caption: () =>
       ctx.refusal(ctx.targets()) ??
       'Rename the object (a server-side copy, then delete)',

@@ -14,7 +14,7 @@ import {
   type IBucketsModel,
   type ITransfersModel
 } from '../tokens';
-import { folderRefusal } from '../rules';
+import { shownFolderRefusal } from '../rules';
 import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
@@ -47,16 +47,7 @@ export function addBucketsClipboard(options: IBucketsClipboardOptions): void {
   };
 
   // Why the admin's rules refuse writing into the folder shown, if they do.
-  const refusedHere = (): string | undefined => {
-    const { remote, bucket, prefix } = buckets.location;
-    return remote !== null && bucket !== null
-      ? folderRefusal(
-          buckets.remotes.find(r => r.name === remote),
-          bucket,
-          prefix
-        )
-      : undefined;
-  };
+  const refusedHere = (): string | undefined => shownFolderRefusal(buckets);
 
   const copy = async (): Promise<void> => {
     // Every selected entry, after select-all's remaining pages arrived.
