@@ -11,6 +11,7 @@ import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { guardedBackend } from './guarded.js';
 import { featuresOf } from './lazy.js';
 import { LocalBackend } from './local/backend.js';
+import { deletePrefix } from './operations.js';
 
 const FILE = '/etc/jupyter/jupyter_buckets.json';
 const B = LOCAL_BUCKET;
@@ -121,6 +122,25 @@ describe('a guarded backend', () => {
       (await guarded.list(B, { prefix: '', limit: 10 })).prefixes.length >= 2,
       true
     );
+  });
+
+  test('a folder delete is all or nothing: one key outside the rules and none goes', async () => {
+    dir.write('team/alice/x.txt', 'x');
+    dir.write('team/bob/y.txt', 'y');
+    const guarded = guardedBackend(inner, 'persistent', {
+      writablePrefixes: [`${B}/team/alice/`],
+      setBy: { writablePrefixes: FILE }
+    });
+    await assert.rejects(
+      deletePrefix(guarded, B, 'team/'),
+      refusedWith('outside_writable_prefix')
+    );
+    assert.ok(existsSync(join(dir.path, 'team', 'alice', 'x.txt')));
+    assert.ok(existsSync(join(dir.path, 'team', 'bob', 'y.txt')));
+    assert.equal(await deletePrefix(guarded, B, 'team/alice/'), 1);
+    assert.ok(!existsSync(join(dir.path, 'team', 'alice', 'x.txt')));
+    // Unguarded, the same call is not checked.
+    assert.equal(await deletePrefix(inner, B, 'team/bob/'), 1);
   });
 
   test('a key with control characters is shown without them', async () => {

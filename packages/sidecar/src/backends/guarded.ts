@@ -60,6 +60,27 @@ export function policyError(
   );
 }
 
+/** Each guarded backend's check, for work that must be refused whole first. */
+const checks = new WeakMap<IBackend, (bucket: string, key: string) => void>();
+
+/**
+ * Throws the policy's error if writing (or deleting) any of `keys` is
+ * refused: for work done in batches (a folder deleted page by page), so that
+ * nothing goes when some of it may not. Nothing for an unguarded backend.
+ */
+export function checkAllWritable(
+  backend: IBackend,
+  bucket: string,
+  keys: Iterable<string>
+): void {
+  const check = checks.get(backend);
+  if (check) {
+    for (const key of keys) {
+      check(bucket, key);
+    }
+  }
+}
+
 /** Whether a policy restricts writes at all. */
 export function restrictsWrites(policy: IRemotePolicy | undefined): boolean {
   return Boolean(policy?.readOnly || policy?.writablePrefixes);
@@ -104,6 +125,7 @@ export function guardedBackend(
       return backend.deleteMany(bucket, keys);
     }
   };
+  checks.set(guarded, check);
   // The optional features the backend has, and no others (callers test for
   // them); the ones that write are checked first.
   for (const feature of featuresOf(backend)) {

@@ -3,6 +3,7 @@
 // that deletes the source only after the copy is verified.
 import { MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { checkAllWritable } from './guarded.js';
 import type { IBackend, IObjectInfo } from './types.js';
 
 /** Every key under a prefix (no delimiter), page by page. */
@@ -54,6 +55,9 @@ export async function deletePrefix(
   for await (const page of walkKeys(backend, bucket, prefix)) {
     keys.push(...page.map(object => object.key));
   }
+  // All or nothing under the admin's rules: a folder that holds something
+  // the user may not delete is refused before any key goes.
+  checkAllWritable(backend, bucket, keys);
   for (let start = 0; start < keys.length; start += MAX_PAGE_SIZE) {
     deleted += (
       await backend.deleteMany(bucket, keys.slice(start, start + MAX_PAGE_SIZE))
