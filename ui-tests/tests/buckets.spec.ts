@@ -69,6 +69,9 @@ test.describe('Buckets panel', () => {
     page
   }, testInfo) => {
     const panel = await openPanel(page);
+    // Wide enough for the whole path: a narrower panel folds its middle
+    // into "…" (keys.spec.ts), and this test goes back by a middle crumb.
+    await page.sidebar.setWidth(420);
     await chooseRemote(panel, 'demo-s3');
     await expect(item(panel, 'climate-data')).toBeVisible();
     await expect(item(panel, 'scratch')).toBeVisible();
