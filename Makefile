@@ -34,7 +34,7 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 build: node_modules/.package-lock.json
 	npm run build:prod
 
-$(VENV)/.installed: node_modules/.package-lock.json pyproject.toml install.json $(wildcard jupyter-config/jupyter_server_config.d/*.json) $(shell find packages/*/src jupyter_buckets -name '*.ts' -o -name '*.py' -o -name '*.css' 2>/dev/null | grep -v labextension/static)
+$(VENV)/.installed: node_modules/.package-lock.json pyproject.toml install.json $(wildcard jupyter-config/jupyter_server_config.d/*.json packages/labextension/schema/*.json packages/sidecar/src/admin/*.json) $(shell find packages/*/src jupyter_buckets -name '*.ts' -o -name '*.py' -o -name '*.css' 2>/dev/null | grep -v labextension/static)
 	$(MAKE) build
 	$(VENV)/bin/pip install --quiet --no-build-isolation --no-deps --force-reinstall .
 	touch $@

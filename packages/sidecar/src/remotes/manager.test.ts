@@ -233,6 +233,39 @@ describe('editing, renaming, deleting', () => {
     assert.ok(read(paths.rclone).includes(`secret_access_key = ${SECRET}`));
   });
 
+  test("a remote with the hub admin's rules keeps its name: a rename is refused, nothing changes", () => {
+    const manager = new RemoteManager(env);
+    manager.create(osn());
+    const rules = dir.write(
+      'etc/jupyter_buckets.json',
+      JSON.stringify({ remotes: { pod: { readOnly: true } } })
+    );
+    const governed = new RemoteManager({
+      ...env,
+      JUPYTER_BUCKETS_CONFIG: rules
+    });
+    const before = snapshotAll();
+    const error = refusal(() =>
+      governed.update('pod', {
+        name: 'pod2',
+        preset: 'osn',
+        endpoint: 'https://ncar.osn.mghpcc.org'
+      })
+    );
+    assert.equal(error.code, 'invalid_request');
+    assert.ok(error.message.includes(rules), error.message);
+    assert.deepEqual(snapshotAll(), before);
+    // Other settings can still change.
+    assert.equal(
+      governed.update('pod', {
+        name: 'pod',
+        preset: 'osn',
+        endpoint: 'https://ncar.osn.mghpcc.org'
+      }).endpoint,
+      'https://ncar.osn.mghpcc.org'
+    );
+  });
+
   test('delete removes the remote from both files and leaves the rest as it was', () => {
     const manager = new RemoteManager(env);
     manager.create(osn());

@@ -306,6 +306,7 @@ export class RemoteManager {
     const files = new RemoteFiles(this.env);
     files.assertValid(['aws', 'rclone']);
     if (spec.name !== name) {
+      assertNoRulesLost(current);
       this.assertFree(spec.name, files);
       files.credentialsEdit.renameSection(name, spec.name);
       files.configEdit.renameSection(
@@ -473,6 +474,27 @@ export class RemoteManager {
       }
     }
   }
+}
+
+/**
+ * The hub admin's rules follow a remote's name: renamed, a governed remote
+ * would shed them (a read-only remote would take writes again). Such a
+ * rename is refused, naming the file the rules are in.
+ */
+function assertNoRulesLost(remote: IRemoteConfig): void {
+  const policy = remote.policy;
+  if (!policy?.readOnly && !policy?.writablePrefixes) {
+    return;
+  }
+  const file =
+    policy.setBy.readOnly ??
+    policy.setBy.writablePrefixes ??
+    'the admin configuration';
+  throw new ApiError(
+    'invalid_request',
+    `Remote ${remote.name} has the hub admin's rules (in ${file}), which follow its name; renamed, it would lose them.`,
+    'Keep the name; other settings can still be edited.'
+  );
 }
 
 function editable(remote: IRemoteConfig): boolean {
