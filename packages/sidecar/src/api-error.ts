@@ -33,6 +33,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Text from a file or a store (a key, a remote name) as a message may show
+ * it: control characters become '?', so it cannot break or recolour a line.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- controls are what is replaced
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 /** The error of work stopped by a cancel (a transfer, a read inside one). */
 export function cancelledError(): ApiError {
   return new ApiError('invalid_request', 'The transfer was cancelled.');

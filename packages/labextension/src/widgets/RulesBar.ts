@@ -3,7 +3,7 @@
 // tooltip) and one for a remote whose files are purged after some days.
 import { Widget } from '@lumino/widgets';
 
-import { folderRefusal, purgeWarning } from '../rules';
+import { folderRefusal, purgeWarning, shownFolderRefusal } from '../rules';
 import type { BucketsChange, IBucketsModel } from '../tokens';
 import { h } from './dom';
 
@@ -26,16 +26,13 @@ export class RulesBar extends Widget {
   }
 
   private _render(): void {
-    const { remote: name, bucket, prefix } = this._model.location;
+    const { remote: name } = this._model.location;
     const remote = this._model.remotes.find(r => r.name === name);
     const badges: HTMLElement[] = [];
-    const refusal = remote
-      ? remote.policy?.readOnly
-        ? folderRefusal(remote, '', '')
-        : bucket !== null
-          ? folderRefusal(remote, bucket, prefix)
-          : undefined
-      : undefined;
+    // A read-only remote is badged everywhere, its list of buckets too.
+    const refusal = remote?.policy?.readOnly
+      ? folderRefusal(remote, '', '')
+      : shownFolderRefusal(this._model);
     if (refusal) {
       badges.push(
         h('span', {

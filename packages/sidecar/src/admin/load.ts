@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { IConfigProblem } from '@jupyter-buckets/core';
 import type { ErrorObject } from 'ajv';
+import { printable } from '../api-error.js';
 import { configFiles } from './paths.js';
 import validate from './validate-config.js';
 
@@ -91,8 +92,7 @@ function describe(error: ErrorObject): string {
 
 /** Quoted for a message: a name from the file may hold anything. */
 function shown(part: string): string {
-  // eslint-disable-next-line no-control-regex -- controls are what is replaced
-  const text = part.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const text = printable(part);
   return /^[A-Za-z0-9_.-]+$/.test(text) ? text : JSON.stringify(text);
 }
 

@@ -9,7 +9,7 @@ import {
   type IRemotePolicy,
   type PolicyRefusal
 } from '@jupyter-buckets/core';
-import { ApiError } from '../api-error.js';
+import { ApiError, printable } from '../api-error.js';
 import { featuresOf } from './lazy.js';
 import type { IBackend, OptionalFeature } from './types.js';
 
@@ -31,8 +31,7 @@ const WRITES: Record<OptionalFeature, boolean> = {
 
 /** A key or path as a message shows it: it may hold anything. */
 function shown(path: string): string {
-  // eslint-disable-next-line no-control-regex -- controls are what is replaced
-  const text = path.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const text = printable(path);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
