@@ -10,6 +10,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerManageCommands } from './cli/manage.js';
 import { errorText, type LazyServices } from './cli/report.js';
+import { addFsspecCommand } from './cli/fsspec.js';
 import { addObjectCommands } from './cli/objects.js';
 import { listRemoteFiles, listRemotes } from './cli/remotes.js';
 import type { IServeOptions } from './cli/serve.js';
@@ -82,6 +83,7 @@ const cliServices: LazyServices = () =>
 registerManageCommands(remotesCommand, cliServices);
 addObjectCommands(program, cliServices);
 addTransferCommands(program, cliServices);
+addFsspecCommand(program, cliServices);
 
 // Output read by a command that stops early (`ls | head`) ends this one
 // quietly, as coreutils end (status 141, SIGPIPE's), not with a stack

@@ -102,7 +102,11 @@ export function contentDifference(
   if (rules.byModified) {
     return source.modified &&
       copy.modified &&
-      copy.modified.getTime() >= source.modified.getTime()
+      // S3 and HTTP dates keep whole seconds: a copy made in the second
+      // its source was written reads as older unless the source is taken
+      // to that precision too (rclone's modify window, for the same reason).
+      copy.modified.getTime() >=
+        Math.floor(source.modified.getTime() / 1000) * 1000
       ? undefined
       : 'older than the source, or undated';
   }

@@ -15,8 +15,26 @@ export type LazyServices = () => Promise<IServices>;
 export const LOCATION_HELP =
   'remote:bucket/path, s3://bucket/path or gs://bucket/path (with --remote), or a local path';
 
+/**
+ * Set to `json` by a program that runs the CLI (the Python API): failures
+ * are then written to stderr as the API's error body, code included.
+ */
+export const ERRORS_ENV = 'JUPYTER_BUCKETS_ERRORS';
+
 /** `jupyter-buckets: message` and the hint, for any failure of a command. */
 export function errorText(error: unknown): string {
+  if (process.env[ERRORS_ENV] === 'json') {
+    return JSON.stringify(
+      error instanceof ApiError
+        ? error.toBody()
+        : {
+            error: {
+              code: 'internal',
+              message: error instanceof Error ? error.message : String(error)
+            }
+          }
+    );
+  }
   if (error instanceof ApiError) {
     return `jupyter-buckets: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`;
   }

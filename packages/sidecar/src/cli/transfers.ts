@@ -3,13 +3,14 @@
 // otherwise (or with --json), a summary, and exit code 1 if any file failed.
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type {
-  ConflictChoice,
-  ITransferConflict,
-  ITransferJob,
-  ITransferOptions,
-  ITransferRequest,
-  TransferOp
+import {
+  CONFLICT_CHOICES,
+  type ConflictChoice,
+  type ITransferConflict,
+  type ITransferJob,
+  type ITransferOptions,
+  type ITransferRequest,
+  type TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import {
@@ -33,6 +34,7 @@ interface ICliOptions {
   /** commander's name for --no-clobber: false when given. */
   clobber: boolean;
   interactive?: boolean;
+  onConflict?: ConflictChoice | 'fail';
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -45,6 +47,18 @@ function count(text: string): number {
     throw new InvalidArgumentError('a whole number from 1 to 256');
   }
   return n;
+}
+
+function conflictChoice(text: string): ConflictChoice | 'fail' {
+  if (
+    text === 'fail' ||
+    (CONFLICT_CHOICES as readonly string[]).includes(text)
+  ) {
+    return text as ConflictChoice | 'fail';
+  }
+  throw new InvalidArgumentError(
+    `one of ${[...CONFLICT_CHOICES, 'fail'].join(', ')}`
+  );
 }
 
 /** 1536 -> '1.5 KiB'. */
@@ -158,6 +172,15 @@ async function transfer(
     // rclone): a copy replaces what is there, unless told not to.
     onConflict: options.clobber ? 'replace' : 'skip'
   };
+  if (options.onConflict) {
+    // 'fail': no choice, so a job that would replace anything is refused
+    // (destination_exists, with the list) before a byte is written.
+    if (options.onConflict === 'fail') {
+      delete transferOptions.onConflict;
+    } else {
+      transferOptions.onConflict = options.onConflict;
+    }
+  }
   if (options.interactive && options.clobber) {
     delete transferOptions.onConflict;
   }
@@ -338,6 +361,11 @@ export function addTransferCommands(
       .option(
         '-i, --interactive',
         'ask before replacing each existing destination file'
+      )
+      .option(
+        '--on-conflict <choice>',
+        'for existing destination files: replace (the default), skip, rename (keep both) or fail (copy nothing, list them)',
+        conflictChoice
       )
       .option('--transfers <n>', 'files in flight at once (default 16)', count)
       .option(

@@ -67,3 +67,39 @@ test('a bad command fails with a readable message and a non-zero exit code', () 
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /--socket PATH or --port N/);
 });
+
+test('fsspec prints how fsspec opens a location, without a secret', () => {
+  const result = run('fsspec', 'demo-s3:climate-data/README.md');
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), {
+    remote: 'demo-s3',
+    protocol: 's3',
+    storage_options: {
+      profile: 'demo-s3',
+      endpoint_url: env.s3Endpoint,
+      client_kwargs: { region_name: 'us-east-1' },
+      config_kwargs: { s3: { addressing_style: 'path' } }
+    },
+    path: 'climate-data/README.md',
+    url: 's3://climate-data/README.md'
+  });
+  const gcs = JSON.parse(
+    run('fsspec', 'gs://leap-persistent/a', '--remote', 'demo-gcs').stdout
+  ) as { protocol: string; path: string };
+  assert.deepEqual([gcs.protocol, gcs.path], ['gs', 'leap-persistent/a']);
+  assert.ok(!result.stdout.includes(env.s3SecretKey));
+});
+
+test('with JUPYTER_BUCKETS_ERRORS=json a failure is the API error body on stderr', () => {
+  const result = spawnSync(
+    process.execPath,
+    [BUNDLE, 'fsspec', 'nosuchremote:bucket'],
+    {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, JUPYTER_BUCKETS_ERRORS: 'json' }
+    }
+  );
+  assert.equal(result.status, 1);
+  assert.deepEqual(JSON.parse(result.stderr).error.code, 'remote_not_found');
+});

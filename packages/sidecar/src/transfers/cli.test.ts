@@ -148,6 +148,44 @@ describe('jupyter-buckets cp|mv|sync', () => {
     assert.equal(only.status, 0, only.stderr);
   });
 
+  test('--on-conflict: rename keeps both, fail copies nothing and lists them', () => {
+    const target = `demo-s3:scratch/${RUN}/conflict/`;
+    const source = join(dir.path, 'src', 'one.txt');
+    assert.equal(cli('cp', source, target).status, 0);
+    const renamed = cli('cp', '--on-conflict', 'rename', source, target);
+    assert.equal(renamed.status, 0, renamed.stderr);
+    const listed = spawnSync(
+      process.execPath,
+      [BUNDLE, 'ls', '--json', target],
+      { encoding: 'utf8' }
+    );
+    assert.deepEqual(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map(line => (JSON.parse(line) as { name: string }).name)
+        .sort(),
+      ['one (1).txt', 'one.txt']
+    );
+    const refused = cli(
+      'cp',
+      '--json',
+      '--on-conflict',
+      'fail',
+      source,
+      target
+    );
+    assert.equal(refused.status, 1);
+    const error = refused.lines.find(l => l.type === 'error') as unknown as {
+      error: { code: string; conflicts: { path: string }[] };
+    };
+    assert.equal(error.error.code, 'destination_exists');
+    assert.deepEqual(
+      error.error.conflicts.map(c => c.path),
+      ['one.txt']
+    );
+  });
+
   test('refused or failed transfers exit non-zero with a message', () => {
     const missing = cli(
       'cp',
