@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -98,7 +99,8 @@ def sample_tree() -> dict[str, bytes]:
     tree: dict[str, bytes] = {
         "README.md": (
             b"# climate-data\n\nSample data served by jupyter-buckets' development servers.\n"
-            b"cmip6/ holds daily CSVs, many/ holds 1,500 small objects (more than one page).\n"
+            b"cmip6/ holds daily CSVs, many/ holds 1,500 small objects (more than one page),\n"
+            b"zarr/ holds two small Zarr stores (v3 and v2 consolidated).\n"
         ),
         "cmip6/tas/2020/tas_day_2020.csv": _csv("tas", 2020, "K", 285.0),
         "cmip6/tas/2021/tas_day_2021.csv": _csv("tas", 2021, "K", 285.5),
@@ -112,7 +114,56 @@ def sample_tree() -> dict[str, bytes]:
     }
     for i in range(MANY_COUNT):
         tree[f"many/item-{i:05d}.txt"] = f"item {i}\n".encode()
+    tree.update(zarr_stores())
     return tree
+
+
+def zarr_stores() -> dict[str, bytes]:
+    """Two small Zarr stores as zarr-python writes them: v3 (a group with one
+    array, chunks under c/) and v2 with consolidated metadata."""
+    sst = {
+        "zarr_format": 3,
+        "node_type": "array",
+        "shape": [4, 3],
+        "data_type": "float32",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2, 3]}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": 0.0,
+        "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}],
+        "attributes": {"units": "K", "long_name": "sea surface temperature"},
+        "dimension_names": ["time", "lat"],
+    }
+    tas = {
+        "zarr_format": 2,
+        "shape": [4],
+        "chunks": [2],
+        "dtype": "<f4",
+        "compressor": None,
+        "fill_value": 0.0,
+        "filters": None,
+        "order": "C",
+    }
+    metadata = {
+        ".zgroup": {"zarr_format": 2},
+        ".zattrs": {"title": "daily tas"},
+        "tas/.zarray": tas,
+        "tas/.zattrs": {"units": "K"},
+    }
+    as_json = lambda value: (json.dumps(value, indent=2) + "\n").encode()  # noqa: E731
+    return {
+        "zarr/sst.zarr/zarr.json": as_json({"zarr_format": 3, "node_type": "group", "attributes": {"title": "SST"}}),
+        "zarr/sst.zarr/sst/zarr.json": as_json(sst),
+        "zarr/sst.zarr/sst/c/0/0": struct.pack("<6f", *range(6)),
+        "zarr/sst.zarr/sst/c/1/0": struct.pack("<6f", *range(6, 12)),
+        "zarr/tas.zarr/.zgroup": as_json(metadata[".zgroup"]),
+        "zarr/tas.zarr/.zattrs": as_json(metadata[".zattrs"]),
+        "zarr/tas.zarr/.zmetadata": as_json({"metadata": metadata, "zarr_consolidated_format": 1}),
+        "zarr/tas.zarr/tas/.zarray": as_json(tas),
+        "zarr/tas.zarr/tas/.zattrs": as_json(metadata["tas/.zattrs"]),
+        "zarr/tas.zarr/tas/0": struct.pack("<2f", 285.0, 286.0),
+        "zarr/tas.zarr/tas/1": struct.pack("<2f", 287.0, 288.0),
+        "zarr/not-a-store/readme.txt": b"a plain folder next to the stores\n",
+    }
 
 
 GCS_SCRATCH_TREE = {"funky-user/test.txt": b"hello from leap-scratch\n"}

@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   destination_exists: 409,
   /** A config file is not valid INI: it is never rewritten. */
   config_invalid: 422,
+  /** A store's metadata (Zarr's zarr.json, .zarray...) is not what its format says. */
+  invalid_metadata: 422,
   internal: 500
 } as const;
 

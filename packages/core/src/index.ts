@@ -7,3 +7,4 @@ export * from './objects.js';
 export * from './providers.js';
 export * from './transfers.js';
 export * from './policy.js';
+export * from './zarr.js';

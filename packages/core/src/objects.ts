@@ -87,7 +87,7 @@ export interface IShareLink {
 /** Share links live 1 second to 7 days (the S3 SigV4 and GCS V4 maximum). */
 export const MAX_SHARE_SECONDS = 7 * 24 * 3600;
 
-function bucketPath(remote: string, bucket: string): string {
+export function bucketPath(remote: string, bucket: string): string {
   return `${API_PREFIX}/remotes/${encodeURIComponent(remote)}/buckets/${encodeURIComponent(bucket)}`;
 }
 

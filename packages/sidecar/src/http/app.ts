@@ -13,6 +13,7 @@ import { presignRoutes } from './routes/presign.js';
 import { objectsRoutes } from './routes/objects.js';
 import { remotesRoutes } from './routes/remotes.js';
 import { transfersRoutes } from './routes/transfers.js';
+import { zarrRoutes } from './routes/zarr.js';
 import type { IServices } from '../services.js';
 
 export interface IAppOptions {
@@ -61,6 +62,7 @@ export function createApp(options: IAppOptions): Express {
   app.use(objectRoutes(services.resolver));
   app.use(presignRoutes(services.resolver));
   app.use(transfersRoutes(services.transfers));
+  app.use(zarrRoutes(services.resolver, services.remotes));
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -139,7 +139,8 @@ for (const { remote, bucket, buckets } of PROVIDERS) {
         { prefix: 'cmip6/', name: 'cmip6' },
         { prefix: 'many/', name: 'many' },
         { prefix: 'notebooks/', name: 'notebooks' },
-        { prefix: 'odd/', name: 'odd' }
+        { prefix: 'odd/', name: 'odd' },
+        { prefix: 'zarr/', name: 'zarr' }
       ]);
       assert.deepEqual(
         listing.objects.map(o => [o.key, o.name]),
