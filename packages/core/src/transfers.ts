@@ -1,6 +1,7 @@
 // Transfers (copy, move, sync) as jobs: the request the API and the CLI take,
 // the job record, the dry-run plan and the Server-Sent Events of a job.
 import { API_PREFIX } from './api.js';
+import type { ZarrVersion } from './zarr.js';
 
 export type TransferOp = 'copy' | 'move' | 'sync';
 
@@ -94,6 +95,8 @@ export interface ITransferJob {
   dst: string;
   options: ITransferOptions;
   state: JobState;
+  /** The source is a Zarr store of this format: its files are its chunks (and metadata). */
+  zarr?: ZarrVersion;
   /** ISO 8601. */
   created: string;
   finished?: string;

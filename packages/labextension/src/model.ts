@@ -1,12 +1,16 @@
 // All state of the Buckets panel; views only render it and call these methods.
 import {
+  MAX_ZARR_PROBE,
   routes,
+  zarrRoutes,
   type IBucketList,
   type IConfigProblem,
   type IHealth,
   type IListing,
   type IRemote,
-  type IRemoteList
+  type IRemoteList,
+  type IZarrProbeRequest,
+  type IZarrProbeResult
 } from '@jupyter-buckets/core';
 import { Signal, type ISignal } from '@lumino/signaling';
 
@@ -26,11 +30,11 @@ export const VERSION: string = packageJson.version;
 /** Only the remote's name is remembered (never anything secret). */
 const LAST_REMOTE_KEY = 'jupyter-buckets:last-remote';
 
-type Fetch = <T>(path: string) => Promise<T>;
+type Fetch = <T>(path: string, init?: RequestInit) => Promise<T>;
 
 export class BucketsModel implements IBucketsModel {
   constructor(options: IBucketsModelOptions = {}) {
-    this._fetch = options.fetch ?? (path => requestAPI(path));
+    this._fetch = options.fetch ?? ((path, init) => requestAPI(path, init));
     this._memory = options.memory;
   }
 
@@ -507,6 +511,15 @@ export class BucketsModel implements IBucketsModel {
       size: o.size,
       modified: o.modified
     }));
+    if (!append) {
+      // A refresh keeps what is known until the stores are asked again.
+      const known = new Map(this._prefixes.map(p => [p.path, p.zarr]));
+      for (const entry of prefixes) {
+        entry.zarr = known.get(entry.path);
+      }
+      this._probed = 0;
+    }
+    this._probeZarr(prefixes);
     this._prefixes = append ? this._prefixes.concat(prefixes) : prefixes;
     this._objects = append ? this._objects.concat(objects) : objects;
     const added = prefixes.concat(objects);
@@ -524,6 +537,49 @@ export class BucketsModel implements IBucketsModel {
       this._keepListedSelection();
     }
     this._setLoading(false);
+  }
+
+  /**
+   * Which of these new folders are Zarr stores, asked after the listing is
+   * shown (the rows then change their icon): the first MAX_ZARR_PROBE
+   * folders of a level, and beyond them those named *.zarr, so that a
+   * level of thousands of folders costs the store no more than that.
+   */
+  private _probeZarr(prefixes: IBucketsEntry[]): void {
+    const { remote, bucket } = this._location;
+    if (remote === null || bucket === null || !prefixes.length) {
+      return;
+    }
+    const generation = this._generation;
+    const room = Math.max(0, MAX_ZARR_PROBE - this._probed);
+    const asked = prefixes.filter(
+      (p, i) => i < room || p.name.toLowerCase().endsWith('.zarr')
+    );
+    this._probed += asked.length;
+    for (let i = 0; i < asked.length; i += MAX_ZARR_PROBE) {
+      const batch = asked.slice(i, i + MAX_ZARR_PROBE);
+      const request: IZarrProbeRequest = { prefixes: batch.map(p => p.path) };
+      this._fetch<IZarrProbeResult>(zarrRoutes.probe(remote, bucket), {
+        method: 'POST',
+        body: JSON.stringify(request)
+      })
+        .then(({ stores }) => {
+          if (generation !== this._generation) {
+            return;
+          }
+          if (!batch.some(p => stores[p.path])) {
+            return;
+          }
+          // New entries (and a new list): views redraw what changed.
+          this._prefixes = this._prefixes.map(p =>
+            stores[p.path] ? { ...p, zarr: stores[p.path] } : p
+          );
+          this._setEntries(this._sorted());
+          this._emit('entries');
+        })
+        // Not knowing leaves folders as folders: nothing to report.
+        .catch(() => undefined);
+    }
   }
 
   /**
@@ -604,6 +660,8 @@ export class BucketsModel implements IBucketsModel {
   private _started = false;
   private _healthy = false;
   private _generation = 0;
+  /** Folders of this level already probed for Zarr stores. */
+  private _probed = 0;
 }
 
 export interface IBucketsModelOptions {

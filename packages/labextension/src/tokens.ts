@@ -4,7 +4,8 @@ import type {
   IConfigProblem,
   IRemote,
   ITransferJob,
-  ITransferRequest
+  ITransferRequest,
+  ZarrVersion
 } from '@jupyter-buckets/core';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
@@ -29,6 +30,9 @@ export enum CommandIDs {
   downloadToDisk = 'jupyter-buckets:download-to-jupyter',
   copyURI = 'jupyter-buckets:copy-uri',
   copySnippet = 'jupyter-buckets:copy-python-snippet',
+  insertSnippet = 'jupyter-buckets:insert-python-snippet',
+  zarrDetails = 'jupyter-buckets:zarr-details',
+  calculateSize = 'jupyter-buckets:calculate-size',
   copyShareLink = 'jupyter-buckets:copy-share-link',
   rename = 'jupyter-buckets:rename',
   delete = 'jupyter-buckets:delete',
@@ -66,6 +70,8 @@ export interface IBucketsEntry {
   size?: number;
   /** ISO 8601: modification time of objects, creation time of buckets. */
   modified?: string;
+  /** A prefix that is a Zarr store, of this format (found after the listing). */
+  zarr?: ZarrVersion;
 }
 
 /** What changed, so views can skip work they don't need. */

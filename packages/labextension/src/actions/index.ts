@@ -1,7 +1,8 @@
 // The object actions of the Buckets panel: a context menu on its rows and the
 // same commands in the palette (open, open with, download, download to the
 // Jupyter disk as a transfer job, copy URI or snippet, rename, delete,
-// properties), and opening objects on double-click or Enter in JupyterLab's
+// properties, a Zarr store's details, a folder's size, code inserted into
+// the notebook), and opening objects on double-click or Enter in JupyterLab's
 // own editors through the bucket drives.
 import { addCommands } from '../commands';
 import { actionContext, type IActionsOptions } from './context';
@@ -13,6 +14,7 @@ import { openSpecs } from './open';
 import { propertiesSpec } from './properties';
 import { renameSpec } from './rename';
 import { shareSpecs } from './share';
+import { zarrSpecs } from './zarr';
 import { ENTRY_ROW } from './targets';
 
 export type { IActionsOptions } from './context';
@@ -33,6 +35,7 @@ export function addObjectActions(options: IActionsOptions): void {
       ...openSpecs(ctx),
       ...downloadSpecs(ctx),
       ...shareSpecs(ctx),
+      ...zarrSpecs(ctx),
       renameSpec(ctx),
       deleteSpec(ctx),
       propertiesSpec(ctx),

@@ -3,19 +3,18 @@
 import {
   objectRoutes,
   objectUri,
-  remoteRoutes,
   uriScheme,
-  type IRemoteDetail,
   type IShareLink
 } from '@jupyter-buckets/core';
-import { Clipboard, InputDialog, Notification } from '@jupyterlab/apputils';
+import { InputDialog } from '@jupyterlab/apputils';
 import { copyIcon, linkIcon, pythonIcon } from '@jupyterlab/ui-components';
 
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
 import { guard, guardOne, type IActionContext } from './context';
-import { pythonSnippet } from './snippets';
+import { copyText } from './copyText';
+import { snippetOf } from './zarr';
 import { ENTRY_ROW, OBJECT_ROW } from './targets';
 
 /** Share link lifetimes offered (S3 and GCS signatures last 7 days at most). */
@@ -48,25 +47,11 @@ export function shareSpecs(ctx: IActionContext): ICommandSpec[] {
       id: CommandIDs.copySnippet,
       label: 'Copy Python Snippet',
       caption:
-        'Copy Python code that opens this with fsspec, pandas or xarray (no secret in it)',
+        'Copy Python code that opens this with fsspec, pandas or xarray (a Zarr store with xr.open_zarr; no secret in it)',
       icon: pythonIcon,
       isEnabled: () => ctx.one() !== undefined,
       execute: guardOne('Copy failed', ctx.one, async target => {
-        const remote = model.remotes.find(r => r.name === target.remote);
-        if (!remote) {
-          return;
-        }
-        let keyFile: string | undefined;
-        if (remote.provider === 'gcs' && !remote.anonymous) {
-          // The key file's path (never its content) lives in the remote's details.
-          const detail = await requestAPI<IRemoteDetail>(
-            remoteRoutes.remote(remote.name)
-          ).catch(() => null);
-          keyFile = detail?.serviceAccountFile;
-        }
-        await copyText(
-          pythonSnippet({ ...remote, keyFile }, target.bucket, target.key)
-        );
+        await copyText(await snippetOf(ctx, target));
       }),
       contextMenu: { selector: ENTRY_ROW, rank: 7 },
       palette: true
@@ -100,14 +85,4 @@ export function shareSpecs(ctx: IActionContext): ICommandSpec[] {
       palette: true
     }
   ];
-}
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // No permission (or not a secure context): JupyterLab's fallback.
-    Clipboard.copyToSystem(text);
-  }
-  Notification.info('Copied to the clipboard', { autoClose: 2000 });
 }

@@ -1,19 +1,26 @@
-// Python code that opens an object or a folder of a remote with fsspec,
-// pandas or xarray: the remote's profile name and endpoint, never a secret.
+// Python code that opens an object, a folder or a Zarr store of a remote with
+// fsspec, pandas or xarray. The storage options are the sidecar's (GET
+// /remotes/{name}/fsspec: a profile name, a key file's path, the
+// environment's identity), so the code opens what the panel opens, and never
+// holds a secret.
 import {
   objectUri,
   PROVIDERS,
   uriScheme,
-  type Provider
+  type IFsspecOpen,
+  type Provider,
+  type ZarrVersion
 } from '@jupyter-buckets/core';
 
-export interface ISnippetRemote {
-  name: string;
+/** What a snippet is about: where, and what kind of thing. */
+export interface ISnippetTarget {
+  remote: string;
   provider: Provider;
-  endpoint?: string;
-  anonymous: boolean;
-  /** GCS: the service-account key file on the Jupyter server, when there is one. */
-  keyFile?: string;
+  bucket: string;
+  /** A key, or a folder ('' or ending with '/'). */
+  key: string;
+  /** The folder is a Zarr store of this format. */
+  zarr?: ZarrVersion;
 }
 
 function py(text: string): string {
@@ -21,56 +28,68 @@ function py(text: string): string {
   return JSON.stringify(text);
 }
 
-/** The keyword arguments of s3fs / gcsfs for this remote, as Python source. */
-export function storageOptions(remote: ISnippetRemote): string {
-  const options: string[] = [];
-  if (remote.provider === 's3') {
-    options.push(
-      remote.anonymous ? "'anon': True" : `'profile': ${py(remote.name)}`
-    );
-    if (remote.endpoint) {
-      options.push(`'client_kwargs': {'endpoint_url': ${py(remote.endpoint)}}`);
-    }
-  } else {
-    options.push(
-      `'token': ${
-        remote.anonymous
-          ? "'anon'"
-          : remote.keyFile
-            ? py(remote.keyFile)
-            : "'google_default'"
-      }`
-    );
-    if (remote.endpoint) {
-      options.push(`'endpoint_url': ${py(remote.endpoint)}`);
-    }
+/** A JSON value (fsspec's storage options) as a Python literal. */
+export function pythonValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'None';
   }
-  return `{${options.join(', ')}}`;
+  if (value === true || value === false) {
+    return value ? 'True' : 'False';
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? String(value) : 'None';
+  }
+  if (typeof value === 'string') {
+    return py(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(pythonValue).join(', ')}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `{${entries.map(([k, v]) => `${py(k)}: ${pythonValue(v)}`).join(', ')}}`;
 }
 
-/** A snippet for an object (`key`) or a folder (`key` ending with '/'). */
+/** Text from a config file as a comment: one line, no way out of it. */
+function comment(text: string): string {
+  return `# ${text.replace(/[\r\n\u2028\u2029]+/g, ' ')}`;
+}
+
+/** The snippet for a target, opened as `open` says. */
 export function pythonSnippet(
-  remote: ISnippetRemote,
-  bucket: string,
-  key: string
+  open: IFsspecOpen,
+  target: ISnippetTarget
 ): string {
-  const scheme = uriScheme(remote.provider);
-  const url = objectUri(remote.provider, bucket, key);
-  const lib = PROVIDERS[remote.provider].fsspec;
-  const options = `storage_options = ${storageOptions(remote)}`;
+  const { provider, bucket, key } = target;
+  const url = objectUri(provider, bucket, key);
+  const lib = PROVIDERS[provider].fsspec;
   const lower = key.toLowerCase();
-  if (key === '' || key.endsWith('/')) {
-    if (lower.endsWith('.zarr/')) {
-      return [
-        `import xarray as xr  # needs ${lib} and zarr`,
-        options,
-        `ds = xr.open_zarr(${py(url.replace(/\/$/, ''))}, storage_options=storage_options)`
-      ].join('\n');
-    }
+  const folder = key === '' || key.endsWith('/');
+  const store =
+    target.zarr !== undefined || (folder && lower.endsWith('.zarr/'));
+  if (open.missingSecret) {
+    // The secret is where only this tool reads it: open through it.
+    const location = py(`${target.remote}:${bucket}/${key}`);
+    return [
+      comment(open.missingSecret),
+      'import jupyter_buckets',
+      store
+        ? `import xarray as xr\nds = xr.open_zarr(jupyter_buckets.mapper(${location}))`
+        : `fs, path = jupyter_buckets.url_to_fs(${location})\nfs.ls(path)`
+    ].join('\n');
+  }
+  const options = `storage_options = ${pythonValue(open.storage_options)}`;
+  if (store) {
+    return [
+      `import xarray as xr  # needs ${lib} and zarr`,
+      options,
+      `ds = xr.open_zarr(${py(url.replace(/\/$/, ''))}, storage_options=storage_options)`
+    ].join('\n');
+  }
+  if (folder) {
     return [
       `import fsspec  # needs ${lib}`,
       options,
-      `fs = fsspec.filesystem(${py(scheme)}, **storage_options)`,
+      `fs = fsspec.filesystem(${py(uriScheme(provider))}, **storage_options)`,
       `fs.ls(${py(`${bucket}/${key}`)})`
     ].join('\n');
   }

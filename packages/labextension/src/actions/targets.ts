@@ -2,6 +2,8 @@
 // other selected entries when it is one of them), else the selection. Read
 // from the model, never from the rendered rows: the listing is virtualized,
 // so a selected entry scrolled out of view has no row in the DOM.
+import type { ZarrVersion } from '@jupyter-buckets/core';
+
 import type { IBucketsEntry, IBucketsModel } from '../tokens';
 
 export interface ITarget {
@@ -13,10 +15,16 @@ export interface ITarget {
   name: string;
   /** Bytes, for objects. */
   size?: number;
+  /** A folder that is a Zarr store of this format. */
+  zarr?: ZarrVersion;
 }
 
 /** The rows of objects: the actions that read or change one object. */
 export const OBJECT_ROW = '.jp-Buckets .jp-Buckets-item[data-kind="object"]';
+/** Folders (Zarr stores included). */
+export const PREFIX_ROW = '.jp-Buckets .jp-Buckets-item[data-kind="prefix"]';
+/** Folders that are Zarr stores. */
+export const ZARR_ROW = '.jp-Buckets .jp-Buckets-item[data-zarr]';
 /** Objects and folders (one selector: Lumino refuses commas in menu selectors). */
 export const ENTRY_ROW =
   '.jp-Buckets .jp-Buckets-item:not([data-kind="bucket"]):not([data-kind="bookmark"])';
@@ -40,7 +48,8 @@ function toTarget(entry: IBucketsEntry, model: IBucketsModel): ITarget | null {
     bucket,
     key: entry.path,
     name: entry.name,
-    size: entry.size
+    size: entry.size,
+    ...(entry.zarr ? { zarr: entry.zarr } : {})
   };
 }
 

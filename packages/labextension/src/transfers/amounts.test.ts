@@ -48,3 +48,10 @@ test('totals still counted read as a floor, and say so', () => {
     '12 of 1+ files'
   );
 });
+
+test("a Zarr store's files read as its chunks", () => {
+  assert.equal(
+    amounts({ progress, totals: { files: 340, bytes: 10 }, zarr: 3 }).files,
+    '12 of 340 chunks'
+  );
+});

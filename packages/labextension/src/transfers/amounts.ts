@@ -11,15 +11,17 @@ export interface IAmounts {
 }
 
 export function amounts(
-  job: Pick<ITransferJob, 'progress' | 'totals'>
+  job: Pick<ITransferJob, 'progress' | 'totals' | 'zarr'>
 ): IAmounts {
   const { progress, totals } = job;
+  // A Zarr store's files are its chunks, and users count them so.
+  const unit = job.zarr ? 'chunk' : 'file';
   const more = totals.counting ? '+' : '';
   const files = totals.files.toLocaleString('en');
   return {
     bytes:
       `${formatSize(progress.bytes)} of ${formatSize(totals.bytes)}${more}` +
       (totals.counting ? ' (counting)' : ''),
-    files: `${progress.files.toLocaleString('en')} of ${files}${more} file${totals.files === 1 && !more ? '' : 's'}`
+    files: `${progress.files.toLocaleString('en')} of ${files}${more} ${unit}${totals.files === 1 && !more ? '' : 's'}`
   };
 }

@@ -12,7 +12,7 @@ import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 
 import { pinIcon } from '../credentials/icons';
-import { bucketIcon } from '../icons';
+import { bucketIcon, zarrIcon } from '../icons';
 import { formatModified, formatSize } from '../format';
 import type {
   BucketsChange,
@@ -275,9 +275,11 @@ export class Listing extends Widget {
         ? bucketIcon
         : entry.kind === 'bookmark'
           ? pinIcon
-          : entry.kind === 'prefix'
-            ? folderIcon
-            : this._iconFor(entry.name);
+          : entry.zarr
+            ? zarrIcon
+            : entry.kind === 'prefix'
+              ? folderIcon
+              : this._iconFor(entry.name);
     const modified = formatModified(entry.modified);
     const classes = [`jp-Buckets-item`, `jp-mod-${entry.kind}`];
     if (selected) {
@@ -285,6 +287,9 @@ export class Listing extends Widget {
     }
     if (index === this._focus) {
       classes.push('jp-mod-focused');
+    }
+    if (entry.zarr) {
+      classes.push('jp-mod-zarr');
     }
     return h(
       'li',
@@ -298,7 +303,8 @@ export class Listing extends Widget {
           'data-kind': entry.kind,
           'data-key': entry.path,
           'data-path': entry.path,
-          'data-index': String(index)
+          'data-index': String(index),
+          ...(entry.zarr ? { 'data-zarr': String(entry.zarr) } : {})
         }
       },
       [
@@ -306,7 +312,12 @@ export class Listing extends Widget {
         h('span', { className: 'jp-Buckets-itemName', text: entry.name }),
         h('span', {
           className: 'jp-Buckets-itemSize',
-          text: entry.size === undefined ? '' : formatSize(entry.size),
+          // A store says what it is where a file says its size.
+          text: entry.zarr
+            ? `Zarr v${entry.zarr}`
+            : entry.size === undefined
+              ? ''
+              : formatSize(entry.size),
           title: entry.size === undefined ? '' : `${entry.size} bytes`
         }),
         h(
@@ -329,7 +340,9 @@ export class Listing extends Widget {
       case 'bookmark':
         return `Bookmark: ${remote}:${entry.path}\nClick to open`;
       case 'prefix':
-        return `${remote}:${bucket}/${entry.path}\nDouble-click to open`;
+        return entry.zarr
+          ? `${remote}:${bucket}/${entry.path}\nZarr store (format ${entry.zarr}): double-click to browse inside, right-click for its details`
+          : `${remote}:${bucket}/${entry.path}\nDouble-click to open`;
       default: {
         const details = [formatSize(entry.size ?? -1)];
         const modified = formatModified(entry.modified).title;

@@ -28,6 +28,7 @@ const TITLES: Record<BucketsErrorCode, string> = {
   remote_exists: 'A remote of that name exists',
   destination_exists: 'Files exist at the destination',
   config_invalid: 'A config file could not be read',
+  invalid_metadata: 'The metadata is not valid',
   internal: 'Something went wrong',
   sidecar_unreachable: "Can't reach the Jupyter server",
   sidecar_missing: 'jupyter-buckets is not installed on the server',

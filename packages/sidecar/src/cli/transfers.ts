@@ -93,7 +93,7 @@ export function progressLine(job: ITransferJob): string {
   const share = job.totals.counting
     ? 'counting'
     : `${total ? Math.floor((100 * p.bytes) / total) : 100}%`;
-  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  files ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
+  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  ${job.zarr ? 'chunks' : 'files'} ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
 }
 
 /**

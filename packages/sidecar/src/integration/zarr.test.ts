@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import {
   TOKEN_HEADER,
   zarrRoutes,
+  type ITransferJob,
   type IZarrProbeResult,
   type IZarrStore
 } from '@jupyter-buckets/core';
@@ -229,4 +230,33 @@ test('fsspec options of a remote carry no secret', async () => {
   });
   assert.ok(!answer.text.includes(env.s3SecretKey));
   assert.equal((await request(zarrRoutes.fsspec('nope'))).status, 404);
+});
+
+test('a copy of a store is one job that knows it copies a Zarr store', async () => {
+  const answer = await request('/api/v1/transfers', 'POST', {
+    op: 'copy',
+    src: 'demo-gcs:leap-persistent/zarr/sst.zarr/',
+    dst: 'demo-s3:scratch/zarr-test/sst.zarr/',
+    options: { onConflict: 'replace' }
+  });
+  assert.equal(answer.status, 201, answer.text);
+  assertMatchesSpec('/api/v1/transfers', 201, answer.body, 'post');
+  const job = answer.body as ITransferJob;
+  assert.equal(job.zarr, 3);
+  const end = await services.transfers.wait(job.id);
+  assert.equal(end.state, 'done');
+  assert.equal(end.progress.files, 4);
+  const copied = await request(
+    zarrRoutes.store('demo-s3', 'scratch', 'zarr-test/sst.zarr/')
+  );
+  assert.equal((copied.body as IZarrStore).nodes.length, 2);
+  // A plain folder is not one.
+  const plain = await request('/api/v1/transfers', 'POST', {
+    op: 'copy',
+    src: 'demo-s3:climate-data/zarr/not-a-store/',
+    dst: 'demo-s3:scratch/zarr-test/plain/',
+    options: { onConflict: 'replace' }
+  });
+  assert.equal((plain.body as ITransferJob).zarr, undefined);
+  await services.transfers.wait((plain.body as ITransferJob).id);
 });

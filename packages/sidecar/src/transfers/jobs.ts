@@ -10,7 +10,8 @@ import type {
   ITransferJob,
   ITransferPlan,
   ITransferRequest,
-  TransferEventName
+  TransferEventName,
+  ZarrVersion
 } from '@jupyter-buckets/core';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
@@ -31,6 +32,7 @@ import { loadJournals, replan, unresumable } from './resume.js';
 import { SUSPEND, type IRetryPolicy } from './retry.js';
 import { copySettings, runJob, type ICopySettings } from './runner.js';
 import { startPlan } from './stream.js';
+import { zarrVersion } from '../zarr/detect.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -121,14 +123,12 @@ export class JobManager {
     const { src, dst } = this.endpoints(request);
     const options = { ...(request.options ?? {}) };
     delete options.dryRun;
-    const plan = await startPlan(
-      request.op,
-      src,
-      dst,
-      options,
-      new Set(),
-      this.pageSize
-    );
+    const [plan, zarr] = await Promise.all([
+      startPlan(request.op, src, dst, options, new Set(), this.pageSize),
+      // Whether the source is a Zarr store, asked beside the plan (one short
+      // listing): its progress is then counted in chunks.
+      sourceZarrVersion(src)
+    ]);
     const id = randomUUID();
     const created = new Date().toISOString();
     this.journal?.append(id, {
@@ -149,6 +149,9 @@ export class JobManager {
       plan,
       done: new Set()
     });
+    if (zarr) {
+      job.record.zarr = zarr;
+    }
     return structuredClone(job.record);
   }
 
@@ -288,4 +291,18 @@ export class JobManager {
     }
     await Promise.all(running.map(job => job.running));
   }
+}
+
+/** The Zarr format of a job's source folder, or undefined (a file, not a store, unreadable). */
+async function sourceZarrVersion(
+  src: IEndpoint
+): Promise<ZarrVersion | undefined> {
+  if (!src.bucket) {
+    return undefined;
+  }
+  const prefix =
+    src.path === '' || src.path.endsWith('/') ? src.path : `${src.path}/`;
+  return prefix
+    ? zarrVersion(src.backend, src.bucket, prefix).catch(() => undefined)
+    : undefined;
 }
