@@ -85,7 +85,7 @@ test.describe('clipboard', () => {
       .poll(() => page.evaluate(() => navigator.clipboard.readText()))
       .toContain('fsspec.open("s3://climate-data/README.md"');
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
-    expect(snippet).toContain(`'profile': "demo-s3"`);
+    expect(snippet).toContain(`"profile": "demo-s3"`);
     expect(snippet).toContain(process.env.JB_TEST_S3_ENDPOINT!);
     expect(snippet).not.toContain(process.env.JB_TEST_S3_SECRET_KEY!);
   });

@@ -228,20 +228,33 @@ export class Listing extends Widget {
       Math.ceil((top + height) / ROW_HEIGHT) + MARGIN_ROWS
     );
     const selection = this._model.selection;
-    const same =
-      entries === this._shown.entries &&
-      first === this._shown.first &&
-      last === this._shown.last;
-    if (same) {
+    const shown = this._shown;
+    const before = shown.entries ?? [];
+    const sameWindow = first === shown.first && last === shown.last;
+    const same = entries === shown.entries && sameWindow;
+    // The same rows with news about some (a folder found to be a Zarr
+    // store): those rows are patched in place, not redrawn.
+    const samePaths =
+      !same &&
+      sameWindow &&
+      entries.length === before.length &&
+      entries
+        .slice(first, last)
+        .every((e, i) => e.path === before[first + i].path);
+    if (same || samePaths) {
       // Only the selection or focus moved: keep the row nodes (a double
       // click must land on the row its first click hit).
       for (const row of Array.from(this._rows.children) as HTMLElement[]) {
         const index = Number(row.dataset.index);
+        if (entries[index] !== before[index]) {
+          this._patchRow(row, entries[index]);
+        }
         const selected = selection.has(entries[index].path);
         row.classList.toggle('jp-mod-selected', selected);
         row.classList.toggle('jp-mod-focused', index === this._focus);
         row.setAttribute('aria-selected', String(selected));
       }
+      this._shown = { entries, first, last };
     } else {
       this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
       const fragment = document.createDocumentFragment();
@@ -330,6 +343,26 @@ export class Listing extends Widget {
         )
       ]
     );
+  }
+
+  /** A row redrawn in place: the node stays (a click on it still counts). */
+  private _patchRow(row: HTMLElement, entry: IBucketsEntry): void {
+    const fresh = this._renderRow(
+      entry,
+      Number(row.dataset.index),
+      row.classList.contains('jp-mod-selected')
+    );
+    row.className = fresh.className;
+    row.title = fresh.title;
+    for (const name of row.getAttributeNames()) {
+      if (name.startsWith('data-') && !fresh.hasAttribute(name)) {
+        row.removeAttribute(name);
+      }
+    }
+    for (const name of fresh.getAttributeNames()) {
+      row.setAttribute(name, fresh.getAttribute(name) ?? '');
+    }
+    row.replaceChildren(...Array.from(fresh.childNodes));
   }
 
   private _describe(entry: IBucketsEntry): string {
