@@ -1,15 +1,11 @@
-// A job's Server-Sent Events, read from a streamed fetch through the one
-// request helper: EventSource cannot send Jupyter's Authorization header, and
-// the frames are parsed by eventsource-parser (a small, well-kept parser of
-// the WHATWG event-stream format) rather than by hand.
+// A job's Server-Sent Events (progress, file-done, file-failed, end).
 import {
   TRANSFER_ROUTES,
   type ITransferJob,
   type TransferEventName
 } from '@jupyter-buckets/core';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 
-import { BucketsError, requestRaw } from '../api';
+import { serverEvents } from '../sse';
 
 export interface IJobEvent {
   name: TransferEventName;
@@ -26,42 +22,12 @@ export async function followJob(
   onEvent: (event: IJobEvent) => void,
   signal: AbortSignal
 ): Promise<ITransferJob | null> {
-  // jupyter-server-proxy streams an answer only when the request's Accept is
-  // exactly this; any other request is buffered until it ends.
-  const response = await requestRaw(TRANSFER_ROUTES.events(id), {
-    headers: { Accept: 'text/event-stream' },
-    signal
-  });
-  if (!response.body) {
-    throw new BucketsError(
-      'unexpected_response',
-      'The progress stream of the job had no body.'
-    );
-  }
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return null;
-      }
-      const name = (value.event ?? 'message') as TransferEventName;
-      let data: unknown;
-      try {
-        data = JSON.parse(value.data);
-      } catch {
-        continue; // not one of ours; the next progress event will do
-      }
-      onEvent({ name, data });
-      if (name === 'end') {
-        return data as ITransferJob;
-      }
+  for await (const event of serverEvents(TRANSFER_ROUTES.events(id), signal)) {
+    const name = event.name as TransferEventName;
+    onEvent({ name, data: event.data });
+    if (name === 'end') {
+      return event.data as ITransferJob;
     }
-  } finally {
-    // Closes the connection (also when the caller aborted or an event threw).
-    reader.cancel().catch(() => undefined);
   }
+  return null;
 }

@@ -32,7 +32,7 @@ import { loadJournals, replan, unresumable } from './resume.js';
 import { SUSPEND, type IRetryPolicy } from './retry.js';
 import { copySettings, runJob, type ICopySettings } from './runner.js';
 import { startPlan } from './stream.js';
-import { zarrVersion } from '../zarr/detect.js';
+import { zarrVersionOf } from '../zarr/detect.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -125,8 +125,8 @@ export class JobManager {
     delete options.dryRun;
     const [plan, zarr] = await Promise.all([
       startPlan(request.op, src, dst, options, new Set(), this.pageSize),
-      // Whether the source is a Zarr store, asked beside the plan (one short
-      // listing): its progress is then counted in chunks.
+      // Whether the source is a Zarr store, asked beside the plan (HEADs of
+      // its metadata names): its progress is then counted in chunks.
       sourceZarrVersion(src)
     ]);
     const id = randomUUID();
@@ -303,6 +303,6 @@ async function sourceZarrVersion(
   const prefix =
     src.path === '' || src.path.endsWith('/') ? src.path : `${src.path}/`;
   return prefix
-    ? zarrVersion(src.backend, src.bucket, prefix).catch(() => undefined)
+    ? zarrVersionOf(src.backend, src.bucket, prefix).catch(() => undefined)
     : undefined;
 }

@@ -60,3 +60,22 @@ export async function probeStores(
   );
   return stores;
 }
+
+/**
+ * The same answer from the metadata objects' names alone (HEAD requests, in
+ * parallel): what a transfer asks beside its plan, which lists the source
+ * once and only once.
+ */
+export async function zarrVersionOf(
+  backend: IBackend,
+  bucket: string,
+  prefix: string
+): Promise<ZarrVersion | undefined> {
+  const exists = (name: string): Promise<boolean> =>
+    backend.stat(bucket, prefix + name).then(
+      () => true,
+      () => false
+    );
+  const [v3, ...v2] = await Promise.all([V3_ROOT, ...V2_ROOTS].map(exists));
+  return v3 ? 3 : v2.some(Boolean) ? 2 : undefined;
+}
