@@ -166,9 +166,26 @@ def stat(location: Location, *, remote: str | None = None) -> dict[str, Any]:
     return dict(engines.json_lines(engines.run_cli(["stat", *_located(location, remote), "--json"]))[0])
 
 
-def rm(location: Location, *, recursive: bool = False, remote: str | None = None) -> None:
-    """Delete an object, or with recursive=True everything under a folder (never a whole bucket)."""
-    args = ["rm", *_located(location, remote), "--yes"]
-    if recursive:
-        args.append("--recursive")
-    engines.run_cli(args)
+def rm(
+    location: Location,
+    *,
+    recursive: bool = False,
+    wait: bool = True,
+    progress: bool = True,
+    remote: str | None = None,
+    via: Via = "auto",
+) -> TransferResult | Transfer | None:
+    """Delete an object, or with recursive=True everything under a folder (never a whole bucket).
+
+    A folder (a Zarr store: thousands of chunks) goes as a delete job, in batches, with
+    progress; inside Jupyter it runs in the sidecar and shows in the Transfers panel.
+    Returns its TransferResult (or the running Transfer with wait=False); raises
+    TransferError if some objects could not be deleted, FileNotFoundError kinds if
+    there is nothing there. One object (recursive=False) is deleted at once; None.
+    """
+    if not recursive:
+        engines.run_cli(["rm", *_located(location, remote), "--yes"])
+        return None
+    text = as_text(location)
+    folder = text if text.endswith("/") else text + "/"
+    return run("delete", folder, "", wait, progress, remote=remote, via=via)

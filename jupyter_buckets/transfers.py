@@ -26,7 +26,7 @@ from .progress import ProgressDisplay, human_bytes
 
 OnConflict = Literal["replace", "skip", "rename", "error"]
 Via = Literal["auto", "jupyter", "cli"]
-_CLI_OPS = {"copy": "cp", "move": "mv", "sync": "sync"}
+_CLI_OPS = {"copy": "cp", "move": "mv", "sync": "sync", "delete": "rm"}
 _FINAL = ("done", "failed", "cancelled")
 # How often a job is looked at: the sidecar's own progress events come at most a few a second.
 POLL_SECONDS = 0.5
@@ -80,6 +80,9 @@ class TransferResult:
 
     def summary(self) -> str:
         rate = human_bytes(self.bytes / max(self.seconds, 0.001))
+        if self.op == "delete":
+            text = f"{self.state}: deleted {self.files} objects ({human_bytes(self.bytes)}) in {self.seconds:.1f} s; {self.failed} failed"
+            return text + (f"\n{self.error.get('message', '')}" if self.error else "")
         text = (
             f"{self.state}: {self.files} files ({human_bytes(self.bytes)}) in {self.seconds:.1f} s, {rate}/s; "
             f"{self.skipped} identical or skipped, {self.deleted} deleted, {self.failed} failed"
@@ -306,6 +309,8 @@ def _options(
 
 
 def _cli_args(op: str, src: str, dst: str, options: dict[str, Any], remote: str | None) -> list[str]:
+    if op == "delete":
+        return ["rm", src, "--recursive", "--yes", "--json"] + (["--remote", remote] if remote else [])
     args = [_CLI_OPS[op], src, dst, "--json", "--on-conflict", options.get("onConflict", "fail")]
     for glob in options["include"]:
         args += ["--include", glob]
@@ -336,7 +341,8 @@ def _with_remote(location: str, remote: str | None) -> str:
 def _server_locations(server: engines.JupyterServer, src: Location, dst: Location, remote: str | None) -> list[str] | None:
     """src and dst as the sidecar takes them, or None when a local one is outside the Jupyter root."""
     texts = []
-    for location in (src, dst):
+    # A delete (dst "") has a source only.
+    for location in (src,) if dst == "" else (src, dst):
         if is_local(location):
             relative = under_root(location, server.root)
             if relative is None:
@@ -344,7 +350,7 @@ def _server_locations(server: engines.JupyterServer, src: Location, dst: Locatio
             texts.append(relative)
         else:
             texts.append(_with_remote(str(location), remote))
-    return texts
+    return texts if dst != "" else [texts[0], ""]
 
 
 def start(
@@ -366,7 +372,10 @@ def start(
     if via not in ("auto", "jupyter", "cli"):
         raise ValueError(f"via={via!r}: give 'auto', 'jupyter' or 'cli'.")
     options = _options(op, include, exclude, on_conflict, transfers, dry_run, delete, checksum)
-    title = f"{op} {src} -> {dst}"
+    if op == "delete":
+        # A delete has a source only, and nothing to conflict with.
+        options.pop("onConflict", None)
+    title = f"delete {src}" if op == "delete" else f"{op} {src} -> {dst}"
     server = engines.JupyterServer.find() if via != "cli" else None
     if via == "jupyter" and server is None:
         raise BucketsError(
@@ -387,7 +396,7 @@ def start(
         if dry_run:
             return TransferPlan.from_plan(answer)
         return Transfer(_ServerJob(server, answer), title)
-    args = _cli_args(op, as_text(src), as_text(dst), options, remote)
+    args = _cli_args(op, as_text(src), as_text(dst) if dst != "" else "", options, remote)
     if dry_run:
         for event in engines.json_lines(engines.run_cli(args)):
             if event.get("type") == "plan":

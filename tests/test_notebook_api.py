@@ -71,6 +71,24 @@ def test_a_copy_from_a_cell_is_a_job_of_the_running_sidecar(kernel, jupyter):
     assert sha(aws_bytes(f"{S3_PREFIX}/run-42/t2m.bin")) == result["sha"]
     assert aws_bytes(f"{S3_PREFIX}/run-42/notes é+%#.txt") == b"hello"
 
+    # rm of a folder is a delete job of the sidecar too, listed with its count.
+    removed = kernel.run_json(
+        textwrap.dedent(
+            f"""
+            import json
+            import jupyter_buckets as jb
+            r = jb.rm("demo-s3:{S3_PREFIX}/run-42", recursive=True, progress=False)
+            print(json.dumps(dict(id=r.id, via=r.via, op=r.op, state=r.state, files=r.files,
+                                  left=jb.ls("demo-s3:{S3_PREFIX}/run-42/"))))
+            """
+        )
+    )
+    assert (removed["via"], removed["op"], removed["state"], removed["files"]) == ("jupyter", "delete", "done", 2)
+    assert removed["left"] == []
+    jobs = jupyter.get("/jupyter-buckets/api/v1/transfers").json()["jobs"]
+    job = next(j for j in jobs if j["id"] == removed["id"])
+    assert (job["op"], job["src"], job["dst"]) == ("delete", f"demo-s3:{S3_PREFIX}/run-42/", "")
+
 
 def test_progress_shows_in_the_cell_as_html_with_the_summary(kernel):
     reply, outputs = kernel.run(
@@ -181,8 +199,11 @@ def test_outside_jupyter_copy_sync_ls_stat_rm(no_jupyter, tmp_path, monkeypatch)
     assert {c["path"] for c in refused.value.conflicts} == {"a.csv", "b.csv"}
     assert isinstance(refused.value, FileExistsError)
 
-    jb.rm(dst, recursive=True)
+    removed = jb.rm(dst, recursive=True, progress=False)
+    assert (removed.via, removed.op, removed.state, removed.files) == ("cli", "delete", "done", 2)
     assert jb.ls(dst) == []
+    with pytest.raises(FileNotFoundError):
+        jb.rm(dst, recursive=True, progress=False)
     with pytest.raises(FileNotFoundError):
         jb.stat(dst + "a.csv")
     with pytest.raises(jb.BucketsError, match="needs a kernel started by a Jupyter server"):

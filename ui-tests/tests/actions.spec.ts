@@ -3,6 +3,7 @@
 // what the actions did is checked with another client (the AWS CLI).
 import { expect, test } from '@jupyterlab/galata';
 
+import { deleteJob } from './jobs';
 import { browse, contextMenu, item } from './panel';
 import { aws, keys, put, useDemoBucket } from './s3';
 
@@ -65,6 +66,12 @@ test('deleting a folder says how many objects go, then deletes only them', async
   // prefix, so the row itself is not a reliable witness there.)
   await expect.poll(() => keys(`${RUN}/folder/`)).toEqual([]);
   expect(keys(`${RUN}/folder-sibling.txt`)).toHaveLength(1);
+  // As a delete job of the Transfers panel, counting objects.
+  const deleting = deleteJob(page, `demo-s3:climate-data/${RUN}/folder/`);
+  await expect(deleting).toHaveAttribute('data-state', 'done');
+  await expect(deleting.locator('.jp-Transfers-files')).toHaveText(
+    '3 of 3 objects'
+  );
 });
 
 test.describe('clipboard', () => {

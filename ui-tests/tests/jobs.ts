@@ -21,6 +21,18 @@ export function job(page: Page, dst: string): Locator {
   });
 }
 
+/** The delete job of the Transfers panel whose source reads `src`. */
+export function deleteJob(page: Page, src: string): Locator {
+  return page
+    .locator(`#${TRANSFERS_ID} .jp-Transfers-job`)
+    .filter({ has: page.locator('.jp-Transfers-op', { hasText: /^Delete$/ }) })
+    .filter({
+      has: page.locator('.jp-Transfers-src', {
+        hasText: new RegExp(`^${src}$`)
+      })
+    });
+}
+
 async function center(target: Locator): Promise<{ x: number; y: number }> {
   const box = await target.boundingBox();
   if (!box) {

@@ -1,11 +1,11 @@
 // Zarr stores as one thing in a real JupyterLab: the seeded stores of
 // climate-data/zarr/ (sst.zarr v3, tas.zarr v2 consolidated) show as single
 // items with their own icon and details, their size is counted, the code that
-// opens them goes into the notebook without a secret, and a copy of one is
-// one job counting chunks (checked with the AWS CLI).
+// opens them goes into the notebook without a secret, and a copy or a
+// delete of one is one job counting chunks (checked with the AWS CLI).
 import { expect, test } from '@jupyterlab/galata';
 
-import { job } from './jobs';
+import { deleteJob, job } from './jobs';
 import { browse, contextMenu, item } from './panel';
 import { keys, put, useDemoBucket } from './s3';
 
@@ -140,4 +140,23 @@ test('a store copied with Ctrl+C and Ctrl+V is one job counting chunks, and arri
     `${RUN}/copies/sst.zarr/zarr.json`
   ]);
   await expect(item(panel, 'sst.zarr')).toHaveAttribute('data-zarr', '3');
+
+  // Deleting the copy is one job too, in the Transfers panel, counting chunks.
+  await contextMenu(page, item(panel, 'sst.zarr'), 'Delete');
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('.jp-Buckets-deleteCount')).toHaveText(
+    /^4 objects will be deleted/
+  );
+  await dialog.locator('.jp-mod-accept').click();
+  const deleting = deleteJob(
+    page,
+    `demo-s3:climate-data/${RUN}/copies/sst.zarr/`
+  );
+  await expect(deleting).toHaveAttribute('data-state', 'done');
+  await expect(deleting.locator('.jp-Transfers-files')).toHaveText(
+    '4 of 4 chunks'
+  );
+  await expect(deleting.locator('.jp-Transfers-dst')).toBeHidden();
+  await expect.poll(() => keys(`${RUN}/copies/sst.zarr/`)).toEqual([]);
+  expect(keys(`${RUN}/copies/`)).toEqual([`${RUN}/copies/readme.txt`]);
 });

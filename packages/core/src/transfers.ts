@@ -1,9 +1,21 @@
-// Transfers (copy, move, sync) as jobs: the request the API and the CLI take,
+// Transfers (copy, move, sync, and delete) as jobs: the request the API and the CLI take,
 // the job record, the dry-run plan and the Server-Sent Events of a job.
 import { API_PREFIX } from './api.js';
 import type { ZarrVersion } from './zarr.js';
 
-export type TransferOp = 'copy' | 'move' | 'sync';
+/**
+ * A delete is a job too: a folder (a Zarr store: thousands of chunks) goes
+ * in batches, with progress, cancel, retry and resume like a copy. It has a
+ * source only (its `dst` is '').
+ */
+export type TransferOp = 'copy' | 'move' | 'sync' | 'delete';
+
+export const TRANSFER_OPS: readonly TransferOp[] = [
+  'copy',
+  'move',
+  'sync',
+  'delete'
+];
 
 /**
  * What happens to a destination file that exists already: `replace` it,
@@ -56,6 +68,7 @@ export interface ITransferOptions {
 export interface ITransferRequest {
   op: TransferOp;
   src: string;
+  /** Not for a delete (its record has ''). */
   dst: string;
   options?: ITransferOptions;
 }

@@ -12,6 +12,7 @@ import { Widget } from '@lumino/widgets';
 import { requestAPI } from '../api';
 import type { ICommandSpec } from '../commands';
 import { CommandIDs } from '../tokens';
+import { remoteLocation, startJobs } from '../transfers';
 import { h } from '../widgets/dom';
 import { guard, type IActionContext } from './context';
 import { DELETE_BATCH, deleteInBatches } from './deletion';
@@ -28,7 +29,7 @@ export function deleteSpec(ctx: IActionContext): ICommandSpec {
     isEnabled: () => ctx.targets().length > 0 && !ctx.refusal(ctx.targets()),
     execute: guard('Delete failed', async () => {
       const all = await ctx.allTargets();
-      await deleteTargets(all, () => ctx.model.refresh());
+      await deleteTargets(all, ctx, () => ctx.model.refresh());
     }),
     contextMenu: { selector: ENTRY_ROW, rank: 11 },
     palette: true
@@ -37,11 +38,15 @@ export function deleteSpec(ctx: IActionContext): ICommandSpec {
 
 /**
  * Ask with the true count, then delete: the objects by key, in batches,
- * and each folder by its prefix. `done` runs afterwards, also after a
+ * and each folder as a delete job in the Transfers panel (a Zarr store is
+ * thousands of chunks: progress, cancel and retry as for a copy; the
+ * listing is refreshed when the job ends), or by its prefix in one request
+ * when there is no Transfers panel. `done` runs afterwards, also after a
  * failure halfway (the listing must show what is left).
  */
 async function deleteTargets(
   all: ITarget[],
+  ctx: Pick<IActionContext, 'app' | 'transfers'>,
   done: () => Promise<void>
 ): Promise<void> {
   if (all.length === 0) {
@@ -98,8 +103,21 @@ async function deleteTargets(
         }
       }
     );
-    for (const prefix of prefixes) {
-      await post<IDeleteResult>({ prefix });
+    const transfers = ctx.transfers;
+    if (transfers && prefixes.length) {
+      await startJobs(
+        ctx.app.commands,
+        transfers,
+        prefixes.map(prefix => ({
+          op: 'delete',
+          src: remoteLocation(remote, bucket, prefix),
+          dst: ''
+        }))
+      );
+    } else {
+      for (const prefix of prefixes) {
+        await post<IDeleteResult>({ prefix });
+      }
     }
   } finally {
     if (progress) {

@@ -13,7 +13,8 @@ import { isActive } from './model';
 const OP_LABELS: Record<TransferOp, string> = {
   copy: 'Copy',
   move: 'Move',
-  sync: 'Sync'
+  sync: 'Sync',
+  delete: 'Delete'
 };
 
 const STATE_LABELS: Record<JobState, string> = {
@@ -48,6 +49,7 @@ export class JobView {
     // start (right-to-left boxes), the text itself isolated as left-to-right.
     this._src = h('span', { className: 'jp-Transfers-src' }, [h('bdi')]);
     this._dst = h('span', { className: 'jp-Transfers-dst' }, [h('bdi')]);
+    this._arrow = h('span', { className: 'jp-Transfers-arrow', text: '→' });
     this._fill = h('div', { className: 'jp-Transfers-barFill' });
     this._bar = h(
       'div',
@@ -88,7 +90,7 @@ export class JobView {
         ]),
         h('div', { className: 'jp-Transfers-route' }, [
           this._src,
-          h('span', { className: 'jp-Transfers-arrow', text: '→' }),
+          this._arrow,
           this._dst
         ]),
         this._bar,
@@ -121,9 +123,11 @@ export class JobView {
       this._src.firstElementChild as HTMLElement,
       describeLocation(job.src)
     );
+    // A delete has a source only.
+    this._arrow.hidden = this._dst.hidden = job.op === 'delete';
     setText(
       this._dst.firstElementChild as HTMLElement,
-      describeLocation(job.dst)
+      job.dst ? describeLocation(job.dst) : ''
     );
 
     const fraction =
@@ -137,7 +141,10 @@ export class JobView {
     const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
     this._fill.style.width = `${percent}%`;
     this._bar.setAttribute('aria-valuenow', String(percent));
-    this._bar.setAttribute('aria-label', `${percent}% transferred`);
+    this._bar.setAttribute(
+      'aria-label',
+      `${percent}% ${job.op === 'delete' ? 'deleted' : 'transferred'}`
+    );
 
     const words = amounts(job);
     setText(this._bytes, words.bytes);
@@ -166,7 +173,9 @@ export class JobView {
 
   private _title(job: ITransferJob): void {
     const lines = [
-      `${OP_LABELS[job.op] ?? job.op} ${job.src} → ${job.dst}`,
+      job.op === 'delete'
+        ? `Delete ${job.src}`
+        : `${OP_LABELS[job.op] ?? job.op} ${job.src} → ${job.dst}`,
       `Started ${new Date(job.created).toLocaleString()}`
     ];
     if (job.finished) {
@@ -260,6 +269,7 @@ export class JobView {
   private readonly _retry: HTMLButtonElement;
   private readonly _src: HTMLElement;
   private readonly _dst: HTMLElement;
+  private readonly _arrow: HTMLElement;
   private readonly _bar: HTMLElement;
   private readonly _fill: HTMLElement;
   private readonly _bytes: HTMLElement;

@@ -11,11 +11,13 @@ export interface IAmounts {
 }
 
 export function amounts(
-  job: Pick<ITransferJob, 'progress' | 'totals' | 'zarr'>
+  job: Pick<ITransferJob, 'progress' | 'totals' | 'zarr'> &
+    Partial<Pick<ITransferJob, 'op'>>
 ): IAmounts {
   const { progress, totals } = job;
-  // A Zarr store's files are its chunks, and users count them so.
-  const unit = job.zarr ? 'chunk' : 'file';
+  // A Zarr store's files are its chunks, and users count them so; what a
+  // delete removes from a bucket are objects.
+  const unit = job.zarr ? 'chunk' : job.op === 'delete' ? 'object' : 'file';
   const more = totals.counting ? '+' : '';
   const files = totals.files.toLocaleString('en');
   return {

@@ -10,12 +10,14 @@ import { describeLocation } from './locations';
 const DONE: Record<TransferOp, string> = {
   copy: 'Copied',
   move: 'Moved',
-  sync: 'Synced'
+  sync: 'Synced',
+  delete: 'Deleted'
 };
 const NOUN: Record<TransferOp, string> = {
   copy: 'Copy',
   move: 'Move',
-  sync: 'Sync'
+  sync: 'Sync',
+  delete: 'Delete'
 };
 
 function files(count: number): string {
@@ -24,6 +26,9 @@ function files(count: number): string {
 
 /** What the notification says about a job that ended. */
 export function endMessage(job: ITransferJob): string {
+  if (job.op === 'delete') {
+    return deleteEndMessage(job);
+  }
   const dst = describeLocation(job.dst);
   const { progress, totals } = job;
   switch (job.state) {
@@ -35,6 +40,24 @@ export function endMessage(job: ITransferJob): string {
       return job.error
         ? `${NOUN[job.op]} to ${dst} failed: ${job.error.message}`
         : `${NOUN[job.op]} to ${dst} failed: ${files(progress.failed)} of ${totals.files.toLocaleString('en')} did not arrive`;
+  }
+}
+
+/** A delete names what it deleted, in objects (chunks for a Zarr store). */
+function deleteEndMessage(job: ITransferJob): string {
+  const src = describeLocation(job.src);
+  const { progress, totals } = job;
+  const count = (n: number) =>
+    `${n.toLocaleString('en')} ${job.zarr ? 'chunk' : 'object'}${n === 1 ? '' : 's'}`;
+  switch (job.state) {
+    case 'done':
+      return `Deleted ${src}: ${count(progress.files)} (${formatSize(progress.bytes)})`;
+    case 'cancelled':
+      return `Delete of ${src} cancelled after ${progress.files.toLocaleString('en')} of ${count(totals.files)}`;
+    default:
+      return job.error
+        ? `Delete of ${src} failed: ${job.error.message}`
+        : `Delete of ${src} failed: ${count(progress.failed)} of ${totals.files.toLocaleString('en')} could not be deleted`;
   }
 }
 

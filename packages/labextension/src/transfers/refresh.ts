@@ -7,7 +7,11 @@ import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { IBucketsModel, ITransfersModel } from '../tokens';
 
 function touches(job: ITransferJob, test: (location: string) => boolean) {
-  return test(job.dst) || (job.op === 'move' && test(job.src));
+  // A move and a delete change their source (a delete has no destination).
+  return (
+    (job.op !== 'delete' && test(job.dst)) ||
+    ((job.op === 'move' || job.op === 'delete') && test(job.src))
+  );
 }
 
 function isLocal(location: string): boolean {

@@ -10,14 +10,11 @@ import {
   LOCATION_HELP,
   type LazyServices
 } from './report.js';
-import {
-  countPrefix,
-  deletePrefix,
-  makeFolder
-} from '../backends/operations.js';
+import { countPrefix, makeFolder } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import { toObjectStat } from '../listing/stat.js';
 import type { IServices } from '../services.js';
+import { followJob, printErrors } from './transfers.js';
 
 function when(date: Date | undefined): string {
   return date
@@ -164,7 +161,12 @@ async function cat(
 async function rm(
   services: IServices,
   location: string,
-  options: { remote?: string; recursive?: boolean; yes?: boolean }
+  options: {
+    remote?: string;
+    recursive?: boolean;
+    yes?: boolean;
+    json?: boolean;
+  }
 ): Promise<void> {
   const target = services.resolver.location(location, {
     remote: options.remote
@@ -192,12 +194,19 @@ async function rm(
       'Give a folder inside it.'
     );
   }
-  const count = await countPrefix(target.backend, target.bucket, prefix);
-  if (count === 0) {
-    out(`nothing under ${target.label}`);
-    return;
+  if (!options.json) {
+    const first = await target.backend.list(target.bucket, {
+      prefix,
+      limit: 1,
+      recursive: true
+    });
+    if (!first.objects.length) {
+      out(`nothing under ${target.label}`);
+      return;
+    }
   }
   if (!options.yes && process.stdin.isTTY) {
+    const count = await countPrefix(target.backend, target.bucket, prefix);
     if (
       !(await confirm(`Delete ${count} objects under ${target.label}? [y/N] `))
     ) {
@@ -205,8 +214,30 @@ async function rm(
       return;
     }
   }
-  const deleted = await deletePrefix(target.backend, target.bucket, prefix);
-  out(`deleted ${deleted} objects under ${target.label}`);
+  // A delete job, as the Buckets panel runs one: batches of keys, a few at
+  // once, with a progress line (a Zarr store's chunks counted as such).
+  // With --json, nothing there is the job's refusal (not_found), for programs.
+  const end = await followJob(
+    services.jobsWithRemote(options.remote),
+    {
+      op: 'delete',
+      src: location.endsWith('/') ? location : `${location}/`,
+      dst: ''
+    },
+    Boolean(options.json)
+  );
+  if (!options.json) {
+    const unit = end.zarr ? 'chunks' : 'objects';
+    out(
+      end.state === 'done'
+        ? `deleted ${end.progress.files} ${unit} under ${target.label}`
+        : `${end.state}: deleted ${end.progress.files} of ${end.totals.files} ${unit} under ${target.label}`
+    );
+    printErrors(end);
+  }
+  if (end.state !== 'done') {
+    process.exitCode = 1;
+  }
 }
 
 async function mkdir(
@@ -279,6 +310,7 @@ export function addObjectCommands(
     .option('--remote <name>', 'the remote for s3:// and gs:// locations')
     .option('-r, --recursive', 'delete everything under the folder')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', '-r: JSON progress lines on stdout, as cp gives')
     .action(action(services, rm));
   program
     .command('mkdir')

@@ -20,6 +20,7 @@ import {
   type LazyServices
 } from './report.js';
 import type { IServices } from '../services.js';
+import type { JobManager } from '../transfers/jobs.js';
 
 interface ICliOptions {
   remote?: string;
@@ -93,7 +94,7 @@ export function progressLine(job: ITransferJob): string {
   const share = job.totals.counting
     ? 'counting'
     : `${total ? Math.floor((100 * p.bytes) / total) : 100}%`;
-  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  ${job.zarr ? 'chunks' : 'files'} ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
+  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  ${job.zarr ? 'chunks' : job.op === 'delete' ? 'objects' : 'files'} ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
 }
 
 /**
@@ -240,11 +241,34 @@ async function transfer(
     }
   }
   const started = Date.now();
+  const end = await followJob(jobs, request, json);
+  if (!json) {
+    const seconds = (Date.now() - started) / 1000;
+    const p = end.progress;
+    process.stderr.write(
+      `${end.state}: ${p.files} files (${humanBytes(p.bytes)}) in ${seconds.toFixed(1)}s, ${humanBytes(p.bytes / Math.max(seconds, 0.001))}/s; ${p.skipped} identical, ${p.deleted} deleted, ${p.failed} failed\n`
+    );
+    printErrors(end);
+  }
+  return end.state === 'done' ? 0 : 1;
+}
+
+/**
+ * Start the job of `request` and follow it to its end: a progress line on
+ * a terminal, JSON lines for programs (`json`), Ctrl-C cancels. Returns
+ * the job's final record (printed as the last JSON line).
+ */
+export async function followJob(
+  jobs: JobManager,
+  request: ITransferRequest,
+  json: boolean
+): Promise<ITransferJob> {
   const job = await jobs.create(request);
   const onSignal = (): void => {
     void jobs.cancel(job.id);
   };
   process.once('SIGINT', onSignal);
+  const terminal = !json && process.stderr.isTTY;
   let shown = false;
   const unsubscribe = jobs.subscribe(job.id, (name, data) => {
     if (json) {
@@ -256,7 +280,7 @@ async function transfer(
           ? { type: name, job: data }
           : { type: name, ...(data as object) }
       );
-    } else if (name === 'progress') {
+    } else if (name === 'progress' && terminal) {
       process.stderr.write(`\r\x1b[K${progressLine(data as ITransferJob)}`);
       shown = true;
     } else if (name === 'file-failed') {
@@ -271,22 +295,19 @@ async function transfer(
   process.off('SIGINT', onSignal);
   if (json) {
     jsonLine({ type: 'end', job: end });
-  } else {
-    if (shown) {
-      process.stderr.write(`\r\x1b[K`);
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const p = end.progress;
-    process.stderr.write(
-      `${end.state}: ${p.files} files (${humanBytes(p.bytes)}) in ${seconds.toFixed(1)}s, ${humanBytes(p.bytes / Math.max(seconds, 0.001))}/s; ${p.skipped} identical, ${p.deleted} deleted, ${p.failed} failed\n`
-    );
-    for (const error of end.errors) {
-      process.stderr.write(
-        `  ${error.path}: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`
-      );
-    }
+  } else if (shown) {
+    process.stderr.write(`\r\x1b[K`);
   }
-  return end.state === 'done' ? 0 : 1;
+  return end;
+}
+
+/** A job's failed files, one per line, on stderr. */
+export function printErrors(end: ITransferJob): void {
+  for (const error of end.errors) {
+    process.stderr.write(
+      `  ${error.path}: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`
+    );
+  }
 }
 
 function action(services: LazyServices, op: TransferOp) {

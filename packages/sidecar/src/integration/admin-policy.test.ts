@@ -137,6 +137,18 @@ const at = (remote: string, bucket: string) =>
   `/api/v1/remotes/${remote}/buckets/${bucket}`;
 const q = (key: string) => `?key=${encodeURIComponent(key)}`;
 
+/** The job once it has ended, polled as the Transfers panel would. */
+async function ended(id: string): Promise<ITransferJob> {
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const job = (await send('GET', `/api/v1/transfers/${id}`))
+      .body as ITransferJob;
+    if (job.state !== 'queued' && job.state !== 'running') {
+      return job;
+    }
+  }
+}
+
 /** A 403 with `code`, whose message names the rule's file. */
 function assertRefused(answer: IAnswer, code: string): void {
   assert.equal(answer.status, 403, answer.text);
@@ -282,7 +294,10 @@ describe('the API under the admin rules', () => {
           options: { dryRun: true }
         },
         'outside_writable_prefix'
-      ]
+      ],
+      [{ op: 'delete', src: `demo-gcs:${GCS}/${RUN}` }, 'read_only'],
+      // All or nothing: the folder holds alice's files and bob's.
+      [{ op: 'delete', src: `demo-s3:${S3}/${RUN}` }, 'outside_writable_prefix']
     ];
     for (const [request, code] of refusals) {
       assertRefused(await send('POST', '/api/v1/transfers', request), code);
@@ -293,6 +308,25 @@ describe('the API under the admin rules', () => {
     assert.equal(after, before, 'no job was created');
     assert.equal(await exists('demo-gcs', GCS, `${RUN}notes.txt`), false);
     assert.ok(existsSync(`${dir.path}/disk/notes.txt`));
+    assert.ok(await exists('demo-gcs', GCS, `${RUN}pub.txt`));
+    assert.ok(await exists('demo-s3', S3, `${MINE}mine.txt`), 'nothing went');
+    assert.ok(await exists('demo-s3', S3, `${RUN}bob/data.txt`));
+  });
+
+  test('a delete job inside the writable folder runs', async () => {
+    const s3 = backends(plain().get('demo-s3')!);
+    await s3.put(S3, `${MINE}old/a.txt`, Buffer.from('a'), {});
+    await s3.put(S3, `${MINE}old/b.txt`, Buffer.from('b'), {});
+    const created = await send('POST', '/api/v1/transfers', {
+      op: 'delete',
+      src: `demo-s3:${S3}/${MINE}old/`
+    });
+    assert.equal(created.status, 201, created.text);
+    const job = await ended((created.body as ITransferJob).id);
+    assert.equal(job.state, 'done', JSON.stringify(job));
+    assert.equal(job.progress.files, 2);
+    assert.equal(await exists('demo-s3', S3, `${MINE}old/a.txt`), false);
+    assert.ok(await exists('demo-s3', S3, `${MINE}mine.txt`));
   });
 
   test('a copy from the read-only remote into the writable folder runs', async () => {
@@ -302,12 +336,7 @@ describe('the API under the admin rules', () => {
       dst: `demo-s3:${S3}/${MINE}pub.txt`
     });
     assert.equal(created.status, 201, created.text);
-    const id = (created.body as ITransferJob).id;
-    let job: ITransferJob;
-    do {
-      await new Promise(resolve => setTimeout(resolve, 100));
-      job = (await send('GET', `/api/v1/transfers/${id}`)).body as ITransferJob;
-    } while (job.state === 'queued' || job.state === 'running');
+    const job = await ended((created.body as ITransferJob).id);
     assert.equal(job.state, 'done', JSON.stringify(job));
     const read = await send(
       'GET',

@@ -25,8 +25,8 @@ export function checkPolicies(
   dst: IEndpoint
 ): void {
   refuseUnder(dst);
-  if (op === 'move') {
-    // A move deletes its source.
+  if (op === 'move' || op === 'delete') {
+    // A move deletes its source (a delete's destination is its source).
     refuseUnder(src);
   }
 }

@@ -15,6 +15,7 @@ import type {
 } from '@jupyter-buckets/core';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
+import { planDelete } from './deletes.js';
 import { checkPolicies } from './guard.js';
 import {
   filesLeft,
@@ -91,7 +92,9 @@ export class JobManager {
     dst: IEndpoint;
   } {
     const src = this.options.resolve(request.src);
-    const dst = this.options.resolve(request.dst);
+    // A delete has no destination: its objects are its source's.
+    const dst =
+      request.op === 'delete' ? src : this.options.resolve(request.dst);
     checkPolicies(request.op, src, dst);
     return { src, dst };
   }
@@ -101,10 +104,25 @@ export class JobManager {
     checkRequest(request);
     const { src, dst } = this.endpoints(request);
     // A plan only reports conflicts; it never refuses for them.
-    const plan = await planTransfer(request.op, src, dst, {
-      ...request.options,
-      dryRun: true
-    });
+    const plan =
+      request.op === 'delete'
+        ? await planDelete(src, request.options ?? {})
+        : await planTransfer(request.op, src, dst, {
+            ...request.options,
+            dryRun: true
+          });
+    if (request.op === 'delete') {
+      return {
+        op: 'delete',
+        src: request.src,
+        dst: '',
+        copy: [],
+        delete: plan.files.map(file => file.path),
+        skipped: 0,
+        totals: plan.totals,
+        conflicts: []
+      };
+    }
     return {
       op: request.op,
       src: request.src,

@@ -7,10 +7,11 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  ITransferJob,
-  ITransferOptions,
-  TransferOp
+import {
+  TRANSFER_OPS,
+  type ITransferJob,
+  type ITransferOptions,
+  type TransferOp
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import type { IResumableUpload } from './copy.js';
@@ -162,7 +163,7 @@ function isStart(line: Record<string, unknown>): boolean {
   return (
     typeof line.id === 'string' &&
     typeof line.created === 'string' &&
-    ['copy', 'move', 'sync'].includes(line.op as string) &&
+    TRANSFER_OPS.includes(line.op as TransferOp) &&
     typeof line.src === 'string' &&
     typeof line.dst === 'string' &&
     isObject(line.options)

@@ -33,6 +33,21 @@ export class TaskQueue {
     }
   }
 
+  /**
+   * Up to `max` files at once, as many as are at hand (waits only for the
+   * first): a delete's batch. Empty once there is none.
+   */
+  async takeMany(max: number): Promise<IFileTask[]> {
+    const first = await this.take();
+    if (!first) {
+      return [];
+    }
+    const end = Math.min(this.tasks.length, this.next + max - 1);
+    const batch = [first, ...this.tasks.slice(this.next, end)];
+    this.next = end;
+    return batch;
+  }
+
   /** One more page of the plan into the queue and the job's totals; never throws. */
   private async pull(): Promise<void> {
     const { record, plan } = this.job;

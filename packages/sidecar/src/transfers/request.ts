@@ -2,31 +2,49 @@
 // body or the CLI gave must be a request this engine understands.
 import {
   CONFLICT_CHOICES,
+  TRANSFER_OPS,
   type ConflictChoice,
-  type ITransferRequest
+  type ITransferRequest,
+  type TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 
 export const MAX_TRANSFERS = 256;
 
-/** Throws an invalid_request error for the first thing wrong with `request`. */
+/**
+ * Throws an invalid_request error for the first thing wrong with `request`.
+ * A delete's missing `dst` becomes '' (it has none).
+ */
 export function checkRequest(request: ITransferRequest): void {
   const body = request as unknown as Record<string, unknown>;
-  if (!['copy', 'move', 'sync'].includes(body?.op as string)) {
+  if (!TRANSFER_OPS.includes(body?.op as TransferOp)) {
     throw new ApiError(
       'invalid_request',
-      "op must be 'copy', 'move' or 'sync'."
+      "op must be 'copy', 'move', 'sync' or 'delete'."
     );
   }
-  if (
-    typeof body.src !== 'string' ||
-    typeof body.dst !== 'string' ||
-    !body.src ||
-    !body.dst
-  ) {
+  if (body.op === 'delete') {
+    body.dst ??= '';
+    if (body.dst !== '') {
+      throw new ApiError(
+        'invalid_request',
+        'A delete has no destination.',
+        'Give only src: the object or folder to delete.'
+      );
+    }
+  } else if (typeof body.dst !== 'string' || !body.dst) {
     throw new ApiError(
       'invalid_request',
       'src and dst must be location strings.',
+      "Write 'remote:bucket/path' or a path relative to the Jupyter root."
+    );
+  }
+  if (typeof body.src !== 'string' || !body.src) {
+    throw new ApiError(
+      'invalid_request',
+      body.op === 'delete'
+        ? 'src must be a location string.'
+        : 'src and dst must be location strings.',
       "Write 'remote:bucket/path' or a path relative to the Jupyter root."
     );
   }
@@ -37,6 +55,18 @@ export function checkRequest(request: ITransferRequest): void {
   checkOptions(options);
   if (options.delete && body.op !== 'sync') {
     throw new ApiError('invalid_request', 'options.delete is for sync only.');
+  }
+  if (
+    body.op === 'delete' &&
+    (options.checksum !== undefined ||
+      options.onConflict !== undefined ||
+      options.conflicts !== undefined)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      'A delete takes only include, exclude, transfers and dryRun.',
+      'checksum and conflict choices are for copies.'
+    );
   }
 }
 

@@ -93,7 +93,7 @@ export async function replan(
     options: start.options
   };
   const src = resolve(request.src);
-  const dst = resolve(request.dst);
+  const dst = request.op === 'delete' ? src : resolve(request.dst);
   const plan = await startPlan(
     request.op,
     src,

@@ -16,6 +16,7 @@ import {
 import { emit, errorOf, filesLeft, replanned, type IJob } from './job.js';
 import type { IFileTask, IPlan } from './plan.js';
 import { ProgressTicker } from './progress.js';
+import { DELETE_BATCH, DELETE_WORKERS } from './deletes.js';
 import { TaskQueue } from './queue.js';
 import { MAX_TRANSFERS } from './request.js';
 import { retryPolicies, withRetry, type IRetryPolicy } from './retry.js';
@@ -103,19 +104,23 @@ export async function runJob(
     MAX_TRANSFERS,
     record.options.transfers ?? DEFAULT_TRANSFERS
   );
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (;;) {
-        const task = await queue.take();
-        if (!task || signal.aborted) {
-          return;
+  if (record.op === 'delete') {
+    await deleteAll(job, queue, settings, progress, workers);
+  } else {
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        for (;;) {
+          const task = await queue.take();
+          if (!task || signal.aborted) {
+            return;
+          }
+          await progress.during(task.path, () =>
+            transferFile(job, task, settings)
+          );
         }
-        await progress.during(task.path, () =>
-          transferFile(job, task, settings)
-        );
-      }
-    })
-  );
+      })
+    );
+  }
   queue.close();
   if (queue.error !== undefined && !signal.aborted) {
     record.error = errorOf(queue.error);
@@ -125,7 +130,7 @@ export async function runJob(
   if (copied && job.plan.op === 'sync' && job.plan.deletes.length) {
     await deleteExtras(job, settings);
   }
-  if (copied && record.op === 'move') {
+  if (copied && (record.op === 'move' || record.op === 'delete')) {
     await removeEmptiedFolders(job);
   }
   progress.stop();
@@ -249,7 +254,71 @@ async function deleteExtras(job: IJob, settings: ICopySettings): Promise<void> {
   }
 }
 
-/** Folders a move left empty go too, where folders are real (the disk). */
+/**
+ * A delete job's run: batches of keys in one request each, a few batches
+ * at once. A batch that fails is tried key by key, so that the keys at
+ * fault are the ones reported (and retried), not a thousand around them.
+ */
+async function deleteAll(
+  job: IJob,
+  queue: TaskQueue,
+  settings: ICopySettings,
+  progress: ProgressTicker,
+  workers: number
+): Promise<void> {
+  const { src } = job;
+  const signal = job.controller.signal;
+  const remove = (keys: string[]) =>
+    withRetry(
+      () => src.backend.deleteMany(src.bucket, keys),
+      signal,
+      settings.retry.request
+    );
+  await Promise.all(
+    Array.from({ length: Math.min(workers, DELETE_WORKERS) }, async () => {
+      for (;;) {
+        const batch = await queue.takeMany(DELETE_BATCH);
+        if (!batch.length || signal.aborted) {
+          return;
+        }
+        await progress.during(batch[0].path, async () => {
+          try {
+            await remove(batch.map(task => task.srcKey));
+            batch.forEach(task => objectDeleted(job, task));
+            return;
+          } catch (error) {
+            if (signal.aborted) {
+              return;
+            }
+            if (batch.length === 1) {
+              fileFailed(job, batch[0], error);
+              return;
+            }
+          }
+          for (const task of batch) {
+            try {
+              await remove([task.srcKey]);
+              objectDeleted(job, task);
+            } catch (error) {
+              if (signal.aborted) {
+                return;
+              }
+              fileFailed(job, task, error);
+            }
+          }
+        });
+      }
+    })
+  );
+}
+
+/** A delete job counts its objects as files (and their bytes), as a copy would. */
+function objectDeleted(job: IJob, task: IFileTask): void {
+  job.record.progress.bytes += task.size;
+  fileDone(job, task);
+}
+
+/** Folders a move or a delete left empty go too, where folders are real (the disk). */
 async function removeEmptiedFolders(job: IJob): Promise<void> {
   const { src, plan } = job;
   if (plan.srcPrefix && src.backend.capabilities.realDirectories) {

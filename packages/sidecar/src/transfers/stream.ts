@@ -23,6 +23,7 @@ import {
 } from '../listing/pages.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { choiceFor } from './conflicts.js';
+import { startDeletePlan } from './deletes.js';
 import {
   checkSourceFound,
   LIST_PAGE_SIZE,
@@ -57,6 +58,9 @@ export async function startPlan(
   done: ReadonlySet<string> = new Set(),
   pageSize = LIST_PAGE_SIZE
 ): Promise<IPlan> {
+  if (op === 'delete') {
+    return startDeletePlan(src, options, pageSize);
+  }
   const prepared = await prepareTransfer(
     op,
     src,
