@@ -34,6 +34,13 @@ export interface ICapabilities {
   hashes: HashKind[];
   /** Folders exist as things of their own (not just key prefixes). */
   realDirectories: boolean;
+  /**
+   * deleteMany() sends many keys in one request (S3's DeleteObjects, or a
+   * disk's unlinks, which cost no round trip). Without it, every key is a
+   * request of its own (GCS), and a delete job sends them one by one from
+   * more workers.
+   */
+  batchDelete?: boolean;
   /** Longest key in UTF-8 bytes. */
   maxKeyBytes: number;
 }

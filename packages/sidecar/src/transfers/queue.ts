@@ -19,33 +19,30 @@ export class TaskQueue {
 
   /** The next file to copy; undefined once there is none (or the job is cancelled). */
   async take(): Promise<IFileTask | undefined> {
+    return (await this.takeMany(1))[0];
+  }
+
+  /**
+   * Up to `max` files at once, as many as are at hand (waits only when
+   * there are none): a delete's batch. Taken in one step, so that workers
+   * asking together get batches, not one file each. Empty once there is
+   * none (or the job is cancelled).
+   */
+  async takeMany(max: number): Promise<IFileTask[]> {
     for (;;) {
       if (this.next < this.tasks.length) {
-        return this.tasks[this.next++];
+        const batch = this.tasks.slice(this.next, this.next + max);
+        this.next += batch.length;
+        return batch;
       }
       if (!this.job.plan.more || this.job.controller.signal.aborted) {
-        return undefined;
+        return [];
       }
       this.pulling ??= this.pull().finally(() => {
         this.pulling = undefined;
       });
       await this.pulling;
     }
-  }
-
-  /**
-   * Up to `max` files at once, as many as are at hand (waits only for the
-   * first): a delete's batch. Empty once there is none.
-   */
-  async takeMany(max: number): Promise<IFileTask[]> {
-    const first = await this.take();
-    if (!first) {
-      return [];
-    }
-    const end = Math.min(this.tasks.length, this.next + max - 1);
-    const batch = [first, ...this.tasks.slice(this.next, end)];
-    this.next = end;
-    return batch;
   }
 
   /** One more page of the plan into the queue and the job's totals; never throws. */

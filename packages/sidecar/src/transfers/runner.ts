@@ -16,7 +16,7 @@ import {
 import { emit, errorOf, filesLeft, replanned, type IJob } from './job.js';
 import type { IFileTask, IPlan } from './plan.js';
 import { ProgressTicker } from './progress.js';
-import { DELETE_BATCH, DELETE_WORKERS } from './deletes.js';
+import { deletePace } from './deletes.js';
 import { TaskQueue } from './queue.js';
 import { MAX_TRANSFERS } from './request.js';
 import { retryPolicies, withRetry, type IRetryPolicy } from './retry.js';
@@ -105,7 +105,7 @@ export async function runJob(
     record.options.transfers ?? DEFAULT_TRANSFERS
   );
   if (record.op === 'delete') {
-    await deleteAll(job, queue, settings, progress, workers);
+    await deleteAll(job, queue, settings, progress);
   } else {
     await Promise.all(
       Array.from({ length: workers }, async () => {
@@ -255,19 +255,22 @@ async function deleteExtras(job: IJob, settings: ICopySettings): Promise<void> {
 }
 
 /**
- * A delete job's run: batches of keys in one request each, a few batches
- * at once. A batch that fails is tried key by key, so that the keys at
+ * A delete job's run: batches of keys in one request each, many at once
+ * (deletePace: one key a request where the store has no batches). A batch that fails is tried key by key, so that the keys at
  * fault are the ones reported (and retried), not a thousand around them.
  */
 async function deleteAll(
   job: IJob,
   queue: TaskQueue,
   settings: ICopySettings,
-  progress: ProgressTicker,
-  workers: number
+  progress: ProgressTicker
 ): Promise<void> {
   const { src } = job;
   const signal = job.controller.signal;
+  const { batch: size, workers } = deletePace(
+    src.backend,
+    job.record.options.transfers
+  );
   const remove = (keys: string[]) =>
     withRetry(
       () => src.backend.deleteMany(src.bucket, keys),
@@ -275,9 +278,9 @@ async function deleteAll(
       settings.retry.request
     );
   await Promise.all(
-    Array.from({ length: Math.min(workers, DELETE_WORKERS) }, async () => {
+    Array.from({ length: Math.min(workers, MAX_TRANSFERS) }, async () => {
       for (;;) {
-        const batch = await queue.takeMany(DELETE_BATCH);
+        const batch = await queue.takeMany(size);
         if (!batch.length || signal.aborted) {
           return;
         }

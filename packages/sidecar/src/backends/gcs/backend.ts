@@ -20,6 +20,7 @@ import { choosePartSize } from '../parts.js';
 import { RangedReads, rangedReadPool } from '../ranged-reads.js';
 import { CAPABILITIES } from './capabilities.js';
 import {
+  deleteObject,
   gcsDispatcher,
   GcsSessionWriter,
   httpError,
@@ -149,6 +150,14 @@ function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
   return info;
 }
 
+/** A name GCS would refuse is the client's mistake (400), refused before any request. */
+function checkBucketName(name: string): void {
+  const problem = gcsBucketProblem(name);
+  if (problem) {
+    throw invalidBucket(name, problem, 'Google Cloud Storage');
+  }
+}
+
 export class GcsBackend implements IBackend {
   readonly capabilities = CAPABILITIES;
   private readonly endpointLabel: string;
@@ -191,10 +200,7 @@ export class GcsBackend implements IBackend {
 
   /** Every request goes through here: the name is part of the URL path. */
   private bucket(name: string): Bucket {
-    const problem = gcsBucketProblem(name);
-    if (problem) {
-      throw invalidBucket(name, problem, 'Google Cloud Storage');
-    }
+    checkBucketName(name);
     return this.storage.bucket(name);
   }
 
@@ -437,11 +443,11 @@ export class GcsBackend implements IBackend {
   }
 
   async delete(bucket: string, key: string): Promise<void> {
-    try {
-      await this.bucket(bucket).file(key).delete({ ignoreNotFound: true });
-    } catch (error) {
-      throw toApiError(error, { ...this.context(bucket), key });
-    }
+    checkBucketName(bucket);
+    await deleteObject(this.transport(), bucket, key, {
+      ...this.context(bucket),
+      key
+    });
   }
 
   async deleteMany(bucket: string, keys: string[]): Promise<IDeleteResult> {

@@ -6,8 +6,9 @@
 // 3.8 s of CRC32C, 0.6 s of string encoding, 2.6 s of GC). Here a chunk goes
 // to the socket as it arrives from the source, with nothing held but what
 // the socket holds, and the whole object's MD5 is computed (natively) only
-// when the source's is unknown. The library keeps everything else: listing,
-// reads, metadata, and authentication (whose headers we ask it for).
+// when the source's is unknown. Deletes go this way too (a store's chunks
+// are thousands). The library keeps everything else: listing, reads,
+// metadata, and authentication (whose headers we ask it for).
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -152,6 +153,36 @@ export async function uploadWhole(
       throw httpError(answer.statusCode, reply);
     }
     return JSON.parse(reply) as IGcsObjectResource;
+  } catch (error) {
+    throw error instanceof ApiError ? error : toApiError(error, context);
+  }
+}
+
+/**
+ * Delete one object; a missing one is fine (deletes are idempotent, as the
+ * library's ignoreNotFound). One request of our own: the library spent about
+ * a millisecond of CPU on each, which a delete job of a store's chunks
+ * multiplies by thousands.
+ */
+export async function deleteObject(
+  transport: IGcsTransport,
+  bucket: string,
+  key: string,
+  context: IErrorContext
+): Promise<void> {
+  const url =
+    `${transport.apiEndpoint}/storage/v1/b/${encodeURIComponent(bucket)}` +
+    `/o/${encodeURIComponent(key)}`;
+  try {
+    const answer = await request(url, {
+      method: 'DELETE',
+      headers: await transport.headers(),
+      dispatcher: transport.dispatcher
+    });
+    const reply = await text(answer.body);
+    if (answer.statusCode >= 300 && answer.statusCode !== 404) {
+      throw httpError(answer.statusCode, reply);
+    }
   } catch (error) {
     throw error instanceof ApiError ? error : toApiError(error, context);
   }

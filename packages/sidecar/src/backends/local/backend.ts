@@ -62,6 +62,7 @@ export const CAPABILITIES: ICapabilities = {
   },
   hashes: [],
   realDirectories: true,
+  batchDelete: true,
   maxKeyBytes: 4096
 };
 

@@ -16,6 +16,7 @@ export const CAPABILITIES: ICapabilities = {
   checkedStreamPut: true,
   hashes: ['md5', 'etag'],
   realDirectories: false,
+  batchDelete: true,
   maxKeyBytes: 1024
 };
 
