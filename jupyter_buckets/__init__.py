@@ -2,7 +2,7 @@
 
 The Python package carries the prebuilt labextension, the Node sidecar bundle,
 the jupyter-server-proxy entry point that starts it, the CLI launcher, and
-the Python API for notebooks and scripts (copy, move, sync, ls, stat, rm,
+the Python API for notebooks and scripts (copy, move, sync, ls, stat, du, rm,
 filesystem, mapper; see api.py).
 """
 
@@ -18,6 +18,7 @@ _API = {
     "sync": "api",
     "ls": "api",
     "stat": "api",
+    "du": "api",
     "rm": "api",
     "filesystem": "filesystems",
     "mapper": "filesystems",

@@ -166,6 +166,12 @@ def stat(location: Location, *, remote: str | None = None) -> dict[str, Any]:
     return dict(engines.json_lines(engines.run_cli(["stat", *_located(location, remote), "--json"]))[0])
 
 
+def du(location: Location, *, remote: str | None = None) -> dict[str, Any]:
+    """Objects and bytes under a folder (or a bucket, or one object): {'objects': n, 'bytes': n},
+    with 'zarr' (2 or 3) when the folder is a Zarr store."""
+    return dict(engines.json_lines(engines.run_cli(["du", *_located(location, remote), "--json"]))[0])
+
+
 def rm(
     location: Location,
     *,

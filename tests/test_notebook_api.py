@@ -190,6 +190,10 @@ def test_outside_jupyter_copy_sync_ls_stat_rm(no_jupyter, tmp_path, monkeypatch)
     names = {e["name"]: e for e in jb.ls(dst)}
     assert set(names) == {"a.csv", "b.csv"} and names["a.csv"]["type"] == "object"
     assert jb.stat(dst + "a.csv")["size"] == 8
+    assert jb.du(dst) == {"objects": 2, "bytes": 16}
+    store = "demo-s3:climate-data/zarr/sst.zarr/"
+    sizes = [e["size"] for e in jb.ls(store, recursive=True) if e["type"] == "object"]
+    assert jb.du(store) == {"objects": len(sizes), "bytes": sum(sizes), "zarr": 3}
 
     Path("data/c.csv").write_text("new")
     plan = jb.sync("data/", dst, dry_run=True, delete=True)

@@ -1,4 +1,4 @@
-// `jupyter-buckets ls|stat|cat|rm|mkdir LOCATION`: the object operations of
+// `jupyter-buckets ls|stat|cat|rm|du|mkdir LOCATION`: the object operations of
 // the API, on the same backends, for terminals and scripts.
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -10,11 +10,12 @@ import {
   LOCATION_HELP,
   type LazyServices
 } from './report.js';
-import { countPrefix, makeFolder } from '../backends/operations.js';
-import type { IObjectInfo } from '../backends/types.js';
+import { countPrefix, makeFolder, walkKeys } from '../backends/operations.js';
+import type { IBackend, IObjectInfo } from '../backends/types.js';
 import { toObjectStat } from '../listing/stat.js';
 import type { IServices } from '../services.js';
-import { followJob, printErrors } from './transfers.js';
+import { followJob, humanBytes, printErrors } from './transfers.js';
+import { zarrVersionOf } from '../zarr/detect.js';
 
 function when(date: Date | undefined): string {
   return date
@@ -240,6 +241,84 @@ async function rm(
   }
 }
 
+/**
+ * Objects and bytes under a folder (rclone size, `du -s`), listed page by
+ * page; on a terminal the count so far is shown as it goes. A Zarr store
+ * says so (its objects are its chunks and metadata).
+ */
+async function du(
+  services: IServices,
+  location: string,
+  options: { remote?: string; json?: boolean }
+): Promise<void> {
+  const target = services.resolver.location(location, {
+    remote: options.remote
+  });
+  if (!target.local && target.bucket === '') {
+    throw new ApiError(
+      'invalid_request',
+      `${target.label} is a remote, not a bucket or a folder.`,
+      'Give remote:bucket or remote:bucket/folder/.'
+    );
+  }
+  let prefix = target.path;
+  if (prefix && !prefix.endsWith('/')) {
+    const single = await target.backend
+      .stat(target.bucket, prefix)
+      .catch(() => undefined);
+    prefix += '/';
+    if (single) {
+      report({ objects: 1, bytes: single.size }, options.json);
+      return;
+    }
+  }
+  const [zarr, size] = await Promise.all([
+    prefix
+      ? zarrVersionOf(target.backend, target.bucket, prefix).catch(
+          () => undefined
+        )
+      : undefined,
+    countSize(target.backend, target.bucket, prefix, !options.json)
+  ]);
+  report({ ...size, ...(zarr ? { zarr } : {}) }, options.json);
+}
+
+async function countSize(
+  backend: IBackend,
+  bucket: string,
+  prefix: string,
+  showProgress: boolean
+): Promise<{ objects: number; bytes: number }> {
+  const size = { objects: 0, bytes: 0 };
+  const live = showProgress && process.stderr.isTTY;
+  for await (const page of walkKeys(backend, bucket, prefix)) {
+    size.objects += page.length;
+    for (const object of page) {
+      size.bytes += object.size;
+    }
+    if (live) {
+      process.stderr.write(
+        `\r\x1b[K${size.objects} objects, ${humanBytes(size.bytes)} so far`
+      );
+    }
+  }
+  if (live) {
+    process.stderr.write('\r\x1b[K');
+  }
+  return size;
+}
+
+function report(
+  size: { objects: number; bytes: number; zarr?: number },
+  json: boolean | undefined
+): void {
+  out(
+    json
+      ? JSON.stringify(size)
+      : `${size.zarr ? `Zarr v${size.zarr} store: ` : ''}${size.objects} objects, ${humanBytes(size.bytes)} (${size.bytes} bytes)`
+  );
+}
+
 async function mkdir(
   services: IServices,
   location: string,
@@ -312,6 +391,15 @@ export function addObjectCommands(
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', '-r: JSON progress lines on stdout, as cp gives')
     .action(action(services, rm));
+  program
+    .command('du')
+    .description(
+      'objects and bytes under a folder (or a bucket); says when it is a Zarr store'
+    )
+    .argument('<location>', LOCATION_HELP)
+    .option('--remote <name>', 'the remote for s3:// and gs:// locations')
+    .option('--json', 'print {"objects", "bytes", "zarr"?} as JSON')
+    .action(action(services, du));
   program
     .command('mkdir')
     .description(

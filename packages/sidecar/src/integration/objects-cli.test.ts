@@ -101,6 +101,20 @@ for (const [remote, bucket, scheme] of [
       );
     });
 
+    test('du counts objects and bytes under a folder, or of one object; a remote alone is refused', () => {
+      const all = run('du', '--json', `${remote}:${bucket}/${RUN}`);
+      assert.equal(all.status, 0, all.stderr);
+      assert.deepEqual(JSON.parse(all.stdout), { objects: 4, bytes: 27 });
+      const sub = run('du', `${remote}:${bucket}/${RUN}sub`);
+      assert.equal(sub.status, 0, sub.stderr);
+      assert.equal(sub.stdout, '2 objects, 12 B (12 bytes)\n');
+      const one = run('du', '--json', `${remote}:${bucket}/${RUN}a.txt`);
+      assert.deepEqual(JSON.parse(one.stdout), { objects: 1, bytes: 5 });
+      const bare = run('du', `${remote}:`);
+      assert.notEqual(bare.status, 0);
+      assert.match(bare.stderr, /is a remote, not a bucket or a folder/);
+    });
+
     test('stat --json and cat (whole and --range)', () => {
       const stat = run(
         'stat',

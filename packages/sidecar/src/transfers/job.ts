@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import type {
   ITransferJob,
   ITransferRequest,
-  TransferEventName
+  TransferEventName,
+  ZarrVersion
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import type { IResumableUpload } from './copy.js';
@@ -49,6 +50,8 @@ export interface IJobStart {
   plan: IPlan;
   done: Set<string>;
   uploads?: Map<string, IResumableUpload>;
+  /** The source is a Zarr store: progress counts chunks. */
+  zarr?: ZarrVersion;
 }
 
 export function newJob(
@@ -65,6 +68,7 @@ export function newJob(
       options: request.options,
       state: 'queued',
       created: start.created,
+      ...(start.zarr ? { zarr: start.zarr } : {}),
       totals: totalsOf(plan),
       progress: { ...emptyProgress(), skipped: plan.skipped },
       errors: []
@@ -180,6 +184,7 @@ export function recordOf(start: IJournalEntry['start']): ITransferJob {
     options: start.options,
     state: 'queued',
     created: start.created,
+    ...(start.zarr ? { zarr: start.zarr } : {}),
     totals: { files: 0, bytes: 0 },
     progress: emptyProgress(),
     errors: []

@@ -156,7 +156,8 @@ export class JobManager {
       src: request.src,
       dst: request.dst,
       options,
-      created
+      created,
+      ...(zarr ? { zarr } : {})
     });
     const job = this.start({
       id,
@@ -165,11 +166,9 @@ export class JobManager {
       src,
       dst,
       plan,
-      done: new Set()
+      done: new Set(),
+      zarr
     });
-    if (zarr) {
-      job.record.zarr = zarr;
-    }
     return structuredClone(job.record);
   }
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_HEADER, type ITransferList } from '@jupyter-buckets/core';
@@ -255,6 +255,61 @@ test('serve answers at once and lists the last JUPYTER_BUCKETS_KEEP_JOBS finishe
     );
   } finally {
     child.kill('SIGKILL');
+    root.remove();
+    state.remove();
+  }
+});
+
+test('a Zarr store job journals its format: resumed after a restart, it still counts chunks', async () => {
+  const { root, state, jobs } = setUp();
+  try {
+    root.write('store.zarr/zarr.json', '{"zarr_format":3,"node_type":"group"}');
+    root.write('store.zarr/t/c/0', 'chunk 0');
+    root.write('store.zarr/t/c/1', 'chunk 1');
+    const first = manager(root.path, jobs);
+    const job = await first.create({
+      op: 'copy',
+      src: 'store.zarr/',
+      dst: 'copy.zarr/'
+    });
+    assert.equal(job.zarr, 3);
+    await first.wait(job.id);
+    const line = JSON.parse(
+      readFileSync(join(jobs, `${job.id}.jsonl`), 'utf8').split('\n')[0]
+    ) as { t: string; zarr?: number };
+    assert.deepEqual([line.t, line.zarr], ['job', 3]);
+
+    // An interrupted job of a store (no end line), and one whose zarr is bogus.
+    const start = (id: string, zarr: unknown) => ({
+      t: 'job',
+      id,
+      op: 'copy',
+      src: 'store.zarr/',
+      dst: `${id}/`,
+      options: {},
+      created: at(0),
+      zarr
+    });
+    writeFileSync(
+      join(jobs, 'store-job.jsonl'),
+      `${JSON.stringify(start('store-job', 3))}\n`
+    );
+    writeFileSync(
+      join(jobs, 'bogus-zarr.jsonl'),
+      `${JSON.stringify(start('bogus-zarr', '<b>4</b>'))}\n`
+    );
+    const second = manager(root.path, jobs);
+    const resumed = await second.resume();
+    assert.deepEqual(
+      resumed.map(job => job.id),
+      ['store-job'],
+      'a start line with a bad zarr is not a job'
+    );
+    const ended = await second.wait('store-job');
+    assert.equal(ended.state, 'done');
+    assert.equal(ended.zarr, 3, 'still counted in chunks');
+    assert.equal(ended.progress.files, 3);
+  } finally {
     root.remove();
     state.remove();
   }

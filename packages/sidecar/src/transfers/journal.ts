@@ -11,7 +11,8 @@ import {
   TRANSFER_OPS,
   type ITransferJob,
   type ITransferOptions,
-  type TransferOp
+  type TransferOp,
+  type ZarrVersion
 } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
 import type { IResumableUpload } from './copy.js';
@@ -41,6 +42,8 @@ export type JournalLine =
       dst: string;
       options: ITransferOptions;
       created: string;
+      /** The source is a Zarr store (known when the job began): a resumed job still counts chunks. */
+      zarr?: ZarrVersion;
     }
   | { t: 'done'; path: string }
   | { t: 'failed'; path: string; message: string }
@@ -166,7 +169,8 @@ function isStart(line: Record<string, unknown>): boolean {
     TRANSFER_OPS.includes(line.op as TransferOp) &&
     typeof line.src === 'string' &&
     typeof line.dst === 'string' &&
-    isObject(line.options)
+    isObject(line.options) &&
+    (line.zarr === undefined || line.zarr === 2 || line.zarr === 3)
   );
 }
 

@@ -110,7 +110,8 @@ export async function replan(
     dst,
     plan,
     done: entry.done,
-    uploads: entry.uploads
+    uploads: entry.uploads,
+    zarr: start.zarr
   };
 }
 
