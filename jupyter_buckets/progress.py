@@ -43,7 +43,7 @@ def progress_text(job: dict[str, Any]) -> str:
     return (
         f"{human_bytes(p.get('bytes', 0))} / {human_bytes(total)}{counting} ({share}), "
         f"{human_bytes(p.get('rate', 0))}/s, {duration(p.get('eta'))} left, "
-        f"{'chunks' if job.get('zarr') else 'files'} {p.get('files', 0)}/{totals.get('files', 0)}{counting}{failed}"
+        f"{'chunks' if job.get('zarr') else 'objects' if job.get('op') == 'delete' else 'files'} {p.get('files', 0)}/{totals.get('files', 0)}{counting}{failed}"
     )
 
 

@@ -124,6 +124,16 @@ export interface ITransferJob {
   error?: { code: string; message: string; hint?: string };
 }
 
+/**
+ * What a job's files are, in the user's words (singular): a Zarr store's
+ * chunks, a delete's objects, else files.
+ */
+export function fileUnit(
+  job: Pick<ITransferJob, 'zarr'> & Partial<Pick<ITransferJob, 'op'>>
+): 'chunk' | 'object' | 'file' {
+  return job.zarr ? 'chunk' : job.op === 'delete' ? 'object' : 'file';
+}
+
 export interface ITransferPlanFile {
   /** Path relative to the source (the file itself for a single object). */
   path: string;

@@ -2,7 +2,7 @@
 // still listing the source (a big folder's copy starts before its listing
 // ends), the totals only grow: they read as a floor ("40.0 MiB+"), not as
 // the whole.
-import type { ITransferJob } from '@jupyter-buckets/core';
+import { fileUnit, type ITransferJob } from '@jupyter-buckets/core';
 import { formatSize } from '../format.js';
 
 export interface IAmounts {
@@ -15,9 +15,7 @@ export function amounts(
     Partial<Pick<ITransferJob, 'op'>>
 ): IAmounts {
   const { progress, totals } = job;
-  // A Zarr store's files are its chunks, and users count them so; what a
-  // delete removes from a bucket are objects.
-  const unit = job.zarr ? 'chunk' : job.op === 'delete' ? 'object' : 'file';
+  const unit = fileUnit(job);
   const more = totals.counting ? '+' : '';
   const files = totals.files.toLocaleString('en');
   return {

@@ -1,23 +1,27 @@
 // A notification when a job ends: done, failed (with how many files), or
 // cancelled, with a button that shows the Transfers panel.
-import type { ITransferJob, TransferOp } from '@jupyter-buckets/core';
+import {
+  fileUnit,
+  type ITransferJob,
+  type TransferOp
+} from '@jupyter-buckets/core';
 import { Notification } from '@jupyterlab/apputils';
 
 import { formatSize } from '../format';
 import type { ITransfersModel } from '../tokens';
 import { describeLocation } from './locations';
 
-const DONE: Record<TransferOp, string> = {
+// A delete has no destination: deleteEndMessage words it.
+type CopyOp = Exclude<TransferOp, 'delete'>;
+const DONE: Record<CopyOp, string> = {
   copy: 'Copied',
   move: 'Moved',
-  sync: 'Synced',
-  delete: 'Deleted'
+  sync: 'Synced'
 };
-const NOUN: Record<TransferOp, string> = {
+const NOUN: Record<CopyOp, string> = {
   copy: 'Copy',
   move: 'Move',
-  sync: 'Sync',
-  delete: 'Delete'
+  sync: 'Sync'
 };
 
 function files(count: number): string {
@@ -48,7 +52,7 @@ function deleteEndMessage(job: ITransferJob): string {
   const src = describeLocation(job.src);
   const { progress, totals } = job;
   const count = (n: number) =>
-    `${n.toLocaleString('en')} ${job.zarr ? 'chunk' : 'object'}${n === 1 ? '' : 's'}`;
+    `${n.toLocaleString('en')} ${fileUnit(job)}${n === 1 ? '' : 's'}`;
   switch (job.state) {
     case 'done':
       return `Deleted ${src}: ${count(progress.files)} (${formatSize(progress.bytes)})`;

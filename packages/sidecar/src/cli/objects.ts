@@ -2,7 +2,7 @@
 // the API, on the same backends, for terminals and scripts.
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { baseName, type IObjectStat } from '@jupyter-buckets/core';
+import { baseName, fileUnit, type IObjectStat } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import {
   confirm,
@@ -228,7 +228,7 @@ async function rm(
     Boolean(options.json)
   );
   if (!options.json) {
-    const unit = end.zarr ? 'chunks' : 'objects';
+    const unit = `${fileUnit(end)}s`;
     out(
       end.state === 'done'
         ? `deleted ${end.progress.files} ${unit} under ${target.label}`

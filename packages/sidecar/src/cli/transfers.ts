@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   CONFLICT_CHOICES,
+  fileUnit,
   type ConflictChoice,
   type ITransferConflict,
   type ITransferJob,
@@ -94,7 +95,7 @@ export function progressLine(job: ITransferJob): string {
   const share = job.totals.counting
     ? 'counting'
     : `${total ? Math.floor((100 * p.bytes) / total) : 100}%`;
-  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  ${job.zarr ? 'chunks' : job.op === 'delete' ? 'objects' : 'files'} ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
+  return `${humanBytes(p.bytes)} / ${humanBytes(total)}${counting} (${share})  ${humanBytes(p.rate)}/s  ETA ${duration(p.eta)}  ${fileUnit(job)}s ${p.files}/${job.totals.files}${counting}${p.failed ? `  failed ${p.failed}` : ''}`;
 }
 
 /**

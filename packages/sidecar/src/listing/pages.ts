@@ -59,6 +59,20 @@ export async function* objectPages(
   } while (token);
 }
 
+/**
+ * The first page with objects, or the last page: an empty first page of a
+ * store that has more (rare) says nothing yet.
+ */
+export async function firstPage(
+  pages: AsyncIterator<IObjectPage>
+): Promise<IObjectPage> {
+  let page: IObjectPage;
+  do {
+    page = (await pages.next()).value as IObjectPage;
+  } while (!page.objects.length && !page.last);
+  return page;
+}
+
 /** Every object under `prefix`, in one list. */
 export async function allObjects(
   endpoint: IEndpoint,

@@ -14,6 +14,7 @@ import { checkAllWritable, restrictsWrites } from '../backends/guarded.js';
 import type { IBackend, IObjectInfo } from '../backends/types.js';
 import {
   allObjects,
+  firstPage,
   objectPages,
   readAhead,
   type IObjectPage
@@ -154,10 +155,7 @@ export async function startDeletePlan(
       .filter(file => accept(file.path));
   let first: IObjectPage;
   try {
-    // An empty first page of a store that has more (rare) says nothing yet.
-    do {
-      first = (await pages.next()).value as IObjectPage;
-    } while (!first.objects.length && !first.last);
+    first = await firstPage(pages);
     if (first.last && !first.objects.length) {
       await checkSourceFound(src, prepared);
     }

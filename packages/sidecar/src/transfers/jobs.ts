@@ -103,15 +103,8 @@ export class JobManager {
   async plan(request: ITransferRequest): Promise<ITransferPlan> {
     checkRequest(request);
     const { src, dst } = this.endpoints(request);
-    // A plan only reports conflicts; it never refuses for them.
-    const plan =
-      request.op === 'delete'
-        ? await planDelete(src, request.options ?? {})
-        : await planTransfer(request.op, src, dst, {
-            ...request.options,
-            dryRun: true
-          });
     if (request.op === 'delete') {
+      const plan = await planDelete(src, request.options ?? {});
       return {
         op: 'delete',
         src: request.src,
@@ -123,6 +116,11 @@ export class JobManager {
         conflicts: []
       };
     }
+    // A plan only reports conflicts; it never refuses for them.
+    const plan = await planTransfer(request.op, src, dst, {
+      ...request.options,
+      dryRun: true
+    });
     return {
       op: request.op,
       src: request.src,

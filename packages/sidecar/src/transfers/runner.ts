@@ -256,8 +256,7 @@ async function deleteExtras(job: IJob, settings: ICopySettings): Promise<void> {
 
 /**
  * A delete job's run: batches of keys in one request each, many at once
- * (deletePace: one key a request where the store has no batches). A batch that fails is tried key by key, so that the keys at
- * fault are the ones reported (and retried), not a thousand around them.
+ * (deletePace: one key a request where the store has no batches).
  */
 async function deleteAll(
   job: IJob,
@@ -265,18 +264,11 @@ async function deleteAll(
   settings: ICopySettings,
   progress: ProgressTicker
 ): Promise<void> {
-  const { src } = job;
   const signal = job.controller.signal;
   const { batch: size, workers } = deletePace(
-    src.backend,
+    job.src.backend,
     job.record.options.transfers
   );
-  const remove = (keys: string[]) =>
-    withRetry(
-      () => src.backend.deleteMany(src.bucket, keys),
-      signal,
-      settings.retry.request
-    );
   await Promise.all(
     Array.from({ length: Math.min(workers, MAX_TRANSFERS) }, async () => {
       for (;;) {
@@ -284,35 +276,60 @@ async function deleteAll(
         if (!batch.length || signal.aborted) {
           return;
         }
-        await progress.during(batch[0].path, async () => {
-          try {
-            await remove(batch.map(task => task.srcKey));
-            batch.forEach(task => objectDeleted(job, task));
-            return;
-          } catch (error) {
-            if (signal.aborted) {
-              return;
-            }
-            if (batch.length === 1) {
-              fileFailed(job, batch[0], error);
-              return;
-            }
-          }
-          for (const task of batch) {
-            try {
-              await remove([task.srcKey]);
-              objectDeleted(job, task);
-            } catch (error) {
-              if (signal.aborted) {
-                return;
-              }
-              fileFailed(job, task, error);
-            }
-          }
-        });
+        await progress.during(batch[0].path, () =>
+          deleteBatch(job, batch, settings)
+        );
       }
     })
   );
+}
+
+/**
+ * One batch in one request. A batch that fails is tried key by key, so
+ * that the keys at fault are the ones reported (and retried), not the
+ * hundreds around them.
+ */
+async function deleteBatch(
+  job: IJob,
+  batch: IFileTask[],
+  settings: ICopySettings
+): Promise<void> {
+  const { src } = job;
+  const signal = job.controller.signal;
+  const remove = (tasks: IFileTask[]) =>
+    withRetry(
+      () =>
+        src.backend.deleteMany(
+          src.bucket,
+          tasks.map(task => task.srcKey)
+        ),
+      signal,
+      settings.retry.request
+    );
+  try {
+    await remove(batch);
+    batch.forEach(task => objectDeleted(job, task));
+    return;
+  } catch (error) {
+    if (signal.aborted) {
+      return;
+    }
+    if (batch.length === 1) {
+      fileFailed(job, batch[0], error);
+      return;
+    }
+  }
+  for (const task of batch) {
+    try {
+      await remove([task]);
+      objectDeleted(job, task);
+    } catch (error) {
+      if (signal.aborted) {
+        return;
+      }
+      fileFailed(job, task, error);
+    }
+  }
 }
 
 /** A delete job counts its objects as files (and their bytes), as a copy would. */

@@ -17,6 +17,7 @@ import { sameContent } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import {
   allObjects,
+  firstPage,
   objectPages,
   readAhead,
   type IObjectPage
@@ -99,11 +100,7 @@ async function planFirstPage(
   // The first page comes while the destination is listed.
   const listing = allObjects(dst, dstPrefix, LIST_PAGE_SIZE);
   listing.catch(() => undefined); // awaited below, unless the source fails first
-  let first: IObjectPage;
-  // An empty first page of a store that has more (rare) says nothing yet.
-  do {
-    first = (await pages.next()).value as IObjectPage;
-  } while (!first.objects.length && !first.last);
+  const first = await firstPage(pages);
   const targets = new Map<string, IObjectInfo>();
   for (const object of await listing) {
     targets.set(object.key.slice(dstPrefix.length), object);
@@ -118,13 +115,13 @@ async function planFirstPage(
   const planner = new PagePlanner(op, options, prepared, targets, done);
   const free =
     (await dst.backend.freeSpace?.(dst.bucket, dstPrefix)) ?? Infinity;
-  const firstPage = planner.page(first.objects);
+  const planned = planner.page(first.objects);
   planner.checkSpace(free);
   const plan: IPlan = {
     op,
-    files: firstPage.files,
+    files: planned.files,
     deletes: [],
-    skipped: firstPage.skipped,
+    skipped: planned.skipped,
     totals: { files: planner.files, bytes: planner.bytes },
     srcPrefix,
     conflicts: []
