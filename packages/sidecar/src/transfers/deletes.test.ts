@@ -51,7 +51,12 @@ interface ICalls {
  */
 function manager(
   calls: ICalls = { batches: [] },
-  options: { delay?: number; refuse?: (key: string) => boolean } = {}
+  options: {
+    delay?: number;
+    refuse?: (key: string) => boolean;
+    /** Added to every page the store lists, as a lying store would. */
+    intruder?: string;
+  } = {}
 ): JobManager {
   const resolve = (text: string): IEndpoint => {
     const endpoint = new Resolver({
@@ -61,6 +66,16 @@ function manager(
     }).location(text, { needBucket: true });
     const backend = endpoint.backend;
     const watched: IBackend = Object.create(backend);
+    if (options.intruder) {
+      const key = options.intruder;
+      watched.list = async (bucket, listOptions) => {
+        const page = await backend.list(bucket, listOptions);
+        return {
+          ...page,
+          objects: [...page.objects, { key, size: 1, modified: new Date() }]
+        };
+      };
+    }
     watched.deleteMany = async (bucket, keys) => {
       calls.batches.push(keys);
       if (options.delay) {
@@ -264,6 +279,29 @@ describe('delete jobs: cancel, retry, failures, refusals', () => {
     );
     assert.equal(end.progress.files, NAMES.length - 1);
     assert.deepEqual(await keysUnder('demo-s3', 'scratch', folder), [NAMES[3]]);
+  });
+
+  test('a key the store lists outside the folder is not deleted', async () => {
+    const folder = `${RUN}lying/`;
+    await seed('demo-s3', 'scratch', folder);
+    const outside = `${RUN}precious.txt`;
+    await backendOf('demo-s3').put('scratch', outside, Buffer.from('keep'), {});
+    const calls: ICalls = { batches: [] };
+    const jobs = manager(calls, { intruder: outside });
+    const plan = await jobs.plan({
+      op: 'delete',
+      src: S3('lying/'),
+      dst: '',
+      options: { dryRun: true }
+    });
+    assert.ok(!plan.delete.some(path => path.includes('precious')));
+    const end = await jobs.wait(
+      (await jobs.create({ op: 'delete', src: S3('lying/'), dst: '' })).id
+    );
+    assert.equal(end.state, 'done');
+    assert.equal(end.progress.files, NAMES.length);
+    assert.ok(!calls.batches.flat().includes(outside));
+    assert.deepEqual(await keysUnder('demo-s3', 'scratch', outside), ['']);
   });
 
   test('one object by its key; a local folder goes with its emptied folders', async () => {

@@ -89,6 +89,22 @@ function task(object: IObjectInfo, prefix: string): IFileTask {
   };
 }
 
+/**
+ * The listed objects of a folder that go. Only keys inside the folder: a
+ * store (or a proxy in front of it) that lists others is not trusted to
+ * say what a delete removes.
+ */
+function folderTasks(
+  objects: IObjectInfo[],
+  prefix: string,
+  accept: (path: string) => boolean
+): IFileTask[] {
+  return objects
+    .filter(object => object.key.startsWith(prefix))
+    .map(object => task(object, prefix))
+    .filter(file => accept(file.path));
+}
+
 function planOf(files: IFileTask[], srcPrefix: string | undefined): IPlan {
   return {
     op: 'delete',
@@ -118,10 +134,7 @@ export async function planDelete(
   if (!objects.length) {
     await checkSourceFound(src, prepared);
   }
-  const accept = pathFilter(options);
-  const files = objects
-    .map(object => task(object, prepared))
-    .filter(file => accept(file.path));
+  const files = folderTasks(objects, prepared, pathFilter(options));
   checkAllWritable(
     src.backend,
     src.bucket,
@@ -150,9 +163,7 @@ export async function startDeletePlan(
   const stop = () => pages.return?.().catch(() => undefined);
   const accept = pathFilter(options);
   const tasksOf = (objects: IObjectInfo[]): IFileTask[] =>
-    objects
-      .map(object => task(object, prepared))
-      .filter(file => accept(file.path));
+    folderTasks(objects, prepared, accept);
   let first: IObjectPage;
   try {
     first = await firstPage(pages);
