@@ -42,6 +42,12 @@ export const ERROR_STATUS = {
   remote_exists: 409,
   /** A write would replace existing files and no choice was given: nothing was written. */
   destination_exists: 409,
+  /** An upload's part or completion after its job was cancelled or ended: nothing more is stored. */
+  upload_ended: 409,
+  /** A file of an upload completed before all its parts were stored. */
+  parts_missing: 409,
+  /** More parts at once than the sidecar holds; send this one again shortly. */
+  too_many_requests: 429,
   /** A config file is not valid INI: it is never rewritten. */
   config_invalid: 422,
   /** A store's metadata (Zarr's zarr.json, .zarray...) is not what its format says. */

@@ -6,5 +6,6 @@ export * from './remotes.js';
 export * from './objects.js';
 export * from './providers.js';
 export * from './transfers.js';
+export * from './uploads.js';
 export * from './policy.js';
 export * from './zarr.js';

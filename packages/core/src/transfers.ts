@@ -6,16 +6,21 @@ import type { ZarrVersion } from './zarr.js';
 /**
  * A delete is a job too: a folder (a Zarr store: thousands of chunks) goes
  * in batches, with progress, cancel, retry and resume like a copy. It has a
- * source only (its `dst` is '').
+ * source only (its `dst` is ''). An upload is a job whose bytes come from
+ * the user's browser (uploads.ts): it is started at its own route, not here.
  */
-export type TransferOp = 'copy' | 'move' | 'sync' | 'delete';
+export type TransferOp = 'copy' | 'move' | 'sync' | 'delete' | 'upload';
 
+/** The ops POST /transfers takes. */
 export const TRANSFER_OPS: readonly TransferOp[] = [
   'copy',
   'move',
   'sync',
   'delete'
 ];
+
+/** Every op a job may have (a journal's, a listed job's). */
+export const JOB_OPS: readonly TransferOp[] = [...TRANSFER_OPS, 'upload'];
 
 /**
  * What happens to a destination file that exists already: `replace` it,

@@ -8,6 +8,7 @@ import { Resolver } from './locations/resolver.js';
 import { remoteStore, type IRemoteStore } from './remotes/discover.js';
 import { RemoteManager } from './remotes/manager.js';
 import { JobManager } from './transfers/jobs.js';
+import { UploadManager } from './uploads/manager.js';
 import {
   defaultJournalDir,
   KEEP_JOBS_ENV,
@@ -40,6 +41,8 @@ export interface IServices {
   readonly manager: RemoteManager;
   /** The transfer jobs (built on first use). */
   readonly transfers: JobManager;
+  /** Uploads from the user's computer (jobs of `transfers`). */
+  readonly uploads: UploadManager;
   /** Jobs whose s3:// and gs:// locations open with this remote (the CLI's --remote). */
   jobsWithRemote(remote: string | undefined): JobManager;
 }
@@ -62,6 +65,7 @@ export function createServices(options: IServicesOptions = {}): IServices {
     });
   let manager = options.manager;
   let transfers: JobManager | undefined;
+  let uploads: UploadManager | undefined;
   return {
     remotes,
     backends,
@@ -73,6 +77,13 @@ export function createServices(options: IServicesOptions = {}): IServices {
     get transfers() {
       transfers ??= jobsWithRemote(undefined);
       return transfers;
+    },
+    get uploads() {
+      uploads ??= new UploadManager({
+        resolve: text => resolver.location(text, { needBucket: true }),
+        jobs: this.transfers
+      });
+      return uploads;
     },
     jobsWithRemote
   };

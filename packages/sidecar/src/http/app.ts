@@ -12,6 +12,7 @@ import { objectRoutes } from './routes/object.js';
 import { presignRoutes } from './routes/presign.js';
 import { objectsRoutes } from './routes/objects.js';
 import { remotesRoutes } from './routes/remotes.js';
+import { uploadsRoutes } from './routes/uploads.js';
 import { transfersRoutes } from './routes/transfers.js';
 import { zarrRoutes } from './routes/zarr.js';
 import type { IServices } from '../services.js';
@@ -62,6 +63,7 @@ export function createApp(options: IAppOptions): Express {
   app.use(objectRoutes(services.resolver));
   app.use(presignRoutes(services.resolver));
   app.use(transfersRoutes(services.transfers));
+  app.use(uploadsRoutes(services.uploads));
   app.use(zarrRoutes(services.resolver, services.remotes));
   app.use(notFound);
   app.use(errorHandler(options.logger));

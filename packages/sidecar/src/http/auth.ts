@@ -2,7 +2,11 @@
 // injects; without it nothing is done, not even GET /.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { REQUEST_HEADER, TOKEN_HEADER } from '@jupyter-buckets/core';
+import {
+  REQUEST_HEADER,
+  TOKEN_HEADER,
+  UPLOAD_PART_PATH
+} from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 
 function digest(value: string): Buffer {
@@ -33,9 +37,15 @@ export function requireToken(token: string): RequestHandler {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** PUT .../content: the body is the object's bytes, whatever its type (never parsed as JSON). */
+/**
+ * PUT .../content and PUT .../uploads/{id}/files/{i}/parts/{n}: the body is
+ * the object's bytes, whatever its type (never parsed as JSON).
+ */
 export function isRawUpload(req: Request): boolean {
-  return req.method === 'PUT' && req.path.endsWith('/content');
+  return (
+    req.method === 'PUT' &&
+    (req.path.endsWith('/content') || UPLOAD_PART_PATH.test(req.path))
+  );
 }
 
 /**

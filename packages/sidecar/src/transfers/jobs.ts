@@ -13,6 +13,7 @@ import type {
   TransferEventName,
   ZarrVersion
 } from '@jupyter-buckets/core';
+import { ApiError } from '../api-error.js';
 import { ByteBudget } from './budget.js';
 import { describe } from './conflicts.js';
 import { planDelete } from './deletes.js';
@@ -170,6 +171,39 @@ export class JobManager {
     return structuredClone(job.record);
   }
 
+  /**
+   * A job whose work runs elsewhere (an upload, whose bytes come from the
+   * browser): listed, journaled, followed and cancelled like the others. It
+   * ends when `ended` settles; its owner sets its state and emits its events.
+   */
+  adopt(
+    start: Pick<IJobStart, 'request' | 'src' | 'dst' | 'plan'>,
+    ended: Promise<void>
+  ): IJob {
+    const id = randomUUID();
+    const created = new Date().toISOString();
+    const { request } = start;
+    this.journal?.append(id, {
+      t: 'job',
+      id,
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      options: request.options,
+      created
+    });
+    const job = newJob({ ...start, id, created, done: new Set() }, line =>
+      this.journal?.append(id, line)
+    );
+    this.registry.add(job);
+    job.running = ended.then(() => {
+      if (!job.suspended) {
+        this.registry.noteEnded(id);
+      }
+    });
+    return job;
+  }
+
   private start(start: IJobStart): IJob {
     const job = newJob(start, line => this.journal?.append(start.id, line));
     this.registry.add(job);
@@ -245,6 +279,14 @@ export class JobManager {
   /** Run the failed files of an ended job again. */
   retry(id: string): ITransferJob {
     const job = this.registry.find(id);
+    if (job.record.op === 'upload') {
+      // Its bytes are on the user's computer, not here.
+      throw new ApiError(
+        'invalid_request',
+        'An upload is sent again from the computer it came from.',
+        'In the Buckets panel, upload the same files to the same folder.'
+      );
+    }
     this.run(job, prepareRetry(job));
     return structuredClone(job.record);
   }
@@ -278,6 +320,10 @@ export class JobManager {
   private async restart(entries: IJournalEntry[]): Promise<ITransferJob[]> {
     const resumed: ITransferJob[] = [];
     for (const entry of entries) {
+      if (entry.start.op === 'upload') {
+        await this.abandonUpload(entry);
+        continue;
+      }
       try {
         const job = this.start(
           await replan(entry, this.options.resolve, this.pageSize)
@@ -290,6 +336,45 @@ export class JobManager {
       }
     }
     return resumed;
+  }
+
+  /**
+   * An upload cut off by a crash cannot go on: its bytes were in a browser
+   * page that talked to the process that died. What it had stored is
+   * removed (an open S3 multipart upload is billed and invisible), and it
+   * is listed as failed.
+   */
+  private async abandonUpload(entry: IJournalEntry): Promise<void> {
+    const { start } = entry;
+    try {
+      const dst = this.options.resolve(start.dst);
+      const prefix =
+        dst.path === '' || dst.path.endsWith('/') ? dst.path : `${dst.path}/`;
+      for (const [path, upload] of entry.uploads) {
+        const writer = await dst.backend.writer(
+          dst.bucket,
+          `${prefix}${path}`,
+          {
+            resumeToken: upload.token,
+            partSize: upload.partSize
+          }
+        );
+        await writer.abort();
+      }
+    } catch {
+      // A remote gone or unreachable: what is left expires by the store's
+      // own lifecycle rules (GCS sessions after a week).
+    }
+    const record = unresumable(
+      start,
+      new ApiError(
+        'upload_ended',
+        'The Jupyter server stopped during this upload; the parts it had stored were removed.',
+        'Upload the files again.'
+      )
+    );
+    this.journal?.append(record.id, { t: 'end', job: record });
+    this.registry.failedToResume(record, entry.file);
   }
 
   /** Resolves once the jobs of the last resume() are running again (or failed). */

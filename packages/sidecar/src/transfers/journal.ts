@@ -8,7 +8,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  TRANSFER_OPS,
+  JOB_OPS,
   type ITransferJob,
   type ITransferOptions,
   type TransferOp,
@@ -166,7 +166,7 @@ function isStart(line: Record<string, unknown>): boolean {
   return (
     typeof line.id === 'string' &&
     typeof line.created === 'string' &&
-    TRANSFER_OPS.includes(line.op as TransferOp) &&
+    JOB_OPS.includes(line.op as TransferOp) &&
     typeof line.src === 'string' &&
     typeof line.dst === 'string' &&
     isObject(line.options) &&
