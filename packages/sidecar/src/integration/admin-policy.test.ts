@@ -302,6 +302,22 @@ describe('the API under the admin rules', () => {
     for (const [request, code] of refusals) {
       assertRefused(await send('POST', '/api/v1/transfers', request), code);
     }
+    // Uploads from the user's computer too, before any part is taken.
+    const files = [{ path: 'notes.txt', size: 11, lastModified: 1 }];
+    assertRefused(
+      await send('POST', '/api/v1/uploads', {
+        dst: `demo-gcs:${GCS}/${RUN}`,
+        files
+      }),
+      'read_only'
+    );
+    assertRefused(
+      await send('POST', '/api/v1/uploads', {
+        dst: `demo-s3:${S3}/${RUN}bob`,
+        files
+      }),
+      'outside_writable_prefix'
+    );
     const after = (
       (await send('GET', '/api/v1/transfers')).body as { jobs: ITransferJob[] }
     ).jobs.length;
