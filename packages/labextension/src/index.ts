@@ -29,6 +29,7 @@ import {
   refreshWhenJobsEnd,
   transfersPlugin
 } from './transfers';
+import { addUploads } from './uploads/plugin';
 import { BucketsPanel } from './widgets';
 
 export { BucketsError, requestAPI } from './api';
@@ -80,6 +81,7 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
     const panel = new BucketsPanel({
       model,
       commands: app.commands,
+      uploads: transfers !== null,
       iconFor: name =>
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
       onManageRemotes: () =>
@@ -191,6 +193,13 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       // Copy, paste and drag in the panel; listings follow the jobs' results.
       addBucketsDrag(model, panel.node);
       addBucketsDrop({ app, buckets: model, transfers, panel: panel.node });
+      addUploads({
+        app,
+        buckets: model,
+        transfers,
+        panel: panel.node,
+        palette
+      });
       addBucketsClipboard({ app, buckets: model, transfers });
       refreshWhenJobsEnd(transfers, model, fileBrowser);
     }

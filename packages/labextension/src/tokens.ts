@@ -43,7 +43,11 @@ export enum CommandIDs {
   showTransfers = 'jupyter-buckets:show-transfers',
   clearFinishedTransfers = 'jupyter-buckets:clear-finished-transfers',
   copyToBucket = 'jupyter-buckets:copy-to-bucket',
-  moveToBucket = 'jupyter-buckets:move-to-bucket'
+  moveToBucket = 'jupyter-buckets:move-to-bucket',
+  // Uploads from the user's computer
+  uploadFiles = 'jupyter-buckets:upload-files',
+  uploadFolder = 'jupyter-buckets:upload-folder',
+  continueUpload = 'jupyter-buckets:continue-upload'
 }
 
 /** Where the panel is: a remote's bucket list, or one level of a bucket. */
@@ -200,6 +204,14 @@ export interface ITransfersModel {
   retry(id: string): Promise<ITransferJob>;
   /** Hide the jobs that have ended (they stay in the server's journal). */
   clearFinished(): void;
+  /** List and follow a job started elsewhere (an upload, at its own route). */
+  adopt(job: ITransferJob): void;
+  /**
+   * Whether this page sends the bytes of an upload job: one that runs
+   * without (after a reload) waits for its files to be picked again.
+   */
+  isSending(id: string): boolean;
+  setSending(id: string, sending: boolean): void;
 }
 
 export const ITransfersModel = new Token<ITransfersModel>(

@@ -14,7 +14,8 @@ const OP_LABELS: Record<TransferOp, string> = {
   copy: 'Copy',
   move: 'Move',
   sync: 'Sync',
-  delete: 'Delete'
+  delete: 'Delete',
+  upload: 'Upload'
 };
 
 const STATE_LABELS: Record<JobState, string> = {
@@ -28,6 +29,10 @@ const STATE_LABELS: Record<JobState, string> = {
 export interface IJobActions {
   cancel(id: string): void;
   retry(id: string): void;
+  /** Pick the files of an upload again, to continue it. */
+  continueUpload?(id: string): void;
+  /** Whether this page sends an upload's bytes (else it waits for its files). */
+  isSending?(id: string): boolean;
 }
 
 export class JobView {
@@ -45,6 +50,10 @@ export class JobView {
     this._retry = this._button('Retry', 'jp-Transfers-retry', () =>
       this._actions.retry(this._job.id)
     );
+    this._continue = this._button('Continue…', 'jp-Transfers-continue', () =>
+      this._actions.continueUpload?.(this._job.id)
+    );
+    this._waiting = h('div', { className: 'jp-Transfers-waiting' });
     // The end of a path says most (the name): long ones are cut at the
     // start (right-to-left boxes), the text itself isolated as left-to-right.
     this._src = h('span', { className: 'jp-Transfers-src' }, [h('bdi')]);
@@ -85,9 +94,11 @@ export class JobView {
           this._op,
           this._state,
           h('span', { className: 'jp-Transfers-spacer' }),
+          this._continue,
           this._cancel,
           this._retry
         ]),
+        this._waiting,
         h('div', { className: 'jp-Transfers-route' }, [
           this._src,
           this._arrow,
@@ -116,12 +127,27 @@ export class JobView {
     this._op.textContent = OP_LABELS[job.op] ?? job.op;
     this._state.textContent = STATE_LABELS[job.state] ?? job.state;
     this._cancel.hidden = !active;
+    const upload = job.op === 'upload';
     // The sidecar retries the failed files of a failed job, or the files a
-    // cancelled job did not reach.
-    this._retry.hidden = job.state !== 'failed' && job.state !== 'cancelled';
+    // cancelled job did not reach. An upload's files are on the computer:
+    // it is continued by picking them again, while it runs.
+    this._retry.hidden =
+      upload || (job.state !== 'failed' && job.state !== 'cancelled');
+    const waiting =
+      upload &&
+      job.state === 'running' &&
+      this._actions.isSending?.(job.id) === false;
+    this._continue.hidden = !waiting || !this._actions.continueUpload;
+    setText(
+      this._waiting,
+      waiting
+        ? 'Waiting for its files: pick the same files again (Continue…) to send the parts the bucket does not have yet.'
+        : ''
+    );
+    this._waiting.hidden = !waiting;
     setText(
       this._src.firstElementChild as HTMLElement,
-      describeLocation(job.src)
+      upload ? `${job.src} (this computer)` : describeLocation(job.src)
     );
     // A delete has a source only.
     this._arrow.hidden = this._dst.hidden = job.op === 'delete';
@@ -267,6 +293,8 @@ export class JobView {
   private readonly _state: HTMLElement;
   private readonly _cancel: HTMLButtonElement;
   private readonly _retry: HTMLButtonElement;
+  private readonly _continue: HTMLButtonElement;
+  private readonly _waiting: HTMLElement;
   private readonly _src: HTMLElement;
   private readonly _dst: HTMLElement;
   private readonly _arrow: HTMLElement;

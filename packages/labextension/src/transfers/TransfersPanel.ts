@@ -20,7 +20,11 @@ import { isActive } from './model';
 export const TRANSFERS_PANEL_ID = 'jupyter-buckets-transfers';
 
 export class TransfersPanel extends SidePanel {
-  constructor(private readonly _model: ITransfersModel) {
+  constructor(
+    private readonly _model: ITransfersModel,
+    /** Continue… of an upload that waits for its files (after a reload). */
+    private readonly _continueUpload?: (id: string) => void
+  ) {
     // A plain panel: the default accordion would add a section title.
     super({ content: new Panel() });
     this.id = TRANSFERS_PANEL_ID;
@@ -96,7 +100,9 @@ export class TransfersPanel extends SidePanel {
       } else {
         view = new JobView(job, {
           cancel: id => void this._act('Cancel failed', this._model.cancel(id)),
-          retry: id => void this._act('Retry failed', this._model.retry(id))
+          retry: id => void this._act('Retry failed', this._model.retry(id)),
+          continueUpload: this._continueUpload,
+          isSending: id => this._model.isSending(id)
         });
         this._views.set(job.id, view);
       }

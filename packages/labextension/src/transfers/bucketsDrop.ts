@@ -29,6 +29,57 @@ export interface IBucketsDropOptions {
   panel: HTMLElement;
 }
 
+/**
+ * The folder a drop at `target` goes into, as 'remote:bucket/prefix/', with
+ * the row to mark (null: the folder shown); null where nothing may be
+ * dropped. `data`: rows of the panel itself being dragged (they cannot go
+ * into themselves, nor where they are).
+ */
+export function dropDestination(
+  buckets: IBucketsModel,
+  target: EventTarget | null,
+  data: IBucketEntries | null
+): { row: HTMLElement | null; folder: string } | null {
+  const { remote, bucket, prefix } = buckets.location;
+  if (remote === null) {
+    return null;
+  }
+  const row = (target as HTMLElement | null)?.closest?.<HTMLElement>(ROW);
+  // A folder the hub admin's rules close to writes takes no drop.
+  const into = (
+    at: HTMLElement | null,
+    toBucket: string,
+    toPrefix: string
+  ): { row: HTMLElement | null; folder: string } | null =>
+    folderRefusal(
+      buckets.remotes.find(r => r.name === remote),
+      toBucket,
+      toPrefix
+    )
+      ? null
+      : { row: at, folder: remoteLocation(remote, toBucket, toPrefix) };
+  const kind = row?.dataset.kind;
+  const path = row?.dataset.path ?? '';
+  if (row && kind === 'bucket') {
+    return into(row, path, '');
+  }
+  if (row && kind === 'bookmark') {
+    const slash = path.indexOf('/');
+    return slash < 0
+      ? into(row, path, '')
+      : into(row, path.slice(0, slash), asFolder(path.slice(slash + 1)));
+  }
+  const dragged = new Set(data?.entries.map(entry => entry.key));
+  if (row && kind === 'prefix' && bucket !== null && !dragged.has(path)) {
+    return into(row, bucket, path);
+  }
+  if (bucket === null || data) {
+    // Rows dropped where they are would be copied onto themselves.
+    return null;
+  }
+  return into(null, bucket, prefix);
+}
+
 export function addBucketsDrop(options: IBucketsDropOptions): void {
   const { app, buckets, transfers, panel } = options;
   const contents = app.serviceManager.contents;
@@ -42,51 +93,6 @@ export function addBucketsDrop(options: IBucketsDropOptions): void {
     panel.classList.toggle('jp-Buckets-dropInto', into && row === null);
   };
 
-  /** The folder a drop at `target` goes into, as 'remote:bucket/prefix/', or null. */
-  const destination = (
-    target: EventTarget | null,
-    data: IBucketEntries | null
-  ): { row: HTMLElement | null; folder: string } | null => {
-    const { remote, bucket, prefix } = buckets.location;
-    if (remote === null) {
-      return null;
-    }
-    const row = (target as HTMLElement | null)?.closest?.<HTMLElement>(ROW);
-    // A folder the hub admin's rules close to writes takes no drop.
-    const into = (
-      at: HTMLElement | null,
-      toBucket: string,
-      toPrefix: string
-    ): { row: HTMLElement | null; folder: string } | null =>
-      folderRefusal(
-        buckets.remotes.find(r => r.name === remote),
-        toBucket,
-        toPrefix
-      )
-        ? null
-        : { row: at, folder: remoteLocation(remote, toBucket, toPrefix) };
-    const kind = row?.dataset.kind;
-    const path = row?.dataset.path ?? '';
-    if (row && kind === 'bucket') {
-      return into(row, path, '');
-    }
-    if (row && kind === 'bookmark') {
-      const slash = path.indexOf('/');
-      return slash < 0
-        ? into(row, path, '')
-        : into(row, path.slice(0, slash), asFolder(path.slice(slash + 1)));
-    }
-    const dragged = new Set(data?.entries.map(entry => entry.key));
-    if (row && kind === 'prefix' && bucket !== null && !dragged.has(path)) {
-      return into(row, bucket, path);
-    }
-    if (bucket === null || data) {
-      // Rows dropped where they are would be copied onto themselves.
-      return null;
-    }
-    return into(null, bucket, prefix);
-  };
-
   const handle = (event: Event): void => {
     const drag = event as Drag.Event;
     const ours = drag.mimeData?.hasData(BUCKET_ENTRIES_MIME);
@@ -98,7 +104,7 @@ export function addBucketsDrop(options: IBucketsDropOptions): void {
     const data = ours
       ? (drag.mimeData.getData(BUCKET_ENTRIES_MIME) as IBucketEntries)
       : null;
-    const target = destination(drag.target, data);
+    const target = dropDestination(buckets, drag.target, data);
     switch (event.type) {
       case 'lm-dragenter':
       case 'lm-dragover':

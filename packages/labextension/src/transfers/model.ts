@@ -126,6 +126,24 @@ export class TransfersModel implements ITransfersModel {
     return job;
   }
 
+  adopt(job: ITransferJob): void {
+    writeJSON(HAD_JOBS_KEY, true);
+    this._update(job);
+  }
+
+  isSending(id: string): boolean {
+    return this._sending.has(id);
+  }
+
+  setSending(id: string, sending: boolean): void {
+    if (sending) {
+      this._sending.add(id);
+    } else {
+      this._sending.delete(id);
+    }
+    this._emitJobs();
+  }
+
   async cancel(id: string): Promise<ITransferJob> {
     // No body (the proxy refuses one on DELETE): the custom header is what
     // the sidecar asks of changes that are not JSON.
@@ -318,6 +336,8 @@ export class TransfersModel implements ITransfersModel {
   /** Jobs already announced as ended. */
   private readonly _ended = new Set<string>();
   private readonly _streams = new Map<string, AbortController>();
+  /** Upload jobs whose bytes this page sends. */
+  private readonly _sending = new Set<string>();
   private readonly _poll: Poll;
   private _error: BucketsError | null = null;
   private _loaded = false;

@@ -16,12 +16,14 @@ type CopyOp = Exclude<TransferOp, 'delete'>;
 const DONE: Record<CopyOp, string> = {
   copy: 'Copied',
   move: 'Moved',
-  sync: 'Synced'
+  sync: 'Synced',
+  upload: 'Uploaded'
 };
 const NOUN: Record<CopyOp, string> = {
   copy: 'Copy',
   move: 'Move',
-  sync: 'Sync'
+  sync: 'Sync',
+  upload: 'Upload'
 };
 
 function files(count: number): string {

@@ -41,7 +41,10 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfersModel> = {
     palette: ICommandPalette | null
   ): ITransfersModel => {
     const model = new TransfersModel();
-    const panel = new TransfersPanel(model);
+    const panel = new TransfersPanel(
+      model,
+      id => void app.commands.execute(CommandIDs.continueUpload, { id })
+    );
     // Right sidebar: the file browser and the Buckets panel (left) stay in
     // view beside the jobs moving data between them.
     (labShell ?? app.shell).add(panel, 'right', { rank: 700 });

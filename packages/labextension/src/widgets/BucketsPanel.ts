@@ -1,6 +1,7 @@
 // The Buckets side panel: toolbar, config warnings, breadcrumbs, listing.
 import {
   CommandToolbarButton,
+  fileUploadIcon,
   LabIcon,
   newFolderIcon,
   refreshIcon,
@@ -9,7 +10,7 @@ import {
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
-import { Panel } from '@lumino/widgets';
+import { Menu, Panel } from '@lumino/widgets';
 
 import { keyIcon } from '../credentials/icons';
 import { bucketIcon } from '../icons';
@@ -43,6 +44,27 @@ export class BucketsPanel extends Panel {
           id: CommandIDs.newFolder,
           icon: newFolderIcon,
           label: ''
+        })
+      );
+    }
+    if (options.commands && options.uploads) {
+      const commands = options.commands;
+      const menu = new Menu({ commands });
+      menu.addClass('jp-Buckets-uploadMenu');
+      menu.addItem({ command: CommandIDs.uploadFiles });
+      menu.addItem({ command: CommandIDs.uploadFolder });
+      toolbar.addItem(
+        'upload',
+        new ToolbarButton({
+          icon: fileUploadIcon,
+          tooltip: 'Upload files or a folder from this computer',
+          className: 'jp-Buckets-upload',
+          onClick: () => {
+            const box = toolbar.node
+              .querySelector('.jp-Buckets-upload')!
+              .getBoundingClientRect();
+            menu.open(box.left, box.bottom);
+          }
         })
       );
     }
@@ -107,6 +129,8 @@ export interface IBucketsPanelOptions {
   onManageRemotes?: () => void;
   /** The app's commands: the toolbar's New Folder button runs one. */
   commands?: CommandRegistry;
+  /** Upload Files… and Upload Folder… exist (a toolbar button opens them). */
+  uploads?: boolean;
   /** Opens the credentials panel on a new remote (the welcome view's buttons). */
   onAddRemote?: AddRemote;
 }
