@@ -106,42 +106,117 @@ async function openFolder(
   return browse(page, remote, 'leap-scratch', [RUN, name]);
 }
 
-const PARTS = '**/api/v1/uploads/*/files/*/parts/*';
+/** The part number of a request that sends one, by either path; else null. */
+function partOf(url: string, contentRange?: string): number | null {
+  const { pathname, searchParams } = new URL(url);
+  // Through the sidecar (Jupyter's client adds a cache-busting query).
+  const viaSidecar = /\/uploads\/[^/]+\/files\/\d+\/parts\/(\d+)$/.exec(
+    pathname
+  );
+  if (viaSidecar) {
+    return Number(viaSidecar[1]);
+  }
+  // Straight to the store: a presigned UploadPart (S3), or a chunk of a
+  // session (GCS) whose range says which part it is.
+  const direct = searchParams.get('partNumber');
+  if (direct && searchParams.has('uploadId')) {
+    return Number(direct);
+  }
+  const range = /^bytes (\d+)-/.exec(contentRange ?? '');
+  return range && searchParams.has('upload_id')
+    ? Number(range[1]) / (16 * MiB) + 1
+    : null;
+}
 
 /**
- * Let the first `count` parts of the page's uploads through and hold the
- * others (as a network that stops would): the upload is caught part way.
+ * Let the first `count` parts of the page's uploads through (by either
+ * path) and hold the others, as a network that stops would: the upload is
+ * caught part way.
  */
 async function passParts(
   page: IJupyterLabPageFixture,
   count: number
 ): Promise<void> {
   let passed = 0;
-  await page.route(PARTS, async route => {
-    if (passed < count) {
-      passed += 1;
-      await route.continue();
+  await page.route(
+    url => partOf(url.href) !== null,
+    async route => {
+      if (route.request().method() !== 'PUT') {
+        await route.continue();
+        return;
+      }
+      if (passed < count) {
+        passed += 1;
+        await route.continue();
+      }
+      // Else held: never answered, until the page goes or unroute().
     }
-    // Else held: never answered, until the page goes or unroute().
-  });
+  );
 }
 
-for (const remote of ['demo-s3', 'demo-gcs'] as const) {
-  test(`a 256 MiB file and a nested folder go from this computer into ${remote}, whole`, async ({
+/** Send uploads of `remote` through the sidecar, as after a refused CORS probe. */
+async function viaSidecar(
+  page: IJupyterLabPageFixture,
+  remote: string
+): Promise<void> {
+  await page.evaluate(name => {
+    window.localStorage.setItem(
+      'jupyter-buckets:direct-uploads-refused',
+      JSON.stringify({ [name]: Date.now() })
+    );
+  }, remote);
+}
+
+/** The part PUTs the page sends from now on: `direct` (to the store) and `sidecar`. */
+function watchParts(page: IJupyterLabPageFixture): {
+  direct: Set<number>;
+  sidecar: Set<number>;
+} {
+  const seen = { direct: new Set<number>(), sidecar: new Set<number>() };
+  page.page.on('request', request => {
+    const part = partOf(request.url(), request.headers()['content-range']);
+    if (part !== null && request.method() === 'PUT') {
+      const sidecar = new URL(request.url()).pathname.includes('/uploads/');
+      seen[sidecar ? 'sidecar' : 'direct'].add(part);
+    }
+  });
+  return seen;
+}
+
+// S3 and GCS take parts from the browser itself (SeaweedFS and
+// fake-gcs-server answer CORS); the sidecar path is what a bucket without
+// CORS gets.
+const PATHS = [
+  { remote: 'demo-s3', path: 'direct' },
+  { remote: 'demo-s3', path: 'sidecar' },
+  { remote: 'demo-gcs', path: 'direct' },
+  { remote: 'demo-gcs', path: 'sidecar' }
+] as const;
+
+for (const { remote, path: route } of PATHS) {
+  test(`a 256 MiB file and a nested folder go from this computer into ${remote} (${route} path), whole`, async ({
     page
   }) => {
     test.setTimeout(180000);
-    const panel = await openFolder(page, remote, 'whole');
+    const name = `whole-${route}`;
+    if (route === 'sidecar') {
+      await viaSidecar(page, remote);
+    }
+    const panel = await openFolder(page, remote, name);
+    const parts = watchParts(page);
     await upload(page, panel, 'Files', big);
-    const file = uploadJobs(page, `whole`).first();
+    const file = uploadJobs(page, name).first();
     await expect(file.locator('.jp-Transfers-src')).toHaveText(
       'big.bin (this computer)'
     );
     await expect(file).toHaveAttribute('data-state', 'done', {
       timeout: 150000
     });
+    // Every part of 16 went by the path expected, none by the other.
+    expect(parts[route].size).toBe(16);
+    expect(parts[route === 'direct' ? 'sidecar' : 'direct'].size).toBe(0);
     await upload(page, panel, 'Folder', folder);
-    const jobs = uploadJobs(page, 'whole').filter({ hasText: remote });
+    const jobs = uploadJobs(page, name).filter({ hasText: remote });
     await expect(jobs).toHaveCount(2);
     await expect(jobs.first()).toHaveAttribute('data-state', 'done');
     // The listing shows them once the jobs end.
@@ -153,12 +228,18 @@ for (const remote of ['demo-s3', 'demo-gcs'] as const) {
     ).toBeVisible();
 
     // Checked by another client, byte for byte.
-    const got = path.join(dir, `got-${remote}`);
+    const got = path.join(dir, `got-${remote}-${route}`);
     fs.rmSync(got, { recursive: true, force: true });
     if (remote === 'demo-s3') {
-      aws(['s3', 'cp', '--recursive', `s3://climate-data/${RUN}/whole/`, got]);
+      aws([
+        's3',
+        'cp',
+        '--recursive',
+        `s3://climate-data/${RUN}/${name}/`,
+        got
+      ]);
     } else {
-      rclone(['copy', `${GCS_RUN}/whole`, got]);
+      rclone(['copy', `${GCS_RUN}/${name}`, got]);
     }
     expect(sha256(path.join(got, 'big.bin'))).toBe(bigSha);
     for (const name of [
@@ -195,14 +276,7 @@ test('an upload interrupted by a page reload continues from the parts the bucket
   await expect(waiting.locator('.jp-Transfers-waiting')).toContainText(
     'pick the same files again'
   );
-  const parts: string[] = [];
-  page.page.on('request', request => {
-    // Jupyter's client adds a cache-busting query: the path names the part.
-    const { pathname } = new URL(request.url());
-    if (/\/uploads\/[^/]+\/files\/\d+\/parts\/\d+$/.test(pathname)) {
-      parts.push(pathname);
-    }
-  });
+  const parts = watchParts(page);
   const chooser = page.waitForEvent('filechooser');
   await waiting.locator('.jp-Transfers-continue').click();
   await (await chooser).setFiles(big);
@@ -210,7 +284,9 @@ test('an upload interrupted by a page reload continues from the parts the bucket
     timeout: 120000
   });
   // 256 MiB is 16 parts of 16 MiB: the 3 stored were not sent again.
-  expect(new Set(parts).size).toBe(13);
+  const after = new Set([...parts.direct, ...parts.sidecar]);
+  expect(after.size).toBe(13);
+  expect([1, 2, 3].filter(n => after.has(n))).toEqual([]);
   const got = path.join(dir, 'got-resume.bin');
   aws(['s3', 'cp', `s3://climate-data/${RUN}/resume/big.bin`, got]);
   expect(sha256(got)).toBe(bigSha);

@@ -60,6 +60,21 @@ export interface IUploadFileStatus extends IUploadFile {
   /** Part numbers (from 1) the store holds already: the browser sends the others. */
   stored: number[];
   state: UploadFileState;
+  /**
+   * The browser may send the parts to the store itself (when the bucket's
+   * CORS lets it): each to its own URL, in any order ('parts', S3), or in
+   * order to one session URL with Content-Range ('session', GCS). Absent:
+   * through the sidecar only.
+   */
+  direct?: 'parts' | 'session';
+}
+
+/** POST .../files/{i}/urls {parts}: where each part goes, straight to the store. */
+export interface IDirectUrls {
+  /** In the order of the parts asked. */
+  urls: string[];
+  /** When they stop working (ISO 8601). */
+  expires: string;
 }
 
 /** The answer to POST /uploads and GET /uploads/{id}. */
@@ -81,6 +96,12 @@ export const UPLOAD_ROUTES = {
   /** PUT the part's raw bytes (Content-Length exactly the part's length). */
   part: (id: string, file: number, part: number) =>
     `${API_PREFIX}/uploads/${encodeURIComponent(id)}/files/${file}/parts/${part}`,
+  /** POST {parts: [n, ...]}: URLs to send those parts to the store directly. */
+  urls: (id: string, file: number) =>
+    `${API_PREFIX}/uploads/${encodeURIComponent(id)}/files/${file}/urls`,
+  /** POST: part `part` was stored by the browser itself (counted; checked at completion). */
+  sent: (id: string, file: number, part: number) =>
+    `${API_PREFIX}/uploads/${encodeURIComponent(id)}/files/${file}/parts/${part}/sent`,
   /** POST once every part is stored: the object appears, whole. */
   complete: (id: string, file: number) =>
     `${API_PREFIX}/uploads/${encodeURIComponent(id)}/files/${file}/complete`

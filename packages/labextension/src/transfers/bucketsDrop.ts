@@ -80,11 +80,15 @@ export function dropDestination(
   return into(null, bucket, prefix);
 }
 
-export function addBucketsDrop(options: IBucketsDropOptions): void {
-  const { app, buckets, transfers, panel } = options;
-  const contents = app.serviceManager.contents;
+/**
+ * Marks where a drag would drop on the panel: the row under the pointer, or
+ * the whole panel (the folder shown) when `into` and no row.
+ */
+export function dropMarker(
+  panel: HTMLElement
+): (row: HTMLElement | null, into: boolean) => void {
   let marked: HTMLElement | null = null;
-  const mark = (row: HTMLElement | null, into: boolean): void => {
+  return (row, into) => {
     if (marked !== row) {
       marked?.classList.remove(DROP_TARGET);
       row?.classList.add(DROP_TARGET);
@@ -92,6 +96,12 @@ export function addBucketsDrop(options: IBucketsDropOptions): void {
     }
     panel.classList.toggle('jp-Buckets-dropInto', into && row === null);
   };
+}
+
+export function addBucketsDrop(options: IBucketsDropOptions): void {
+  const { app, buckets, transfers, panel } = options;
+  const contents = app.serviceManager.contents;
+  const mark = dropMarker(panel);
 
   const handle = (event: Event): void => {
     const drag = event as Drag.Event;

@@ -7,6 +7,7 @@
 // the parts the store already has.
 import {
   UPLOAD_ROUTES,
+  type IDirectUrls,
   type ITransferRequest,
   type IUploadFile,
   type IUploadRequest,
@@ -21,6 +22,7 @@ import { CommandIDs, type ITransfersModel } from '../tokens';
 import { showActionError } from '../widgets/errors';
 import { askConflicts } from '../transfers/ConflictDialog';
 import { startResolvingConflicts } from '../transfers/conflicts';
+import { readJSON, writeJSON } from '../transfers/storage';
 import type { IPickedFile } from './pick';
 import { sendParts } from './sender';
 
@@ -33,6 +35,25 @@ export interface IRememberedUpload {
   folder: boolean;
   files: IUploadFile[];
   created: string;
+}
+
+/**
+ * Remotes whose store refused this browser a direct part (its CORS rules, a
+ * store the browser cannot reach): their uploads go through the sidecar for
+ * a day, then the direct path is tried again (the bucket may have changed).
+ */
+const DIRECT_REFUSED_KEY = 'jupyter-buckets:direct-uploads-refused';
+const DIRECT_RETRY_MS = 24 * 3600 * 1000;
+
+function directAllowed(remote: string): boolean {
+  const refused = readJSON<Record<string, number>>(DIRECT_REFUSED_KEY, {});
+  const at = refused[remote];
+  return at === undefined || Date.now() - at > DIRECT_RETRY_MS;
+}
+
+function refuseDirect(remote: string): void {
+  const refused = readJSON<Record<string, number>>(DIRECT_REFUSED_KEY, {});
+  writeJSON(DIRECT_REFUSED_KEY, { ...refused, [remote]: Date.now() });
 }
 
 export class UploadsModel {
@@ -168,6 +189,7 @@ export class UploadsModel {
       } satisfies IRememberedUpload,
       this._store
     ).catch(() => undefined); // private windows may refuse IndexedDB
+    const remote = job.dst.slice(0, job.dst.indexOf(':'));
     const byPath = new Map(picked.map(p => [p.path, p.file]));
     const bodies = session.files.map(
       file => byPath.get(file.path) ?? new Blob()
@@ -191,9 +213,56 @@ export class UploadsModel {
               body: '{}',
               signal
             });
+          },
+          directUrls: async (file, parts, signal) =>
+            (
+              await requestAPI<IDirectUrls>(UPLOAD_ROUTES.urls(id, file), {
+                method: 'POST',
+                body: JSON.stringify({ parts }),
+                signal
+              })
+            ).urls,
+          putDirect: async (url, body, signal, headers) => {
+            // Straight to the store: no Jupyter cookie or token goes there.
+            const answer = await fetch(url, {
+              method: 'PUT',
+              body,
+              headers,
+              signal,
+              credentials: 'omit',
+              mode: 'cors'
+            });
+            // A session answers 308 to every part but the last (no
+            // Location: fetch does not follow it).
+            if (answer.status === 308) {
+              return undefined;
+            }
+            if (!answer.ok) {
+              throw Object.assign(
+                new Error(`The storage service answered ${answer.status}.`),
+                { status: answer.status }
+              );
+            }
+            const text = await answer.text();
+            try {
+              return text ? (JSON.parse(text) as unknown) : undefined;
+            } catch {
+              return undefined;
+            }
+          },
+          sent: async (file, part, signal, answer) => {
+            await requestAPI(UPLOAD_ROUTES.sent(id, file, part), {
+              method: 'POST',
+              body: JSON.stringify(answer ? { answer } : {}),
+              signal
+            });
           }
         },
-        { signal: controller.signal }
+        {
+          signal: controller.signal,
+          direct: directAllowed(remote),
+          onDirectRefused: () => refuseDirect(remote)
+        }
       );
     } catch (error) {
       // The job stays open on the sidecar: the same files continue it.

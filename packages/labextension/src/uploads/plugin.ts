@@ -13,7 +13,7 @@ import {
   type IBucketsModel,
   type ITransfersModel
 } from '../tokens';
-import { dropDestination } from '../transfers/bucketsDrop';
+import { dropDestination, dropMarker } from '../transfers/bucketsDrop';
 import { remoteLocation } from '../transfers/locations';
 import { showActionError } from '../widgets/errors';
 import { UploadsModel } from './model';
@@ -24,8 +24,6 @@ import {
   uploadName,
   type IPickedFile
 } from './pick';
-
-const DROP_TARGET = 'jp-mod-dropTarget';
 
 export interface IUploadsOptions {
   app: JupyterFrontEnd;
@@ -110,15 +108,7 @@ export function addUploads(options: IUploadsOptions): UploadsModel {
   });
 
   // Desktop drops: native drag events (Lumino's are for rows of panels).
-  let marked: HTMLElement | null = null;
-  const mark = (row: HTMLElement | null, into: boolean): void => {
-    if (marked !== row) {
-      marked?.classList.remove(DROP_TARGET);
-      row?.classList.add(DROP_TARGET);
-      marked = row;
-    }
-    panel.classList.toggle('jp-Buckets-dropInto', into && row === null);
-  };
+  const mark = dropMarker(panel);
   const onDrag = (event: DragEvent): void => {
     if (!carriesFiles(event)) {
       return;

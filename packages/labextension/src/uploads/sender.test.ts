@@ -170,3 +170,127 @@ test('what counts as transient', () => {
   assert.equal(isTransient({ status: 409, code: 'upload_ended' }), false);
   assert.equal(isTransient(new TypeError('Failed to fetch')), true);
 });
+
+function directRecorder(refuse: (url: string, n: number) => unknown) {
+  const r = recorder();
+  const direct: string[] = [];
+  const sent: string[] = [];
+  const asked: number[][] = [];
+  let tries = 0;
+  const requests: IPartRequests = {
+    ...r.requests,
+    async directUrls(file, parts) {
+      asked.push(parts);
+      return parts.map(part => `https://store.example/${file}/${part}`);
+    },
+    async putDirect(url, body) {
+      tries += 1;
+      const error = refuse(url, tries);
+      if (error) {
+        throw error;
+      }
+      direct.push(
+        url.slice(url.indexOf('/', 8) + 1) + '=' + (await body.text())
+      );
+    },
+    async sent(file, part) {
+      sent.push(`${file}:${part}`);
+    }
+  };
+  return { ...r, requests, direct, sent, asked };
+}
+
+test('the direct path sends parts to the store, asks URLs a batch at a time, and tells the sidecar', async () => {
+  const r = directRecorder(() => undefined);
+  const outcome = await sendParts(
+    session([{ direct: 'parts' }, { size: 3, parts: 1 }]),
+    [new Blob(['abcdefghij']), new Blob(['xyz'])],
+    r.requests,
+    { signal: new AbortController().signal, sleep: noSleep, direct: true }
+  );
+  assert.equal(outcome, 'done');
+  assert.deepEqual(r.direct.sort(), ['0/1=abcd', '0/2=efgh', '0/3=ij']);
+  assert.deepEqual(r.sent.sort(), ['0:1', '0:2', '0:3']);
+  // The file without `direct` (one small part) goes through the sidecar.
+  assert.deepEqual(r.puts, ['1:1']);
+  assert.deepEqual(r.asked, [[1, 2, 3]]);
+  assert.deepEqual(r.completes.sort(), [0, 1]);
+});
+
+test('a store the browser cannot reach (CORS) turns the direct path off: every part goes through the sidecar', async () => {
+  const refused: unknown[] = [];
+  const r = directRecorder(() => new TypeError('Failed to fetch'));
+  const outcome = await sendParts(
+    session([{ direct: 'parts' }], 1),
+    [new Blob(['abcdefghij'])],
+    r.requests,
+    {
+      signal: new AbortController().signal,
+      sleep: noSleep,
+      direct: true,
+      onDirectRefused: error => refused.push(error)
+    }
+  );
+  assert.equal(outcome, 'done');
+  assert.deepEqual(r.direct, []);
+  assert.deepEqual(r.puts, ['0:1', '0:2', '0:3']);
+  assert.equal(refused.length, 1, 'one probe, remembered');
+  assert.deepEqual(r.completes, [0]);
+});
+
+test('once the direct path worked, a part that fails on it is sent through the sidecar, and the path stays on', async () => {
+  const r = directRecorder((url, n) => (n === 2 ? { status: 503 } : undefined));
+  const refused: unknown[] = [];
+  await sendParts(
+    session([{ direct: 'parts' }], 1),
+    [new Blob(['abcdefghij'])],
+    r.requests,
+    {
+      signal: new AbortController().signal,
+      sleep: noSleep,
+      direct: true,
+      onDirectRefused: error => refused.push(error)
+    }
+  );
+  assert.deepEqual(r.direct, ['0/1=abcd', '0/3=ij']);
+  assert.deepEqual(r.puts, ['0:2']);
+  assert.equal(refused.length, 0);
+});
+
+test('a session (GCS) takes its parts in order from one worker, with their ranges; the last answer goes to the sidecar', async () => {
+  const sent: [string, unknown][] = [];
+  const ranges: string[] = [];
+  let asked = 0;
+  const r = recorder();
+  const requests: IPartRequests = {
+    ...r.requests,
+    async directUrls(file, parts) {
+      asked += 1;
+      return parts.map(() => 'https://store.example/session');
+    },
+    async putDirect(url, body, signal, headers) {
+      ranges.push(headers?.['Content-Range'] ?? '');
+      await new Promise(resolve => setTimeout(resolve, 1));
+      return ranges.length === 3 ? { md5Hash: 'x', size: '10' } : undefined;
+    },
+    async sent(file, part, signal, answer) {
+      sent.push([`${file}:${part}`, answer]);
+    }
+  };
+  const outcome = await sendParts(
+    session([{ direct: 'session' }], 4),
+    [new Blob(['abcdefghij'])],
+    requests,
+    { signal: new AbortController().signal, sleep: noSleep, direct: true }
+  );
+  assert.equal(outcome, 'done');
+  assert.deepEqual(ranges, ['bytes 0-3/10', 'bytes 4-7/10', 'bytes 8-9/10']);
+  assert.deepEqual(sent, [
+    ['0:1', undefined],
+    ['0:2', undefined],
+    ['0:3', { md5Hash: 'x', size: '10' }]
+  ]);
+  assert.equal(asked, 1, 'one URL for the whole session');
+  assert.deepEqual(r.puts, []);
+  assert.deepEqual(r.completes, [0]);
+});

@@ -6,7 +6,7 @@
 import type { IUploadSession } from '@jupyter-buckets/core';
 
 export interface IPartRequests {
-  /** PUT part `part` (from 1) of file `file` (its index in the session). */
+  /** PUT part `part` (from 1) of file `file` (its index in the session), through the sidecar. */
   put(
     file: number,
     part: number,
@@ -14,6 +14,30 @@ export interface IPartRequests {
     signal: AbortSignal
   ): Promise<void>;
   complete(file: number, signal: AbortSignal): Promise<void>;
+  /** URLs where parts of `file` go straight to the store (the direct path). */
+  directUrls?(
+    file: number,
+    parts: number[],
+    signal: AbortSignal
+  ): Promise<string[]>;
+  /**
+   * PUT to a URL of the store itself (no Jupyter headers, no cookies).
+   * Resolves with the store's JSON answer when it has one (a session's
+   * last part: the new object).
+   */
+  putDirect?(
+    url: string,
+    body: Blob,
+    signal: AbortSignal,
+    headers?: Record<string, string>
+  ): Promise<unknown>;
+  /** Tell the sidecar a part went to the store directly (with the store's answer, if any). */
+  sent?(
+    file: number,
+    part: number,
+    signal: AbortSignal,
+    answer?: unknown
+  ): Promise<void>;
 }
 
 export interface ISendOptions {
@@ -22,7 +46,14 @@ export interface ISendOptions {
   backoff?: number[];
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** After each part stored (the job's own progress comes from the sidecar). */
-  onPart?: (file: number, part: number, bytes: number) => void;
+  onPart?: (file: number, part: number, bytes: number, direct: boolean) => void;
+  /**
+   * Try the direct path for files that offer it ('parts'): the first part
+   * sent that way is the probe of the bucket's CORS rules.
+   */
+  direct?: boolean;
+  /** The store refused the browser before any part went directly (CORS, a network that cannot reach it). */
+  onDirectRefused?: (error: unknown) => void;
 }
 
 /**
@@ -31,6 +62,9 @@ export interface ISendOptions {
  * stopped); `stopped` the signal fired. Other failures reject.
  */
 export type SendOutcome = 'done' | 'ended' | 'stopped';
+
+/** Part URLs asked of the sidecar at once (each one a signature: cheap). */
+const URLS_AT_ONCE = 16;
 
 /** About half a minute of tries: a network blip or a store's hiccup passes, a closed lid does not. */
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
@@ -72,7 +106,10 @@ export async function sendParts(
   const onAbort = () => stop.abort();
   options.signal.addEventListener('abort', onAbort);
 
-  const queue: { file: number; part: number }[] = [];
+  // A task is one part, or every part of a file sent to a session (which
+  // takes them in order, so one worker sends them one after another).
+  const queue: { file: number; parts: number[] }[] = [];
+  const wantsDirect = Boolean(options.direct);
   const missing = new Map<number, number>();
   const toComplete: number[] = [];
   session.files.forEach((file, index) => {
@@ -80,12 +117,17 @@ export async function sendParts(
       return;
     }
     const stored = new Set(file.stored);
-    let count = 0;
+    const parts: number[] = [];
     for (let part = 1; part <= file.parts; part++) {
       if (!stored.has(part)) {
-        queue.push({ file: index, part });
-        count += 1;
+        parts.push(part);
       }
+    }
+    const count = parts.length;
+    if (wantsDirect && file.direct === 'session' && count) {
+      queue.push({ file: index, parts });
+    } else {
+      queue.push(...parts.map(part => ({ file: index, parts: [part] })));
     }
     missing.set(index, count);
     if (count === 0) {
@@ -117,6 +159,85 @@ export async function sendParts(
   const complete = (file: number) =>
     attempt(() => requests.complete(file, stop.signal));
 
+  // The direct path: on while it works; the first failure before any
+  // success turns it off for the rest (the bucket's CORS, or a store the
+  // browser cannot reach), and that part goes through the sidecar.
+  let direct =
+    Boolean(options.direct) &&
+    Boolean(requests.directUrls && requests.putDirect && requests.sent);
+  let directWorked = false;
+  const urls = new Map<string, Promise<string>>();
+  /** The URL of a part, asked with those of the next parts of its file queued. */
+  const urlFor = (file: number, part: number): Promise<string> => {
+    // A session has one URL for all its parts.
+    const key =
+      session.files[file].direct === 'session'
+        ? `${file}:*`
+        : `${file}:${part}`;
+    if (!urls.has(key)) {
+      const batch = [
+        part,
+        ...queue
+          .filter(next => next.file === file)
+          .flatMap(next => next.parts)
+          .filter(n => n !== part && !urls.has(`${file}:${n}`))
+          .slice(0, URLS_AT_ONCE - 1)
+      ];
+      let list: string[] = [];
+      const asked = attempt(async () => {
+        list = await requests.directUrls!(file, batch, stop.signal);
+      }).then(() => list);
+      const keys = key.endsWith(':*') ? [key] : batch.map(n => `${file}:${n}`);
+      keys.forEach((k, i) => {
+        urls.set(
+          k,
+          asked.then(list => list[i])
+        );
+      });
+      // A failed ask is asked again (by the next part that needs it).
+      asked.catch(() => keys.forEach(k => urls.delete(k)));
+    }
+    return urls.get(key)!;
+  };
+
+  /** Part `part` straight to the store; false when it must go through the sidecar. */
+  const sendDirect = async (
+    file: number,
+    part: number,
+    body: Blob
+  ): Promise<boolean> => {
+    const { direct: kind, partSize } = session.files[file];
+    const start = (part - 1) * partSize;
+    let answer: unknown;
+    try {
+      answer = await requests.putDirect!(
+        await urlFor(file, part),
+        body,
+        stop.signal,
+        kind === 'session'
+          ? {
+              'Content-Range': `bytes ${start}-${start + body.size - 1}/${bodies[file].size}`
+            }
+          : undefined
+      );
+    } catch (error) {
+      if (stop.signal.aborted) {
+        throw error;
+      }
+      if ((error as IFailure)?.code === 'upload_ended') {
+        throw new Ended();
+      }
+      if (!directWorked && direct) {
+        direct = false;
+        options.onDirectRefused?.(error);
+      }
+      return false;
+    }
+    directWorked = true;
+    await attempt(() => requests.sent!(file, part, stop.signal, answer));
+    return true;
+  };
+
   const worker = async (): Promise<void> => {
     for (;;) {
       if (stop.signal.aborted) {
@@ -126,19 +247,25 @@ export async function sendParts(
       if (!next) {
         return;
       }
-      const { file, part } = next;
-      const { partSize } = session.files[file];
-      const start = (part - 1) * partSize;
-      const body = bodies[file].slice(
-        start,
-        Math.min(start + partSize, bodies[file].size)
-      );
-      await attempt(() => requests.put(file, part, body, stop.signal));
-      options.onPart?.(file, part, body.size);
-      const left = missing.get(file)! - 1;
-      missing.set(file, left);
-      if (left === 0) {
-        await complete(file);
+      const { file } = next;
+      const { partSize, direct: kind } = session.files[file];
+      for (const part of next.parts) {
+        const start = (part - 1) * partSize;
+        const body = bodies[file].slice(
+          start,
+          Math.min(start + partSize, bodies[file].size)
+        );
+        const viaStore =
+          direct && kind !== undefined && (await sendDirect(file, part, body));
+        if (!viaStore) {
+          await attempt(() => requests.put(file, part, body, stop.signal));
+        }
+        options.onPart?.(file, part, body.size, viaStore);
+        const left = missing.get(file)! - 1;
+        missing.set(file, left);
+        if (left === 0) {
+          await complete(file);
+        }
       }
     }
   };

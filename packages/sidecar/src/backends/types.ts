@@ -41,6 +41,12 @@ export interface ICapabilities {
    * more workers.
    */
   batchDelete?: boolean;
+  /**
+   * A user's browser may send an upload's parts to the store itself (see
+   * IDirectParts): each to its own URL ('parts') or in order to one session
+   * ('session'). Its writer says for sure (an anonymous remote signs nothing).
+   */
+  directUploads?: 'parts' | 'session';
   /** Longest key in UTF-8 bytes. */
   maxKeyBytes: number;
 }
@@ -104,6 +110,8 @@ export interface IChunkedWriter {
   readonly storedParts?: ReadonlySet<number>;
   /** The caller reuses `data` once this settles: nothing may keep it longer. */
   writePart(partNumber: number, data: Buffer): Promise<void>;
+  /** Present when a browser may send the parts to the store itself. */
+  readonly direct?: IDirectParts;
   /**
    * Write a part straight from a stream of exactly `length` bytes, without a
    * part-sized buffer (writers that can: the local disk). Writing the same
@@ -128,6 +136,37 @@ export interface IChunkedWriter {
    */
   complete(): Promise<IObjectInfo>;
   abort(): Promise<void>;
+}
+
+/**
+ * Parts of a chunked write sent by the user's browser straight to the store
+ * (an upload from the computer that does not pass through the sidecar).
+ */
+export interface IDirectParts {
+  /**
+   * 'parts': each part PUT to a URL of its own, in any order (S3's
+   * presigned UploadPart); 'session': every part PUT to one URL, in order,
+   * with its Content-Range (a GCS resumable session).
+   */
+  readonly kind: 'parts' | 'session';
+  /** Where part `partNumber` goes, valid for `seconds`; no credential in it beyond this part's (or this session's) right. */
+  url(partNumber: number, seconds: number): Promise<string>;
+  /**
+   * The parts the store holds now, asked of the store (the browser's word
+   * is not taken); complete() then uses them.
+   */
+  stored(): Promise<ReadonlySet<number>>;
+  /**
+   * The browser says it stored part `partNumber` ('session': in order; the
+   * last one with what the store answered, the new object's resource).
+   */
+  sent?(partNumber: number, answer?: IDirectAnswer): void;
+}
+
+/** What a store answered the browser's last part of a session (GCS: the object's resource, in part). */
+export interface IDirectAnswer {
+  size?: string | number;
+  md5Hash?: string;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   LOCAL_BUCKET,
@@ -14,6 +14,7 @@ import {
   REQUEST_HEADER,
   TOKEN_HEADER,
   UPLOAD_ROUTES,
+  type IDirectUrls,
   type IErrorBody,
   type IObjectStat,
   type ITransferJob,
@@ -28,6 +29,7 @@ import { createApp } from '../http/app.js';
 import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
 import { harness } from '../testing/harness.js';
+import { call } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
 import { createServices } from '../services.js';
@@ -67,38 +69,17 @@ interface IReply {
   json: unknown;
 }
 
-function send(
+async function send(
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: Buffer | string } = {}
 ): Promise<IReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        headers: { [TOKEN_HEADER]: TOKEN, ...options.headers }
-      },
-      res => {
-        const chunks: Buffer[] = [];
-        res.on('data', chunk => chunks.push(chunk as Buffer));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-      }
-    );
-    req.on('error', reject);
-    req.end(options.body);
+  const answer = await call({ port }, path, {
+    method,
+    headers: { [TOKEN_HEADER]: TOKEN, ...options.headers },
+    body: options.body
   });
+  return { status: answer.status, json: answer.body };
 }
 
 function postJson(path: string, body: unknown): Promise<IReply> {
@@ -253,6 +234,116 @@ for (const target of TARGETS) {
       assert.equal(late.status, 409);
       assert.equal(errorCode(late), 'upload_ended');
     });
+
+    test('parts sent by the browser straight to the store (or refused where it cannot take them) make the file', async () => {
+      const data = randomBytes(2 * UPLOAD_PART_SIZE + 999);
+      const session = await start({
+        dst,
+        files: [{ path: 'direct.bin', size: data.length, lastModified: 9 }]
+      });
+      const file = session.files[0];
+      const urls = await postJson(UPLOAD_ROUTES.urls(session.job.id, 0), {
+        parts: [1, 2, 3]
+      });
+      if (remote === LOCAL_REMOTE) {
+        // The disk is the sidecar's: parts go through it.
+        assert.equal(file.direct, undefined);
+        assert.equal(urls.status, 400);
+        return;
+      }
+      assert.equal(urls.status, 200, JSON.stringify(urls.json));
+      assertMatchesSpec(
+        '/api/v1/uploads/{id}/files/{file}/urls',
+        200,
+        urls.json,
+        'post'
+      );
+      const { urls: list } = urls.json as IDirectUrls;
+      assert.equal(file.direct, remote === 'demo-s3' ? 'parts' : 'session');
+      const piece = (n: number) =>
+        data.subarray((n - 1) * file.partSize, n * file.partSize);
+      // As the browser does: S3 parts in any order, a GCS session in order.
+      const order = file.direct === 'parts' ? [2, 1, 3] : [1, 2, 3];
+      for (const n of order) {
+        const body = piece(n);
+        const offset = (n - 1) * file.partSize;
+        const answer = await fetch(list[n - 1], {
+          method: 'PUT',
+          body,
+          headers:
+            file.direct === 'session'
+              ? {
+                  'Content-Range': `bytes ${offset}-${offset + body.length - 1}/${data.length}`
+                }
+              : {}
+        });
+        const reply = await answer.text();
+        assert.ok(
+          answer.ok || answer.status === 308,
+          `part ${n}: ${answer.status} ${reply}`
+        );
+        // A session's last part answers with the object: passed on.
+        const sent = await postJson(
+          UPLOAD_ROUTES.sent(session.job.id, 0, n),
+          answer.ok && reply ? { answer: JSON.parse(reply) } : {}
+        );
+        assert.equal(sent.status, 200);
+        if (n === order[0]) {
+          // A reload now: the store is asked what it holds.
+          const again = await start({
+            dst,
+            files: [{ path: 'direct.bin', size: data.length, lastModified: 9 }]
+          });
+          assert.deepEqual(again.files[0].stored, [n]);
+        }
+      }
+      const done = await postJson(
+        UPLOAD_ROUTES.complete(session.job.id, 0),
+        {}
+      );
+      assert.equal(done.status, 200, JSON.stringify(done.json));
+      assert.equal(
+        sha(await readAll(backend(), bucket, `${folder}/direct.bin`)),
+        sha(data)
+      );
+      const ended = await job(session.job.id);
+      assert.equal(ended.state, 'done');
+      assert.equal(ended.progress.bytes, data.length);
+    });
+
+    // The disk takes no parts from the browser (see the test above).
+    if (remote !== LOCAL_REMOTE) {
+      test('a part the browser says it sent but the store lacks is not taken on its word', async () => {
+        const data = randomBytes(UPLOAD_PART_SIZE + 10);
+        const session = await start({
+          dst,
+          files: [{ path: 'liar.bin', size: data.length, lastModified: 3 }]
+        });
+        await postJson(UPLOAD_ROUTES.urls(session.job.id, 0), { parts: [1] });
+        for (const n of [1, 2]) {
+          await postJson(UPLOAD_ROUTES.sent(session.job.id, 0, n), {});
+        }
+        const done = await postJson(
+          UPLOAD_ROUTES.complete(session.job.id, 0),
+          {}
+        );
+        assert.equal(done.status, 409);
+        assert.equal(errorCode(done), 'parts_missing');
+        await assert.rejects(backend().stat(bucket, `${folder}/liar.bin`), {
+          code: 'not_found'
+        });
+        // S3 says which parts it holds: none (a session only knows its end).
+        if (remote === 'demo-s3') {
+          assert.deepEqual(
+            (
+              (await send('GET', UPLOAD_ROUTES.upload(session.job.id)))
+                .json as IUploadSession
+            ).files[0].stored,
+            []
+          );
+        }
+      });
+    }
 
     test('picking the same file again after a reload continues from the stored parts', async () => {
       const data = randomBytes(2 * UPLOAD_PART_SIZE + 1);

@@ -16,7 +16,7 @@ export function call(
   options: {
     headers?: Record<string, string>;
     method?: string;
-    body?: string;
+    body?: string | Buffer;
   } = {}
 ): Promise<IAnswer> {
   return new Promise((resolve, reject) => {

@@ -146,18 +146,7 @@ export class JobManager {
       // its metadata names): its progress is then counted in chunks.
       sourceZarrVersion(src)
     ]);
-    const id = randomUUID();
-    const created = new Date().toISOString();
-    this.journal?.append(id, {
-      t: 'job',
-      id,
-      op: request.op,
-      src: request.src,
-      dst: request.dst,
-      options,
-      created,
-      ...(zarr ? { zarr } : {})
-    });
+    const { id, created } = this.begin({ ...request, options }, zarr);
     const job = this.start({
       id,
       created,
@@ -171,6 +160,26 @@ export class JobManager {
     return structuredClone(job.record);
   }
 
+  /** A new job's id and date, and its journal's first line. */
+  private begin(
+    request: Required<ITransferRequest>,
+    zarr?: ZarrVersion
+  ): { id: string; created: string } {
+    const id = randomUUID();
+    const created = new Date().toISOString();
+    this.journal?.append(id, {
+      t: 'job',
+      id,
+      op: request.op,
+      src: request.src,
+      dst: request.dst,
+      options: request.options,
+      created,
+      ...(zarr ? { zarr } : {})
+    });
+    return { id, created };
+  }
+
   /**
    * A job whose work runs elsewhere (an upload, whose bytes come from the
    * browser): listed, journaled, followed and cancelled like the others. It
@@ -180,18 +189,7 @@ export class JobManager {
     start: Pick<IJobStart, 'request' | 'src' | 'dst' | 'plan'>,
     ended: Promise<void>
   ): IJob {
-    const id = randomUUID();
-    const created = new Date().toISOString();
-    const { request } = start;
-    this.journal?.append(id, {
-      t: 'job',
-      id,
-      op: request.op,
-      src: request.src,
-      dst: request.dst,
-      options: request.options,
-      created
-    });
+    const { id, created } = this.begin(start.request);
     const job = newJob({ ...start, id, created, done: new Set() }, line =>
       this.journal?.append(id, line)
     );

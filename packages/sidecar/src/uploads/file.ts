@@ -4,7 +4,11 @@
 // complete(), and only whole: abort() leaves nothing behind.
 import type { IUploadFile, IUploadFileStatus } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
-import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
+import type {
+  IChunkedWriter,
+  IDirectAnswer,
+  IObjectInfo
+} from '../backends/types.js';
 import type { IEndpoint } from '../locations/resolver.js';
 
 /**
@@ -24,6 +28,8 @@ export class UploadFile {
   private info?: IObjectInfo;
   private completing?: Promise<IObjectInfo>;
   private aborted = false;
+  /** Some parts went from the browser to the store: the store says what it has. */
+  private usedDirect = false;
 
   constructor(
     private readonly dst: IEndpoint,
@@ -43,14 +49,82 @@ export class UploadFile {
   }
 
   status(): IUploadFileStatus {
+    const direct = this.dst.backend.capabilities.directUploads;
     return {
       ...this.file,
       key: this.key,
       partSize: this.partSize,
       parts: this.parts,
       stored: [...this.stored].sort((a, b) => a - b),
-      state: this.state
+      state: this.state,
+      // One small request goes through the sidecar: no upload to open.
+      ...(direct && !this.single ? { direct } : {})
     };
+  }
+
+  /**
+   * URLs where the browser sends parts itself, straight to the store
+   * (valid `seconds`). Throws when the store takes no parts from a browser
+   * (then they go through the sidecar).
+   */
+  async directUrls(parts: number[], seconds: number): Promise<string[]> {
+    this.checkOpen();
+    for (const n of parts) {
+      this.partLength(n);
+    }
+    const direct = this.single ? undefined : (await this.openWriter()).direct;
+    if (!direct) {
+      throw new ApiError(
+        'invalid_request',
+        `${this.file.path} cannot be sent to the store from the browser; send its parts through the sidecar.`,
+        'PUT each part to .../parts/{n}.'
+      );
+    }
+    this.usedDirect = true;
+    return Promise.all(parts.map(n => direct.url(n, seconds)));
+  }
+
+  /**
+   * The browser says it stored part `n` itself (the last part of a session
+   * with what the store answered it): counted now, for progress; the store
+   * is asked before the file completes. Resolves with the bytes newly counted.
+   */
+  async partSentDirectly(n: number, answer?: IDirectAnswer): Promise<number> {
+    this.checkOpen();
+    const length = this.partLength(n);
+    if (!this.usedDirect || this.stored.has(n)) {
+      return 0;
+    }
+    (await this.openWriter()).direct?.sent?.(n, answer);
+    this.stored.add(n);
+    return length;
+  }
+
+  /**
+   * What the store holds, asked of it (after a reload, or before
+   * completing a file whose parts the browser sent itself). Resolves with
+   * the change in bytes counted as stored.
+   */
+  async refresh(): Promise<number> {
+    const writer = this.usedDirect ? await this.openWriter() : undefined;
+    if (!writer?.direct || this.state !== 'sending') {
+      return 0;
+    }
+    const found = await writer.direct.stored();
+    const before = this.storedBytes();
+    this.stored.clear();
+    for (const n of found) {
+      this.stored.add(n);
+    }
+    return this.storedBytes() - before;
+  }
+
+  private storedBytes(): number {
+    let bytes = 0;
+    for (const n of this.stored) {
+      bytes += this.partLength(n);
+    }
+    return bytes;
   }
 
   /** Bytes of part `n` (from 1); throws for a number outside the file. */

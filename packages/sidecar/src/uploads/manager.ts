@@ -7,6 +7,7 @@
 // owns the bytes, so a page reload pauses the job rather than ending it:
 // picking the same files again continues it from the parts already stored.
 import {
+  type IDirectUrls,
   type IObjectStat,
   type IUploadFile,
   type IUploadRequest,
@@ -17,8 +18,8 @@ import pLimit from 'p-limit';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../api-error.js';
 import { choosePartSize } from '../backends/parts.js';
-import type { IObjectInfo } from '../backends/types.js';
-import { checkKey } from '../http/routes/keys.js';
+import type { IDirectAnswer, IObjectInfo } from '../backends/types.js';
+import { checkKey } from '../backends/keys.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import {
   keepBothKeyAsync,
@@ -51,6 +52,10 @@ export const UPLOAD_PART_SIZE = 16 * MiB;
  * other two.
  */
 export const UPLOAD_PARALLEL = 4;
+/** Presigned part URLs asked at once, at most. */
+const MAX_URLS = 100;
+/** How long a part URL works: long enough for a slow link, short enough to be worthless soon after. */
+const URL_SECONDS = 3600;
 /** Destinations asked one by one (HEAD) up to this many files; more: the folder is listed. */
 const STAT_LIMIT = 32;
 
@@ -87,6 +92,11 @@ export class UploadManager {
     checkPolicies('upload', dst, dst);
     const same = this.findSame(request);
     if (same) {
+      // The store's word on parts the browser sent itself (a reload may
+      // have cut some off after they were counted).
+      for (const file of same.files) {
+        same.job.record.progress.bytes += await file.refresh();
+      }
       return { ...this.session(same), resumed: true };
     }
     const limits = dst.backend.capabilities.multipartWrite;
@@ -323,6 +333,53 @@ export class UploadManager {
     return { stored: file.status().stored };
   }
 
+  /** URLs for the browser to send parts of a file straight to the store. */
+  async directUrls(
+    id: string,
+    index: number,
+    body: unknown
+  ): Promise<IDirectUrls> {
+    const upload = this.running(id);
+    const file = this.fileOf(upload, index);
+    const parts = (body as { parts?: unknown } | null)?.parts;
+    if (
+      !Array.isArray(parts) ||
+      parts.length === 0 ||
+      parts.length > MAX_URLS ||
+      !parts.every(n => Number.isSafeInteger(n))
+    ) {
+      throw new ApiError(
+        'invalid_request',
+        `parts must list 1 to ${MAX_URLS} part numbers.`
+      );
+    }
+    const urls = await file.directUrls(parts as number[], URL_SECONDS);
+    return {
+      urls,
+      expires: new Date(Date.now() + URL_SECONDS * 1000).toISOString()
+    };
+  }
+
+  /** The browser stored a part itself: counted for progress (checked at completion). */
+  async partSent(
+    id: string,
+    index: number,
+    partNumber: number,
+    body: unknown
+  ): Promise<{ stored: number[] }> {
+    const upload = this.running(id);
+    const file = this.fileOf(upload, index);
+    const answer = (body as { answer?: unknown } | null)?.answer;
+    const added = await file.partSentDirectly(
+      partNumber,
+      typeof answer === 'object' && answer !== null
+        ? pickAnswer(answer as Record<string, unknown>)
+        : undefined
+    );
+    upload.job.record.progress.bytes += added;
+    return { stored: file.status().stored };
+  }
+
   /** Completes one file once every part is stored: it appears at its key, whole. */
   async complete(id: string, index: number): Promise<IObjectStat> {
     const upload = this.running(id);
@@ -331,6 +388,8 @@ export class UploadManager {
     const { job } = upload;
     let info: IObjectInfo;
     try {
+      // Parts the browser sent itself count only once the store has them.
+      job.record.progress.bytes += await file.refresh();
       info = await file.complete();
     } catch (error) {
       if (file.state === 'failed') {
@@ -399,6 +458,15 @@ export class UploadManager {
     emit(job, 'end', structuredClone(job.record));
     upload.end();
   }
+}
+
+/** Of what the browser passes on from the store, only the two fields checked (as text). */
+function pickAnswer(answer: Record<string, unknown>): IDirectAnswer {
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.length <= 64 ? value : undefined;
+  const size = text(answer.size);
+  const md5Hash = text(answer.md5Hash);
+  return { ...(size ? { size } : {}), ...(md5Hash ? { md5Hash } : {}) };
 }
 
 /** '' for the bucket root, else the folder with one '/' at its end. */

@@ -10,14 +10,13 @@ import {
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { safeContentType } from '../backends/content-type.js';
+import { LONE_SURROGATE } from '../backends/keys.js';
 
 // C0 and C1 controls and DEL: a line break in a key breaks listings, logs
 // and the INI-like outputs of other tools; no browser file name has one
 // that the user meant.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE =
-  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function invalid(message: string, hint?: string): ApiError {
   return new ApiError('invalid_request', message, hint);

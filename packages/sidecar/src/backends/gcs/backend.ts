@@ -395,7 +395,8 @@ export class GcsBackend implements IBackend {
         sourceMd5: options.sourceMd5
       },
       { ...this.context(bucket), key },
-      resource => toObjectInfo({ ...resource, name: key })
+      resource => toObjectInfo({ ...resource, name: key }),
+      () => this.stat(bucket, key)
     );
   }
 

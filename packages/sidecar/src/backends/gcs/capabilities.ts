@@ -16,6 +16,7 @@ export const CAPABILITIES: ICapabilities = {
     parallelParts: false,
     wholeMd5: true
   },
+  directUploads: 'session',
   hashes: ['md5', 'crc32c'],
   realDirectories: false,
   maxKeyBytes: 1024

@@ -14,7 +14,13 @@ import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ApiError } from '../../api-error.js';
 import { toApiError, type IErrorContext } from '../errors.js';
-import type { IByteRange, IChunkedWriter, IObjectInfo } from '../types.js';
+import type {
+  IByteRange,
+  IChunkedWriter,
+  IDirectAnswer,
+  IDirectParts,
+  IObjectInfo
+} from '../types.js';
 
 /** Where and how requests go: the API root and the current auth headers. */
 export interface IGcsTransport {
@@ -218,13 +224,55 @@ export class GcsSessionWriter implements IChunkedWriter {
     private readonly session: string,
     private readonly options: ISessionOptions,
     private readonly context: IErrorContext,
-    private readonly toInfo: (resource: IGcsObjectResource) => IObjectInfo
+    private readonly toInfo: (resource: IGcsObjectResource) => IObjectInfo,
+    /** The object's stat, for a session a browser finished (see direct). */
+    private readonly stat?: () => Promise<IObjectInfo>
   ) {
     this.md5 = options.sourceMd5 ? undefined : createHash('md5');
   }
 
   get partSize(): number {
     return this.options.partSize;
+  }
+
+  /**
+   * A browser sends the parts to the session itself, in order (the
+   * session URL is this upload's alone: no key, no other object). GCS
+   * answers a status query of a session in ways its emulator does not, so
+   * the browser reports each part it stored; the object is checked at the
+   * end, by a stat, against the size and the MD5 GCS answered the browser.
+   */
+  readonly direct: IDirectParts = {
+    kind: 'session',
+    url: async () => {
+      this.directUsed = true;
+      return this.session;
+    },
+    stored: async () => {
+      const count =
+        this.finished || this.directAnswer ? this.parts : this.next - 1;
+      return new Set(Array.from({ length: count }, (_, i) => i + 1));
+    },
+    sent: (partNumber, answer) => {
+      this.directUsed = true;
+      if (partNumber !== this.next) {
+        return;
+      }
+      this.next += 1;
+      if (partNumber === this.parts) {
+        this.directAnswer = answer ?? {};
+      }
+      this.wake(this.next);
+    }
+  };
+  /** Bytes went to the session without us: no MD5 of ours to compare. */
+  private directUsed = false;
+  /** What GCS answered the browser's last part. */
+  private directAnswer?: IDirectAnswer;
+
+  private get parts(): number {
+    const { size, partSize } = this.options;
+    return Math.max(1, Math.ceil(size / partSize));
   }
 
   /** Open a session for `key`; nothing is visible there until the last part. */
@@ -234,7 +282,8 @@ export class GcsSessionWriter implements IChunkedWriter {
     key: string,
     options: ISessionOptions,
     context: IErrorContext,
-    toInfo: (resource: IGcsObjectResource) => IObjectInfo
+    toInfo: (resource: IGcsObjectResource) => IObjectInfo,
+    stat?: () => Promise<IObjectInfo>
   ): Promise<GcsSessionWriter> {
     const url =
       `${transport.apiEndpoint}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o` +
@@ -273,7 +322,8 @@ export class GcsSessionWriter implements IChunkedWriter {
         location,
         options,
         context,
-        toInfo
+        toInfo,
+        stat
       );
     } catch (error) {
       throw toApiError(error, context);
@@ -374,6 +424,9 @@ export class GcsSessionWriter implements IChunkedWriter {
   }
 
   async complete(): Promise<IObjectInfo> {
+    if (this.directAnswer && !this.finished && this.stat) {
+      return this.checkDirect(this.directAnswer, this.stat);
+    }
     if (this.options.size === 0 && !this.finished) {
       await this.send(1, Buffer.alloc(0), 0);
     }
@@ -385,7 +438,7 @@ export class GcsSessionWriter implements IChunkedWriter {
       );
     }
     const info = this.toInfo(this.finished);
-    if (this.md5) {
+    if (this.md5 && !this.directUsed) {
       // Kept: complete() may be called again after it failed.
       const ours = (this.sentMd5 ??= this.md5.digest('hex'));
       if (info.md5 && info.md5 !== ours) {
@@ -395,6 +448,33 @@ export class GcsSessionWriter implements IChunkedWriter {
           'Try again.'
         );
       }
+    }
+    return info;
+  }
+
+  /** The object the browser's parts made: its size, and the MD5 GCS told the browser. */
+  private async checkDirect(
+    answer: IDirectAnswer,
+    stat: () => Promise<IObjectInfo>
+  ): Promise<IObjectInfo> {
+    const info = await stat().catch(error => {
+      if (error instanceof ApiError && error.code === 'not_found') {
+        return { key: '', size: -1 } as IObjectInfo;
+      }
+      throw error;
+    });
+    const md5 =
+      typeof answer.md5Hash === 'string'
+        ? Buffer.from(answer.md5Hash, 'base64').toString('hex')
+        : undefined;
+    if (info.size !== this.options.size || (md5 && info.md5 !== md5)) {
+      throw new ApiError(
+        'parts_missing',
+        info.size < 0
+          ? `The upload of ${this.context.key ?? 'the object'} made no object: parts are missing.`
+          : `The object at ${this.context.key ?? 'the key'} is not the one the upload made (${info.size} bytes).`,
+        'Upload the file again.'
+      );
     }
     return info;
   }

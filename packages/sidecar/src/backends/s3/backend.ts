@@ -41,6 +41,7 @@ import { isAwsEndpoint } from './endpoint.js';
 import type {
   IBackend,
   IByteRange,
+  IDirectParts,
   IChunkedWriter,
   IDeleteResult,
   IListOptions,
@@ -487,7 +488,11 @@ export class S3Backend implements IBackend {
       partSize,
       context,
       () => this.stat(bucket, key),
-      stored ?? new Map()
+      stored ?? new Map(),
+      // A presigned part needs a signature: none for an anonymous remote.
+      this.remote.anonymous
+        ? undefined
+        : () => this.storedParts(bucket, key, uploadId, partSize, options.size)
     );
   }
 
@@ -712,10 +717,45 @@ class S3MultipartWriter implements IChunkedWriter {
     private readonly context: IErrorContext,
     private readonly stat: () => Promise<IObjectInfo>,
     /** Part number to ETag: the stored parts of a continued upload, then ours. */
-    private readonly parts: Map<number, string>
+    private readonly parts: Map<number, string>,
+    /** ListParts of this upload (for parts the browser sent itself). */
+    listStored?: () => Promise<Map<number, string> | null>
   ) {
     this.storedParts = new Set(parts.keys());
+    if (listStored) {
+      this.direct = {
+        kind: 'parts',
+        url: (partNumber, seconds) =>
+          getSignedUrl(
+            this.client,
+            new UploadPartCommand({
+              Bucket: this.bucket,
+              Key: this.key,
+              UploadId: this.uploadId,
+              PartNumber: partNumber
+            }),
+            { expiresIn: seconds }
+          ),
+        stored: async () => {
+          const found = await listStored();
+          if (!found) {
+            throw new ApiError(
+              'upload_ended',
+              `The multipart upload of ${this.key} is gone (aborted or expired).`,
+              'Upload the file again.'
+            );
+          }
+          // Parts sent by the browser: their ETags are the store's.
+          for (const [number, etag] of found) {
+            this.parts.set(number, etag);
+          }
+          return new Set(found.keys());
+        }
+      };
+    }
   }
+
+  readonly direct?: IDirectParts;
 
   get resumeToken(): string {
     return this.uploadId;

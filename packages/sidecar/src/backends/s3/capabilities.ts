@@ -17,6 +17,7 @@ export const CAPABILITIES: ICapabilities = {
   hashes: ['md5', 'etag'],
   realDirectories: false,
   batchDelete: true,
+  directUploads: 'parts',
   maxKeyBytes: 1024
 };
 

@@ -3,11 +3,11 @@
 // against what the provider can store.
 import type { Request } from 'express';
 import { ApiError } from '../../api-error.js';
+import { checkKey } from '../../backends/keys.js';
 import type { IBackend } from '../../backends/types.js';
 
-// Half of a UTF-16 pair alone (JSON can carry one): not encodable as UTF-8.
-const LONE_SURROGATE =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export { checkKey };
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The one value of query parameter `name`, percent-decoded as strict UTF-8; undefined when absent. */
@@ -66,45 +66,6 @@ function decodePercent(text: string, name: string): string {
       'Object keys are UTF-8 text: encode them with encodeURIComponent.'
     );
   }
-}
-
-/** A key the backend can store: non-empty, well-formed text, no NUL, not too long. */
-export function checkKey(
-  backend: IBackend,
-  key: unknown,
-  what = 'key'
-): string {
-  if (typeof key !== 'string' || key === '') {
-    throw new ApiError(
-      'invalid_request',
-      `A ${what} is required.`,
-      `Give the object's ${what} (its full path in the bucket).`
-    );
-  }
-  if (LONE_SURROGATE.test(key)) {
-    throw new ApiError(
-      'invalid_request',
-      `The ${what} is not valid Unicode text (it cannot be stored as UTF-8).`,
-      'Rename the object without broken characters.'
-    );
-  }
-  if (key.includes('\0')) {
-    throw new ApiError(
-      'invalid_request',
-      `The ${what} contains a NUL character.`,
-      'Remove the NUL character.'
-    );
-  }
-  const bytes = Buffer.byteLength(key, 'utf8');
-  const max = backend.capabilities.maxKeyBytes;
-  if (bytes > max) {
-    throw new ApiError(
-      'invalid_request',
-      `The ${what} is ${bytes} bytes long in UTF-8; this remote allows at most ${max}.`,
-      'Use a shorter name or fewer folder levels.'
-    );
-  }
-  return key;
 }
 
 /** The required `key` query parameter, checked. */

@@ -38,6 +38,21 @@ export function uploadsRoutes(uploads: UploadManager): Router {
       )
     );
   });
+  router.post(`${base}/:id/files/:file/urls`, async (req, res) => {
+    res.json(
+      await uploads.directUrls(req.params.id, index(req.params.file), req.body)
+    );
+  });
+  router.post(`${base}/:id/files/:file/parts/:part/sent`, async (req, res) => {
+    res.json(
+      await uploads.partSent(
+        req.params.id,
+        index(req.params.file),
+        index(req.params.part),
+        req.body
+      )
+    );
+  });
   router.post(`${base}/:id/files/:file/complete`, async (req, res) => {
     res.json(await uploads.complete(req.params.id, index(req.params.file)));
   });
