@@ -367,6 +367,9 @@ class Servers:
         data = self.base_dir / "seaweedfs"
         data.mkdir(exist_ok=True)
         s3_config = data / "s3.json"
+        # The identity's attached IAM policy is what SeaweedFS's STS embeds in
+        # the keys it mints (GetFederationToken, "Use on my computer"): without
+        # one, minted keys can do nothing. Its actions keep the legacy rights.
         s3_config.write_text(
             json.dumps(
                 {
@@ -375,8 +378,20 @@ class Servers:
                             "name": "jupyter-buckets-dev",
                             "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
                             "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+                            "policyNames": ["jupyter-buckets-dev-all"],
                         }
-                    ]
+                    ],
+                    "policies": [
+                        {
+                            "name": "jupyter-buckets-dev-all",
+                            "content": json.dumps(
+                                {
+                                    "Version": "2012-10-17",
+                                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+                                }
+                            ),
+                        }
+                    ],
                 }
             )
         )

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   outside_writable_prefix: 403,
   /** A local path that leads outside the Jupyter root ('..', absolute, a symlink out). */
   path_outside_root: 403,
+  /** Credentials a hub admin's rules keep on the hub ("Use on my computer"). */
+  secret_withheld: 403,
   /** A Range header no byte of the object satisfies. */
   range_not_satisfiable: 416,
   /** The endpoint could not be reached (DNS, refused, TLS). */

@@ -5,6 +5,7 @@ export * from './location.js';
 export * from './remotes.js';
 export * from './objects.js';
 export * from './providers.js';
+export * from './take-home.js';
 export * from './transfers.js';
 export * from './uploads.js';
 export * from './policy.js';

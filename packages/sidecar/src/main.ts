@@ -9,6 +9,7 @@
 // load none of it and `ls` no HTTP server; src/cli/startup.test.ts keeps it so.
 import { Command, InvalidArgumentError } from 'commander';
 import { registerManageCommands } from './cli/manage.js';
+import { registerTakeHomeCommand } from './cli/take-home.js';
 import { errorText, type LazyServices } from './cli/report.js';
 import { addFsspecCommand } from './cli/fsspec.js';
 import { addObjectCommands } from './cli/objects.js';
@@ -81,6 +82,7 @@ const cliServices: LazyServices = () =>
     createServices({ anyLocalPath: true })
   ));
 registerManageCommands(remotesCommand, cliServices);
+registerTakeHomeCommand(remotesCommand, cliServices);
 addObjectCommands(program, cliServices);
 addTransferCommands(program, cliServices);
 addFsspecCommand(program, cliServices);

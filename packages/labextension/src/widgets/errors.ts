@@ -20,6 +20,7 @@ const TITLES: Record<BucketsErrorCode, string> = {
   read_only: 'This remote is read-only',
   outside_writable_prefix: 'Not a folder you may write to',
   path_outside_root: 'Outside the Jupyter root',
+  secret_withheld: 'Kept on the hub',
   range_not_satisfiable: 'Range not satisfiable',
   endpoint_unreachable: "Can't reach the endpoint",
   timeout: 'The endpoint did not answer in time',

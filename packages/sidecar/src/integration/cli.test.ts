@@ -103,3 +103,34 @@ test('with JUPYTER_BUCKETS_ERRORS=json a failure is the API error body on stderr
   assert.equal(result.status, 1);
   assert.deepEqual(JSON.parse(result.stderr).error.code, 'remote_not_found');
 });
+
+test('remotes take-home prints temporary-key snippets; --saved needs --yes', () => {
+  const result = run(
+    'remotes',
+    'take-home',
+    'demo-s3',
+    '--path',
+    'climate-data',
+    '--read-only',
+    '--hours',
+    '0.25'
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /^# Temporary credentials for climate-data only, read-only, valid until /
+  );
+  assert.match(
+    result.stdout,
+    /aws configure set aws_session_token \S+ --profile demo-s3/
+  );
+  assert.match(result.stdout, /rclone config create demo-s3 s3 /);
+  assert.match(result.stdout, /fsspec\.filesystem\(/);
+  assert.ok(!result.stdout.includes(env.s3SecretKey));
+
+  const unconfirmed = run('remotes', 'take-home', 'demo-s3', '--saved');
+  assert.equal(unconfirmed.status, 1);
+  assert.match(unconfirmed.stderr, /--yes/);
+  assert.ok(!unconfirmed.stdout.includes(env.s3SecretKey));
+  assert.ok(!unconfirmed.stderr.includes(env.s3SecretKey));
+});

@@ -1,13 +1,31 @@
 // GET /api/v1/remotes: every remote found in the user's files, without secrets,
 // plus the problems found reading them.
+// POST /api/v1/remotes/{name}/take-home: what to paste on the user's own
+// computer for the AWS CLI, rclone and fsspec ("Use on my computer").
 import { Router } from 'express';
-import { routes } from '@jupyter-buckets/core';
+import { API_PREFIX, routes } from '@jupyter-buckets/core';
+import { ApiError } from '../../api-error.js';
 import { publicRemoteList, type IRemoteStore } from '../../remotes/discover.js';
+import { takeHome } from '../../take-home/index.js';
 
 export function remotesRoutes(store: IRemoteStore): Router {
   const router = Router();
   router.get(routes.remotes(), (_req, res) => {
     res.json(publicRemoteList(store.discover()));
+  });
+  router.post(`${API_PREFIX}/remotes/:remote/take-home`, async (req, res) => {
+    const remote = store.get(req.params.remote);
+    if (!remote) {
+      throw new ApiError(
+        'remote_not_found',
+        `No remote named ${req.params.remote}.`,
+        'Refresh the list of remotes.'
+      );
+    }
+    const answer = await takeHome(remote, req.body);
+    // Credentials: never kept by the browser's cache or a proxy's.
+    res.set('Cache-Control', 'no-store');
+    res.json(answer);
   });
   return router;
 }
