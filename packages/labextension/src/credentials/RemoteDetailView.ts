@@ -18,6 +18,7 @@ import {
   renderTestResult,
   renderTesting
 } from './render';
+import { TakeHomeView } from './TakeHomeView';
 
 const FIELD_LABELS: Record<IFieldDifference['field'], string> = {
   endpoint: 'Endpoint',
@@ -136,6 +137,12 @@ export class RemoteDetailView extends Widget {
           )
         ]
       : [];
+    // Credentials to take home: the view mints them, so it opens on demand.
+    const takeHome = this._button(
+      'Use on my computer',
+      'jp-Credentials-takeHomeOpen',
+      () => void this._openTakeHome()
+    );
     const remove = this._button(
       'Delete',
       'jp-mod-warn',
@@ -145,6 +152,7 @@ export class RemoteDetailView extends Widget {
     const actions = h('div', { className: 'jp-Credentials-actions' }, [
       ...browse,
       test,
+      takeHome,
       h('span', { className: 'jp-Credentials-spacer' }),
       remove,
       edit
@@ -167,8 +175,25 @@ export class RemoteDetailView extends Widget {
             })
           ]),
       this._result,
-      actions
+      actions,
+      this._takeHomeSlot
     );
+  }
+
+  private async _openTakeHome(): Promise<void> {
+    this._takeHome?.dispose();
+    this._takeHome = new TakeHomeView({
+      manager: this._manager,
+      detail: this._detail
+    });
+    this._takeHomeSlot.replaceChildren(this._takeHome.node);
+    this._takeHome.node.scrollIntoView?.({ block: 'nearest' });
+    await this._takeHome.load();
+  }
+
+  dispose(): void {
+    this._takeHome?.dispose();
+    super.dispose();
   }
 
   /** The differences table, or the offer to copy a one-sided remote. */
@@ -332,6 +357,11 @@ export class RemoteDetailView extends Widget {
   private _detail: IRemoteDetail;
   private _banner!: HTMLElement;
   private _result!: HTMLElement;
+  private _takeHome?: TakeHomeView;
+  /** Where "Use on my computer" opens, below the actions. */
+  private readonly _takeHomeSlot = h('div', {
+    className: 'jp-Credentials-takeHomeSlot'
+  });
 }
 
 function credentials(d: IRemoteDetail): string {

@@ -5,12 +5,15 @@
 import {
   remoteRoutes,
   routes,
+  takeHomeRoutes,
   type IConnectionTestRequest,
   type IConnectionTestResult,
   type IRemote,
   type IRemoteDetail,
   type IRemoteInput,
-  type IRemoteSyncRequest
+  type IRemoteSyncRequest,
+  type ITakeHome,
+  type ITakeHomeRequest
 } from '@jupyter-buckets/core';
 import { Signal, type ISignal } from '@lumino/signaling';
 
@@ -90,6 +93,14 @@ export class RemotesManager {
 
   test(request: IConnectionTestRequest): Promise<IConnectionTestResult> {
     return this._request<IConnectionTestResult>(remoteRoutes.tests(), {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  }
+
+  /** What to paste on the user's own computer; mints short-lived credentials. */
+  takeHome(name: string, request: ITakeHomeRequest): Promise<ITakeHome> {
+    return this._request<ITakeHome>(takeHomeRoutes.takeHome(name), {
       method: 'POST',
       body: JSON.stringify(request)
     });
