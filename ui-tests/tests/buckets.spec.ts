@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, TestInfo } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+
+import { attach } from './evidence';
 
 const PANEL_ID = 'jupyter-buckets-panel';
 const README_SCREENSHOT = path.resolve(
@@ -51,17 +53,6 @@ async function openPath(panel: Locator, names: string[]): Promise<void> {
 
 async function chooseRemote(panel: Locator, remote: string): Promise<void> {
   await panel.locator('.jp-Buckets-remotePicker').selectOption(remote);
-}
-
-async function attach(
-  testInfo: TestInfo,
-  name: string,
-  target: Locator
-): Promise<void> {
-  await testInfo.attach(name, {
-    body: await target.screenshot(),
-    contentType: 'image/png'
-  });
 }
 
 test.describe('Buckets panel', () => {

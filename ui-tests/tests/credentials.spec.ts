@@ -8,7 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, TestInfo } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+
+import { attach, storedInBrowser } from './evidence';
 
 const BUCKETS_ID = 'jupyter-buckets-panel';
 const NEW_REMOTE = 'ui-made';
@@ -120,17 +122,6 @@ function run(tool: string, args: string[]): string {
   });
 }
 
-async function attach(
-  testInfo: TestInfo,
-  name: string,
-  target: Locator
-): Promise<void> {
-  await testInfo.attach(name, {
-    body: await target.screenshot(),
-    contentType: 'image/png'
-  });
-}
-
 /** Add INI text to one of the harness's files (restored in afterAll). */
 function append(variable: (typeof CONFIG_VARS)[number], text: string): void {
   const file = env(variable);
@@ -220,16 +211,7 @@ test.describe('Credentials panel', () => {
       )
     ).toBe(false);
     // Nor kept in the browser's storage.
-    expect(
-      await page.evaluate(s => {
-        const stored = [localStorage, sessionStorage].map(store =>
-          Object.keys(store)
-            .map(k => `${k}=${store.getItem(k)}`)
-            .join('\n')
-        );
-        return stored.join('\n').includes(s);
-      }, secret)
-    ).toBe(false);
+    expect(await storedInBrowser(page, secret)).toBe(false);
     await attach(testInfo, 'Saved remote', panel);
 
     // The user's own tools, with no other configuration than the files.

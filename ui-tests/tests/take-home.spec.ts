@@ -9,7 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, TestInfo } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+
+import { attach, storedInBrowser } from './evidence';
 
 const BUCKETS_ID = 'jupyter-buckets-panel';
 const BIN = path.resolve(__dirname, '..', '..', '.venv', 'bin');
@@ -66,17 +68,6 @@ async function openDetail(
   const detail = panel.locator('.jp-Credentials-detail');
   await expect(detail).toHaveAttribute('data-remote', remote);
   return detail;
-}
-
-async function attach(
-  testInfo: TestInfo,
-  name: string,
-  target: Locator
-): Promise<void> {
-  await testInfo.attach(name, {
-    body: await target.screenshot(),
-    contentType: 'image/png'
-  });
 }
 
 test.describe('Use on my computer', () => {
@@ -166,16 +157,7 @@ test.describe('Use on my computer', () => {
       view.locator('.jp-Credentials-snippet[data-tool="fsspec"] code')
     ).toContainText(secret);
     // Shown, not kept: nothing in the browser's storage.
-    expect(
-      await page.evaluate(s => {
-        const stored = [localStorage, sessionStorage].map(store =>
-          Object.keys(store)
-            .map(k => `${k}=${store.getItem(k)}`)
-            .join('\n')
-        );
-        return stored.join('\n').includes(s);
-      }, secret)
-    ).toBe(false);
+    expect(await storedInBrowser(page, secret)).toBe(false);
   });
 
   test('a public GCS bucket needs no credentials', async ({ page }) => {

@@ -2,7 +2,7 @@
 // location, as JSON: the Python API's filesystem() and mapper() are built on
 // it, so they open what this tool opens, with the same remote resolution.
 import type { Command } from 'commander';
-import { ApiError } from '../api-error.js';
+import { remoteNamed } from '../remotes/named.js';
 import { exitOnApiError, LOCATION_HELP, type LazyServices } from './report.js';
 
 interface IOptions {
@@ -41,14 +41,11 @@ export function addFsspecCommand(
           return;
         }
         const path = [target.bucket, target.path].filter(Boolean).join('/');
-        const remote = remotes.get(target.remote);
-        if (!remote) {
-          throw new ApiError(
-            'remote_not_found',
-            `No remote named ${target.remote}.`,
-            'See jupyter-buckets remotes list.'
-          );
-        }
+        const remote = remoteNamed(
+          remotes,
+          target.remote,
+          'See jupyter-buckets remotes list.'
+        );
         // Loaded here: it knows the providers, which other commands load lazily.
         const { fsspecOptions } = await import('../remotes/fsspec.js');
         const opened = fsspecOptions(remote, { secrets: options.secrets });

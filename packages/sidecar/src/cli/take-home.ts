@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { ITakeHome, ITakeHomeRequest } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { remoteNamed } from '../remotes/named.js';
 import type { LazyServices } from './report.js';
 
 interface IOptions {
@@ -69,14 +70,11 @@ export function registerTakeHomeCommand(
         readOnly: options.readOnly === true,
         durationSeconds: Math.round(hours * 3600)
       };
-      const remote = (await services()).remotes.get(name);
-      if (!remote) {
-        throw new ApiError(
-          'remote_not_found',
-          `No remote named ${name}.`,
-          'See jupyter-buckets remotes list.'
-        );
-      }
+      const remote = remoteNamed(
+        (await services()).remotes,
+        name,
+        'See jupyter-buckets remotes list.'
+      );
       if (options.saved && !options.yes) {
         throw new ApiError(
           'invalid_request',

@@ -26,12 +26,11 @@ import {
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { createBackendFactory } from '../backends/index.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { createServices } from '../services.js';
 import { takeHome } from '../take-home/index.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -41,8 +40,7 @@ const TOKEN = 'take-home-secret-7f3a';
 const ROUTE = '/api/v1/remotes/{remote}/take-home';
 const POD_TOKEN = `ya29.stand-in-${randomBytes(8).toString('hex')}`;
 
-let server: Server;
-let port: number;
+let app: IRunningApp;
 let root: ITempDir;
 const logged: string[] = [];
 let metadata: Server;
@@ -72,6 +70,15 @@ function clientFor(answer: ITakeHome): S3Client {
       sessionToken: value('aws_session_token')
     }
   });
+}
+
+/** The credentials expire within `seconds` from now, and not long before. */
+function assertExpiresIn(answer: ITakeHome, seconds: number): void {
+  const left = Date.parse(answer.credentials.expires!) - Date.now();
+  assert.ok(
+    left > (seconds - 120) * 1000 && left <= seconds * 1000,
+    answer.credentials.expires
+  );
 }
 
 /** A client with the hub's own keys (the harness's). */
@@ -109,7 +116,7 @@ async function post(
   body: unknown
 ): Promise<{ status: number; json: unknown; cache: string | null }> {
   const response = await fetch(
-    `http://127.0.0.1:${port}${takeHomeRoutes.takeHome(remote)}`,
+    `http://127.0.0.1:${app.port}${takeHomeRoutes.takeHome(remote)}`,
     {
       method: 'POST',
       headers: { [TOKEN_HEADER]: TOKEN, 'content-type': 'application/json' },
@@ -125,7 +132,7 @@ async function post(
 
 before(async () => {
   root = tempDir();
-  const app = createApp({
+  app = await startApp({
     token: TOKEN,
     logger: {
       info: line => logged.push(line),
@@ -137,8 +144,6 @@ before(async () => {
       localRoot: root.path
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
 
   metadata = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://metadata');
@@ -175,8 +180,7 @@ before(async () => {
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await app.close();
   await new Promise(resolve => metadata.close(resolve));
   root.remove();
 });
@@ -197,11 +201,7 @@ describe('temporary S3 keys from the store (SeaweedFS STS)', () => {
       assert.equal(answer.credentials.kind, 'temporary');
       assert.equal(answer.credentials.source, 'sts:GetFederationToken');
       assert.deepEqual(answer.credentials.reach, { bucket, readOnly: false });
-      const expires = Date.parse(answer.credentials.expires!) - Date.now();
-      assert.ok(
-        expires > 3000_000 && expires <= 3600_000,
-        answer.credentials.expires
-      );
+      assertExpiresIn(answer, 3600);
       assert.deepEqual(
         answer.snippets.map(s => s.tool),
         ['aws-cli', 'rclone', 'fsspec']
@@ -254,11 +254,7 @@ describe('temporary S3 keys from the store (SeaweedFS STS)', () => {
       bucket: 'climate-data',
       readOnly: true
     });
-    const expires = Date.parse(answer.credentials.expires!) - Date.now();
-    assert.ok(
-      expires > 800_000 && expires <= 900_000,
-      answer.credentials.expires
-    );
+    assertExpiresIn(answer, 900);
     const client = clientFor(answer);
     await client.send(
       new ListObjectsV2Command({ Bucket: 'climate-data', MaxKeys: 1 })
@@ -375,26 +371,32 @@ describe('temporary S3 keys from the store (SeaweedFS STS)', () => {
   });
 });
 
+/** A GCS remote on fake-gcs-server, signing in as `gcs` says. */
+function gcsRemote(
+  name: string,
+  gcs: IRemoteConfig['gcs'],
+  more: Partial<IRemoteConfig> = {}
+): IRemoteConfig {
+  return {
+    name,
+    provider: 'gcs',
+    endpoint: gcsEndpoint,
+    sources: ['env'],
+    anonymous: false,
+    hasCredentials: true,
+    gcs,
+    ...more
+  };
+}
+
 describe('GCS access tokens', () => {
   test("from the pod's identity, with the storage scope asked for", async () => {
-    const remote: IRemoteConfig = {
-      name: 'hub-gcs',
-      provider: 'gcs',
-      endpoint: gcsEndpoint,
-      sources: ['env'],
-      anonymous: false,
-      hasCredentials: true,
-      gcs: { envAuth: true }
-    };
+    const remote = gcsRemote('hub-gcs', { envAuth: true });
     const answer = await takeHome(remote, { path: 'leap-scratch' });
     assert.equal(answer.credentials.kind, 'temporary');
     assert.equal(answer.credentials.source, 'access-token');
     assert.equal(answer.credentials.savedAvailable, false);
-    const expires = Date.parse(answer.credentials.expires!) - Date.now();
-    assert.ok(
-      expires > 3000_000 && expires <= 3600_000,
-      answer.credentials.expires
-    );
+    assertExpiresIn(answer, 3600);
     assert.deepEqual(
       answer.snippets.map(s => s.tool),
       ['rclone', 'fsspec']
@@ -425,15 +427,11 @@ describe('GCS access tokens', () => {
       client_id: '1',
       token_uri: 'http://127.0.0.1:9/token'
     };
-    const remote: IRemoteConfig = {
-      name: 'key-gcs',
-      provider: 'gcs',
-      endpoint: gcsEndpoint,
-      sources: ['rclone'],
-      anonymous: false,
-      hasCredentials: true,
-      gcs: { credentialsJson: JSON.stringify(key) }
-    };
+    const remote = gcsRemote(
+      'key-gcs',
+      { credentialsJson: JSON.stringify(key) },
+      { sources: ['rclone'] }
+    );
     const answer = await takeHome(remote, {});
     assert.equal(answer.credentials.kind, 'temporary');
     assert.equal(answer.credentials.savedAvailable, true);
@@ -463,16 +461,14 @@ describe('GCS access tokens', () => {
 
   test("a remote with the admin's writable folders gets no token, and says why", async () => {
     const answer = await takeHome(
-      {
-        name: 'ruled-gcs',
-        provider: 'gcs',
-        endpoint: gcsEndpoint,
-        sources: ['admin', 'env'],
-        anonymous: false,
-        hasCredentials: true,
-        gcs: { envAuth: true },
-        policy: { writablePrefixes: ['leap-scratch/alice'], setBy: {} }
-      },
+      gcsRemote(
+        'ruled-gcs',
+        { envAuth: true },
+        {
+          sources: ['admin', 'env'],
+          policy: { writablePrefixes: ['leap-scratch/alice'], setBy: {} }
+        }
+      ),
       {}
     );
     assert.equal(answer.credentials.kind, 'none');

@@ -21,6 +21,7 @@ import {
   type IBackendConfig
 } from '../backends/index.js';
 import type { IRemoteStore } from '../remotes/discover.js';
+import { remoteNamed } from '../remotes/named.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 
 /** A place in a store, as the engine and the object commands need it. */
@@ -79,15 +80,13 @@ export class Resolver {
     if (name === LOCAL_REMOTE && !this.options.store.get(name)) {
       return this.options.backends(this.diskConfig(this.options.localRoot));
     }
-    const remote = this.options.store.get(name);
-    if (!remote) {
-      throw new ApiError(
-        'remote_not_found',
-        `No remote named ${name}.`,
+    return this.guarded(
+      remoteNamed(
+        this.options.store,
+        name,
         'Remotes come from AWS profiles, rclone.conf and GOOGLE_APPLICATION_CREDENTIALS: check the name, or refresh the list.'
-      );
-    }
-    return this.guarded(remote);
+      )
+    );
   }
 
   /** The backend of a remote, behind the admin's rules when it has any. */

@@ -6,6 +6,7 @@
 // it lives an hour and cannot be narrowed to a bucket here.
 import { GoogleAuth, type GoogleAuthOptions } from 'google-auth-library';
 import { toApiError } from '../backends/errors.js';
+import { storageOptions } from '../backends/gcs/backend.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 
 const SCOPES = {
@@ -40,24 +41,17 @@ export async function gcsAccessToken(
   remote: IRemoteConfig,
   readOnly: boolean
 ): Promise<IGcsToken> {
-  // Not the Storage client's own auth: it asks for cloud-platform, more than
-  // a laptop needs.
+  // Not the Storage client's own auth, which asks for cloud-platform (more
+  // than a laptop needs); its key and project, as backend.ts reads them.
+  const { keyFilename, credentials, projectId } = storageOptions(remote);
   const options: GoogleAuthOptions = {
-    scopes: [readOnly ? SCOPES.readOnly : SCOPES.readWrite]
+    scopes: [readOnly ? SCOPES.readOnly : SCOPES.readWrite],
+    keyFilename,
+    credentials,
+    projectId
   };
-  const gcs = remote.gcs ?? {};
-  if (gcs.keyFile) {
-    options.keyFilename = gcs.keyFile;
-  } else if (gcs.credentialsJson) {
-    options.credentials = JSON.parse(
-      gcs.credentialsJson
-    ) as GoogleAuthOptions['credentials'];
-  }
-  if (gcs.projectId) {
-    options.projectId = gcs.projectId;
-  }
   const auth = new GoogleAuth(options);
-  if (gcs.keyFile || gcs.credentialsJson) {
+  if (keyFilename || credentials) {
     auth.useJWTAccessWithScope = true;
   }
   try {

@@ -4,8 +4,8 @@
 // computer for the AWS CLI, rclone and fsspec ("Use on my computer").
 import { Router } from 'express';
 import { API_PREFIX, routes } from '@jupyter-buckets/core';
-import { ApiError } from '../../api-error.js';
 import { publicRemoteList, type IRemoteStore } from '../../remotes/discover.js';
+import { remoteNamed } from '../../remotes/named.js';
 import { takeHome } from '../../take-home/index.js';
 
 export function remotesRoutes(store: IRemoteStore): Router {
@@ -14,15 +14,10 @@ export function remotesRoutes(store: IRemoteStore): Router {
     res.json(publicRemoteList(store.discover()));
   });
   router.post(`${API_PREFIX}/remotes/:remote/take-home`, async (req, res) => {
-    const remote = store.get(req.params.remote);
-    if (!remote) {
-      throw new ApiError(
-        'remote_not_found',
-        `No remote named ${req.params.remote}.`,
-        'Refresh the list of remotes.'
-      );
-    }
-    const answer = await takeHome(remote, req.body);
+    const answer = await takeHome(
+      remoteNamed(store, req.params.remote),
+      req.body
+    );
     // Credentials: never kept by the browser's cache or a proxy's.
     res.set('Cache-Control', 'no-store');
     res.json(answer);

@@ -16,6 +16,7 @@ import { ApiError } from '../../api-error.js';
 import { walkKeys } from '../../backends/operations.js';
 import type { Resolver } from '../../locations/resolver.js';
 import type { IRemoteStore } from '../../remotes/discover.js';
+import { remoteNamed } from '../../remotes/named.js';
 import { fsspecOptions } from '../../remotes/fsspec.js';
 import { probeStores } from '../../zarr/detect.js';
 import { readStore } from '../../zarr/metadata.js';
@@ -120,14 +121,7 @@ export function zarrRoutes(resolver: Resolver, remotes: IRemoteStore): Router {
   });
 
   router.get(`${API_PREFIX}/remotes/:remote/fsspec`, (req, res) => {
-    const remote = remotes.get(req.params.remote);
-    if (!remote) {
-      throw new ApiError(
-        'remote_not_found',
-        `No remote named ${req.params.remote}.`,
-        'Refresh the list of remotes.'
-      );
-    }
+    const remote = remoteNamed(remotes, req.params.remote);
     // Never with secrets: this answer becomes code users paste and share.
     res.json(fsspecOptions(remote));
   });
