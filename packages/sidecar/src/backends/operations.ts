@@ -6,6 +6,29 @@ import { ApiError } from '../api-error.js';
 import { checkAllWritable } from './guarded.js';
 import type { IBackend, IObjectInfo } from './types.js';
 
+/** `work`'s answer, or undefined when it fails with not_found (other errors are thrown). */
+export async function unlessNotFound<T>(
+  work: () => Promise<T>
+): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The object's info, or undefined when there is no such object. */
+export function statIfAny(
+  backend: IBackend,
+  bucket: string,
+  key: string
+): Promise<IObjectInfo | undefined> {
+  return unlessNotFound(() => backend.stat(bucket, key));
+}
+
 /** Every key under a prefix (no delimiter), page by page. */
 export async function* walkKeys(
   backend: IBackend,

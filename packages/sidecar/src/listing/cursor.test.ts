@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../api-error.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { normalizePrefix, parseLimit, parseStartsWith } from './level.js';
+import { folderPrefix } from '../locations/folders.js';
+import { parseLimit, parseStartsWith } from './level.js';
 
 function invalidCursor(error: unknown): boolean {
   return (
@@ -49,10 +50,10 @@ test('limits outside 1..1000 are invalid_request; none means 1000', () => {
 });
 
 test("a prefix names a folder: '' is the root, others end with '/'", () => {
-  assert.equal(normalizePrefix(undefined), '');
-  assert.equal(normalizePrefix(''), '');
-  assert.equal(normalizePrefix('cmip6'), 'cmip6/');
-  assert.equal(normalizePrefix('cmip6/tas/'), 'cmip6/tas/');
+  assert.equal(folderPrefix(undefined), '');
+  assert.equal(folderPrefix(''), '');
+  assert.equal(folderPrefix('cmip6'), 'cmip6/');
+  assert.equal(folderPrefix('cmip6/tas/'), 'cmip6/tas/');
 });
 
 test('startsWith: a name start within the folder, checked', () => {

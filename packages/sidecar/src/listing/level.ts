@@ -9,6 +9,7 @@ import { ApiError } from '../api-error.js';
 import type { IBackend } from '../backends/types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listPage } from './prefetch.js';
+import { folderPrefix } from '../locations/folders.js';
 
 export interface ILevelQuery {
   prefix?: string;
@@ -54,14 +55,6 @@ export function parseStartsWith(value: string | undefined): string {
   return value;
 }
 
-/** '' stays the bucket root; anything else names a folder, so it ends with '/'. */
-export function normalizePrefix(prefix: string | undefined): string {
-  if (!prefix) {
-    return '';
-  }
-  return prefix.endsWith('/') ? prefix : `${prefix}/`;
-}
-
 /** The last path segment: 'a/b/' -> 'b', 'a/b.txt' -> 'b.txt'. */
 function lastSegment(path: string): string {
   const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
@@ -88,7 +81,7 @@ export async function listLevel(
   bucket: string,
   query: ILevelQuery
 ): Promise<IListing> {
-  const prefix = normalizePrefix(query.prefix);
+  const prefix = folderPrefix(query.prefix);
   const limit = query.limit ?? MAX_PAGE_SIZE;
   // The provider does the filtering (a prefix query scales to any folder
   // size); the cursor is bound to exactly this provider prefix.

@@ -35,6 +35,7 @@ import { SUSPEND, type IRetryPolicy } from './retry.js';
 import { copySettings, runJob, type ICopySettings } from './runner.js';
 import { startPlan } from './stream.js';
 import { zarrVersionOf } from '../zarr/detect.js';
+import { folderPrefix } from '../locations/folders.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -346,8 +347,7 @@ export class JobManager {
     const { start } = entry;
     try {
       const dst = this.options.resolve(start.dst);
-      const prefix =
-        dst.path === '' || dst.path.endsWith('/') ? dst.path : `${dst.path}/`;
+      const prefix = folderPrefix(dst.path);
       for (const [path, upload] of entry.uploads) {
         const writer = await dst.backend.writer(
           dst.bucket,
@@ -398,8 +398,7 @@ async function sourceZarrVersion(
   if (!src.bucket) {
     return undefined;
   }
-  const prefix =
-    src.path === '' || src.path.endsWith('/') ? src.path : `${src.path}/`;
+  const prefix = folderPrefix(src.path);
   return prefix
     ? zarrVersionOf(src.backend, src.bucket, prefix).catch(() => undefined)
     : undefined;

@@ -8,7 +8,7 @@ import { baseName, MAX_PAGE_SIZE } from '@jupyter-buckets/core';
 import type { ITransferOptions, TransferOp } from '@jupyter-buckets/core';
 import picomatch from 'picomatch';
 import { ApiError } from '../api-error.js';
-import { sameContent } from '../backends/operations.js';
+import { sameContent, unlessNotFound } from '../backends/operations.js';
 import type { IObjectInfo } from '../backends/types.js';
 import {
   choiceFor,
@@ -20,6 +20,7 @@ import {
 import { allObjects } from '../listing/pages.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { RETRY, withRetry } from './retry.js';
+import { folderPrefix } from '../locations/folders.js';
 
 export interface IFileTask {
   /** Relative to the source prefix (for one object: its name). */
@@ -85,18 +86,13 @@ export async function statOrUndefined(
   endpoint: IEndpoint,
   key: string
 ): Promise<IObjectInfo | undefined> {
-  try {
-    return await withRetry(
+  return unlessNotFound(() =>
+    withRetry(
       () => endpoint.backend.stat(endpoint.bucket, key),
       undefined,
       RETRY.request
-    );
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_found') {
-      return undefined;
-    }
-    throw error;
-  }
+    )
+  );
 }
 
 export async function checkFreeSpace(
@@ -226,8 +222,7 @@ export async function prepareTransfer(
       conflicts
     };
   }
-  let dstPrefix =
-    dst.path === '' || dst.path.endsWith('/') ? dst.path : `${dst.path}/`;
+  let dstPrefix = folderPrefix(dst.path);
   if (
     sameLocation(src, dst) &&
     dstPrefix === srcPrefix &&

@@ -106,11 +106,16 @@ export class UploadFile {
    * the change in bytes counted as stored.
    */
   async refresh(): Promise<number> {
-    const writer = this.usedDirect ? await this.openWriter() : undefined;
-    if (!writer?.direct || this.state !== 'sending') {
+    // Only a file still sending that took parts straight to the store has
+    // anything the sidecar did not count itself.
+    if (!this.usedDirect || this.state !== 'sending') {
       return 0;
     }
-    const found = await writer.direct.stored();
+    const direct = (await this.openWriter()).direct;
+    if (!direct) {
+      return 0;
+    }
+    const found = await direct.stored();
     const before = this.storedBytes();
     this.stored.clear();
     for (const n of found) {

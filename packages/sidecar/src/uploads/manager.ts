@@ -17,6 +17,8 @@ import {
 import pLimit from 'p-limit';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../api-error.js';
+import { statIfAny } from '../backends/operations.js';
+import { folderPrefix } from '../locations/folders.js';
 import { choosePartSize } from '../backends/parts.js';
 import type { IDirectAnswer, IObjectInfo } from '../backends/types.js';
 import { checkKey } from '../backends/keys.js';
@@ -136,7 +138,7 @@ export class UploadManager {
       } else if (choice === 'rename') {
         const i = request.files.findIndex(f => f.path === conflict.path);
         keys[i] = await keepBothKeyAsync(keys[i], async key => {
-          return (await statIfAny(dst, key)) !== undefined;
+          return (await statIfAny(dst.backend, dst.bucket, key)) !== undefined;
         });
       }
     }
@@ -469,31 +471,12 @@ function pickAnswer(answer: Record<string, unknown>): IDirectAnswer {
   return { ...(size ? { size } : {}), ...(md5Hash ? { md5Hash } : {}) };
 }
 
-/** '' for the bucket root, else the folder with one '/' at its end. */
-function folderPrefix(path: string): string {
-  return path === '' || path.endsWith('/') ? path : `${path}/`;
-}
-
 function sourceInfo(file: IUploadFile): IObjectInfo {
   return {
     key: file.path,
     size: file.size,
     modified: new Date(file.lastModified)
   };
-}
-
-async function statIfAny(
-  dst: IEndpoint,
-  key: string
-): Promise<IObjectInfo | undefined> {
-  try {
-    return await dst.backend.stat(dst.bucket, key);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_found') {
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 /**
@@ -510,7 +493,7 @@ async function existingObjects(
     await Promise.all(
       keys.map(key =>
         limit(async () => {
-          const info = await statIfAny(dst, key);
+          const info = await statIfAny(dst.backend, dst.bucket, key);
           if (info) {
             found.set(key, info);
           }

@@ -12,6 +12,7 @@ import {
   type ZarrVersion
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { unlessNotFound } from '../backends/operations.js';
 import type { IBackend } from '../backends/types.js';
 import { V3_ROOT, zarrVersion } from './detect.js';
 
@@ -30,14 +31,9 @@ async function readJson(
   bucket: string,
   key: string
 ): Promise<Json | undefined> {
-  let stream;
-  try {
-    stream = await backend.read(bucket, key);
-  } catch (error) {
-    if ((error as ApiError).code === 'not_found') {
-      return undefined;
-    }
-    throw error;
+  const stream = await unlessNotFound(() => backend.read(bucket, key));
+  if (!stream) {
+    return undefined;
   }
   const pieces: Buffer[] = [];
   let size = 0;

@@ -36,10 +36,11 @@ import { s3Refusal, S3Wire } from './wire.js';
 import { Sha256 } from './sha256.js';
 import { choosePartSize } from '../parts.js';
 import { backendIdentity } from '../registry.js';
-import { CAPABILITIES } from './capabilities.js';
+import { CAPABILITIES, capabilitiesOf } from './capabilities.js';
 import { isAwsEndpoint } from './endpoint.js';
 import type {
   IBackend,
+  ICapabilities,
   IByteRange,
   IDirectParts,
   IChunkedWriter,
@@ -216,7 +217,7 @@ export function createS3Backend(config: IBackendConfig): S3Backend {
 }
 
 export class S3Backend implements IBackend {
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: ICapabilities;
   private readonly endpointLabel: string;
 
   private readonly copyCutoff: number;
@@ -231,6 +232,7 @@ export class S3Backend implements IBackend {
     private readonly client: S3Client,
     options: IS3BackendOptions = {}
   ) {
+    this.capabilities = capabilitiesOf(remote);
     this.copyCutoff = options.copyCutoff ?? COPY_CUTOFF;
     this.copyPartSize = options.copyPartSize;
     this.endpointLabel =

@@ -21,6 +21,19 @@ export const CAPABILITIES: ICapabilities = {
   maxKeyBytes: 1024
 };
 
+/**
+ * An anonymous remote signs nothing, so it cannot presign the part URLs a
+ * browser would upload to: its uploads go through the sidecar from the start
+ * (rather than learning it from a refused probe and remembering that a day).
+ */
+export function capabilitiesOf(remote: { anonymous: boolean }): ICapabilities {
+  if (!remote.anonymous) {
+    return CAPABILITIES;
+  }
+  const { directUploads: _unsigned, ...rest } = CAPABILITIES;
+  return rest;
+}
+
 /** S3Backend's optional methods (capabilities.test.ts checks them against the class). */
 export const FEATURES: readonly OptionalFeature[] = [
   'copy',

@@ -4,7 +4,7 @@
 import { isTrue, normalizeEndpoint, type IConfigSection } from '../config.js';
 import { lazyBackend } from '../lazy.js';
 import { registerProvider } from '../registry.js';
-import { CAPABILITIES, FEATURES } from './capabilities.js';
+import { CAPABILITIES, capabilitiesOf, FEATURES } from './capabilities.js';
 
 export interface IS3Settings {
   accessKeyId?: string;
@@ -61,7 +61,7 @@ registerProvider({
   rcloneTypes: ['s3'],
   fromRclone,
   create: config =>
-    lazyBackend(S3, async () =>
+    lazyBackend({ ...S3, capabilities: capabilitiesOf(config) }, async () =>
       (await import('./backend.js')).createS3Backend(config)
     )
 });

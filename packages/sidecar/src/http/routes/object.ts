@@ -18,11 +18,13 @@ import {
   type IFolderRequest
 } from '@jupyter-buckets/core';
 import { ApiError } from '../../api-error.js';
+import { contentLength } from './request.js';
 import {
   copyObject,
   countPrefix,
   deletePrefix,
-  makeFolder
+  makeFolder,
+  statIfAny
 } from '../../backends/operations.js';
 import type { IBackend, IObjectInfo } from '../../backends/types.js';
 import { uploadStream } from '../../backends/upload.js';
@@ -114,30 +116,6 @@ async function sendContent(
   });
 }
 
-async function statIfAny(
-  backend: IBackend,
-  bucket: string,
-  key: string
-): Promise<IObjectInfo | undefined> {
-  try {
-    return await backend.stat(bucket, key);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_found') {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-function parseSize(req: Request): number | undefined {
-  const value = req.get('content-length');
-  if (value === undefined) {
-    return undefined;
-  }
-  const size = Number(value);
-  return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
-}
-
 function body<T>(req: Request): Partial<T> {
   const value: unknown = req.body;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -224,7 +202,7 @@ export function objectRoutes(resolver: Resolver): Router {
     const key = queryKey(req, backend);
     const type = safeContentType(req.get('content-type'));
     const info = await uploadStream(backend, bucket, key, req, {
-      size: parseSize(req),
+      size: contentLength(req),
       contentType:
         type && type !== 'application/x-www-form-urlencoded' ? type : undefined
     });

@@ -3,15 +3,10 @@
 // says which parts the store holds, PUT .../files/{i}/parts/{n} takes a
 // part's raw bytes, POST .../files/{i}/complete makes the object appear.
 // Cancel is the job's: DELETE /api/v1/transfers/{id}.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { API_PREFIX, type IUploadSession } from '@jupyter-buckets/core';
 import type { UploadManager } from '../../uploads/manager.js';
-
-function contentLength(req: Request): number | undefined {
-  const value = req.get('content-length');
-  const length = value === undefined ? NaN : Number(value);
-  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-}
+import { contentLength } from './request.js';
 
 function index(value: string | undefined): number {
   return /^\d{1,9}$/.test(value ?? '') ? Number(value) : -1;
