@@ -20,6 +20,17 @@ const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.JB_BENCH_UPLOAD_MIB || 2048);
 const SMALL_MIB = Math.max(16, Math.round(SIZE_MIB / 8));
 const RUN = `bench-uploads-${Date.now().toString(36)}`;
+/**
+ * JB_BENCH_UPLOAD_ONLY=s3-direct,jupyterlab runs some scenarios (to profile
+ * one); all of them by default: s3-direct, gcs-direct, s3-sidecar, s3-small,
+ * gcs-sidecar, jupyterlab.
+ */
+const ONLY = (process.env.JB_BENCH_UPLOAD_ONLY ?? '')
+  .split(',')
+  .map(s => s.trim())
+  .filter(Boolean);
+const wanted = (scenario: string): boolean =>
+  ONLY.length === 0 || ONLY.includes(scenario);
 const OUT =
   process.env.JB_BENCH_UPLOAD_OUT ||
   path.resolve(__dirname, '..', '..', 'bench', 'results', 'uploads.json');
@@ -177,14 +188,18 @@ test('uploads from the browser, each path, beside JupyterLab’s own', async ({
     );
   }
 
-  await browse(page, 'demo-s3', 'climate-data', [RUN, 'direct']);
-  await measure('S3, straight to the store', SIZE_MIB, () =>
-    uploadThroughPanel(page, big, 'direct')
-  );
-  await browse(page, 'demo-gcs', 'leap-scratch', [RUN, 'gcs-direct']);
-  await measure('GCS, straight to the store', SIZE_MIB, () =>
-    uploadThroughPanel(page, big, 'gcs-direct')
-  );
+  if (wanted('s3-direct')) {
+    await browse(page, 'demo-s3', 'climate-data', [RUN, 'direct']);
+    await measure('S3, straight to the store', SIZE_MIB, () =>
+      uploadThroughPanel(page, big, 'direct')
+    );
+  }
+  if (wanted('gcs-direct')) {
+    await browse(page, 'demo-gcs', 'leap-scratch', [RUN, 'gcs-direct']);
+    await measure('GCS, straight to the store', SIZE_MIB, () =>
+      uploadThroughPanel(page, big, 'gcs-direct')
+    );
+  }
 
   // As after a refused CORS probe: through the sidecar.
   await page.evaluate(() =>
@@ -193,22 +208,30 @@ test('uploads from the browser, each path, beside JupyterLab’s own', async ({
       JSON.stringify({ 'demo-s3': Date.now(), 'demo-gcs': Date.now() })
     )
   );
-  await browse(page, 'demo-s3', 'climate-data', [RUN, 'sidecar']);
-  await measure('S3, through the sidecar', SIZE_MIB, () =>
-    uploadThroughPanel(page, big, 'sidecar')
-  );
-  await browse(page, 'demo-s3', 'climate-data', [RUN, 'small']);
-  await measure('S3, through the sidecar (smaller file)', SMALL_MIB, () =>
-    uploadThroughPanel(page, small, 'small')
-  );
-
-  await browse(page, 'demo-gcs', 'leap-scratch', [RUN, 'gcs-sidecar']);
-  await measure('GCS, through the sidecar', SIZE_MIB, () =>
-    uploadThroughPanel(page, big, 'gcs-sidecar')
-  );
+  if (wanted('s3-sidecar')) {
+    await browse(page, 'demo-s3', 'climate-data', [RUN, 'sidecar']);
+    await measure('S3, through the sidecar', SIZE_MIB, () =>
+      uploadThroughPanel(page, big, 'sidecar')
+    );
+  }
+  if (wanted('s3-small')) {
+    await browse(page, 'demo-s3', 'climate-data', [RUN, 'small']);
+    await measure('S3, through the sidecar (smaller file)', SMALL_MIB, () =>
+      uploadThroughPanel(page, small, 'small')
+    );
+  }
+  if (wanted('gcs-sidecar')) {
+    await browse(page, 'demo-gcs', 'leap-scratch', [RUN, 'gcs-sidecar']);
+    await measure('GCS, through the sidecar', SIZE_MIB, () =>
+      uploadThroughPanel(page, big, 'gcs-sidecar')
+    );
+  }
 
   // JupyterLab's own: the file browser's Upload, into the Jupyter disk (the
   // folder galata opens it on).
+  if (!wanted('jupyterlab')) {
+    return;
+  }
   const root = path.join(await jupyterRoot(page), tmpPath);
   await page.sidebar.openTab('filebrowser');
   await measure('JupyterLab upload to the Jupyter disk', SIZE_MIB, async () => {

@@ -37,6 +37,41 @@ export const keys = (prefix: string): string[] => {
   return ((JSON.parse(out) as string[] | null) ?? []).sort();
 };
 
+/** Part numbers the store holds of the open multipart upload of `key` in climate-data (ListParts). */
+export const storedParts = (key: string): number[] => {
+  const uploads = JSON.parse(
+    aws([
+      's3api',
+      'list-multipart-uploads',
+      '--bucket',
+      'climate-data',
+      '--prefix',
+      key,
+      '--output',
+      'json'
+    ]) || '{}'
+  ) as { Uploads?: { Key: string; UploadId: string }[] };
+  const upload = (uploads.Uploads ?? []).find(u => u.Key === key);
+  if (!upload) {
+    return [];
+  }
+  const parts = JSON.parse(
+    aws([
+      's3api',
+      'list-parts',
+      '--bucket',
+      'climate-data',
+      '--key',
+      key,
+      '--upload-id',
+      upload.UploadId,
+      '--output',
+      'json'
+    ]) || '{}'
+  ) as { Parts?: { PartNumber: number }[] };
+  return (parts.Parts ?? []).map(p => p.PartNumber).sort((a, b) => a - b);
+};
+
 /** The spec needs the servers harness; it removes s3://climate-data/`run`/ when done. */
 export function useDemoBucket(run: string): void {
   test.beforeAll(() => {
