@@ -56,6 +56,9 @@ function makeFile(name: string, mib: number): string {
   return file;
 }
 
+/** Each process's command line, read once: the sampler runs every 100 ms beside the upload it measures. */
+const commandLines = new Map<string, string>();
+
 /** Resident memory (MiB) of the processes whose command line matches. */
 function rssOf(match: (cmdline: string) => boolean): number | null {
   let kib = 0;
@@ -65,9 +68,13 @@ function rssOf(match: (cmdline: string) => boolean): number | null {
       continue;
     }
     try {
-      const cmdline = fs
-        .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-        .replace(/\0/g, ' ');
+      let cmdline = commandLines.get(pid);
+      if (cmdline === undefined) {
+        cmdline = fs
+          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .replace(/\0/g, ' ');
+        commandLines.set(pid, cmdline);
+      }
       if (!match(cmdline)) {
         continue;
       }
@@ -75,7 +82,7 @@ function rssOf(match: (cmdline: string) => boolean): number | null {
       kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       found = true;
     } catch {
-      // gone meanwhile
+      // The process ended between the listing and the read.
     }
   }
   return found ? kib / 1024 : null;
@@ -147,6 +154,21 @@ async function uploadThroughPanel(
     timeout: 60 * 60 * 1000
   });
 }
+
+// No request interception: galata mocks JupyterLab's settings, state and
+// runners with routes, and with any route Playwright pauses every request and
+// receives its body over the DevTools protocol (base64, 16 MiB per part). The
+// profile showed Chromium's browser process and Playwright's worker spending
+// more CPU on that than the upload itself; no user's browser does it.
+test.use({
+  mockConfig: false,
+  mockSettings: false,
+  mockState: false,
+  mockUser: false,
+  kernels: null,
+  sessions: null,
+  terminals: null
+});
 
 test.beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jb-bench-uploads-'));
