@@ -37,21 +37,28 @@ export const keys = (prefix: string): string[] => {
   return ((JSON.parse(out) as string[] | null) ?? []).sort();
 };
 
-/** Part numbers the store holds of the open multipart upload of `key` in climate-data (ListParts). */
-export const storedParts = (key: string): number[] => {
-  const uploads = JSON.parse(
+/** The open multipart uploads under `prefix` in climate-data (ListMultipartUploads). */
+export const openUploads = (
+  prefix: string
+): { Key: string; UploadId: string }[] => {
+  const answer = JSON.parse(
     aws([
       's3api',
       'list-multipart-uploads',
       '--bucket',
       'climate-data',
       '--prefix',
-      key,
+      prefix,
       '--output',
       'json'
     ]) || '{}'
   ) as { Uploads?: { Key: string; UploadId: string }[] };
-  const upload = (uploads.Uploads ?? []).find(u => u.Key === key);
+  return answer.Uploads ?? [];
+};
+
+/** Part numbers the store holds of the open multipart upload of `key` in climate-data (ListParts). */
+export const storedParts = (key: string): number[] => {
+  const upload = openUploads(key).find(u => u.Key === key);
   if (!upload) {
     return [];
   }

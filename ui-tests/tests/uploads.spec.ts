@@ -14,7 +14,7 @@ import type { Locator, Page } from '@playwright/test';
 
 import { TRANSFERS_ID } from './jobs';
 import { browse } from './panel';
-import { aws, put, storedParts, useDemoBucket } from './s3';
+import { aws, openUploads, put, storedParts, useDemoBucket } from './s3';
 
 const RUN = `ui-uploads-${Date.now().toString(36)}`;
 const GCS_RUN = `demo-gcs:leap-scratch/${RUN}`;
@@ -315,19 +315,7 @@ test('a cancelled upload leaves nothing in the bucket, not even an open multipar
   await running.locator('.jp-Transfers-cancel').click();
   await expect(running).toHaveAttribute('data-state', 'cancelled');
   await page.unrouteAll({ behavior: 'ignoreErrors' });
-  const open = JSON.parse(
-    aws([
-      's3api',
-      'list-multipart-uploads',
-      '--bucket',
-      'climate-data',
-      '--prefix',
-      `${RUN}/cancel/`,
-      '--output',
-      'json'
-    ]) || '{}'
-  ) as { Uploads?: unknown[] };
-  expect(open.Uploads ?? []).toEqual([]);
+  expect(openUploads(`${RUN}/cancel/`)).toEqual([]);
   const listed = aws(['s3', 'ls', `s3://climate-data/${RUN}/cancel/`]);
   expect(listed).not.toContain('big.bin');
 });

@@ -17,6 +17,7 @@ import { createApp } from '../http/app.js';
 import { listen } from '../http/server.js';
 import type { ILogger } from '../log.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -35,13 +36,13 @@ const logger: ILogger = {
   error: line => logLines.push(line)
 };
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let dir: ITempDir;
 
 before(async () => {
   dir = tempDir();
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger,
     services: createServices({
@@ -49,13 +50,11 @@ before(async () => {
       backends: createBackendFactory()
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   dir.remove();
 });
 

@@ -8,16 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_HEADER, type IErrorBody } from '@jupyter-buckets/core';
 import { createBackendFactory } from '../backends/index.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import type { ILogger } from '../log.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -60,7 +57,7 @@ const RCLONE =
 
 const logger: ILogger = { info: () => undefined, error: () => undefined };
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let dir: ITempDir;
 let files: Record<string, string>;
@@ -77,7 +74,7 @@ before(async () => {
     HOME: join(dir.path, 'home')
   };
   marker = join(dir.path, 'pwned');
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger,
     services: createServices({
@@ -85,13 +82,11 @@ before(async () => {
       backends: createBackendFactory()
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   dir.remove();
 });
 

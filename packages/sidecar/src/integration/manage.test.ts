@@ -5,8 +5,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   TOKEN_HEADER,
@@ -17,10 +15,9 @@ import {
   type IRemoteList
 } from '@jupyter-buckets/core';
 import { createBackendFactory } from '../backends/index.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import type { ILogger } from '../log.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -50,7 +47,7 @@ const logger: ILogger = {
   error: line => logLines.push(line)
 };
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let dir: ITempDir;
 let files: NodeJS.ProcessEnv;
@@ -64,7 +61,7 @@ before(async () => {
     XDG_CONFIG_HOME: join(dir.path, 'xdg'),
     HOME: join(dir.path, 'home')
   };
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger,
     services: createServices({
@@ -72,13 +69,11 @@ before(async () => {
       backends: createBackendFactory()
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   dir.remove();
 });
 

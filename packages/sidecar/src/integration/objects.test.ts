@@ -16,8 +16,7 @@ import {
   unlinkSync,
   writeFileSync
 } from 'node:fs';
-import { request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -37,10 +36,9 @@ import { S3Backend, s3ClientConfig } from '../backends/s3/backend.js';
 import type { IBackend } from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
 import type { IRemoteConfig } from '../remotes/types.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -56,7 +54,7 @@ const DELETE = '/api/v1/remotes/{remote}/buckets/{bucket}/delete';
 const COPY = '/api/v1/remotes/{remote}/buckets/{bucket}/copy';
 const FOLDER = '/api/v1/remotes/{remote}/buckets/{bucket}/folder';
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let root: ITempDir;
 const store = remoteStore(process.env);
@@ -64,18 +62,16 @@ const backends = createBackendFactory();
 
 before(async () => {
   root = tempDir();
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger: { info: () => undefined, error: () => undefined },
     services: createServices({ remotes: store, backends, localRoot: root.path })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   root.remove();
 });
 

@@ -2,8 +2,6 @@
 // no credentials, against SeaweedFS; refused where nothing can sign.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   LOCAL_BUCKET,
   LOCAL_REMOTE,
@@ -13,9 +11,8 @@ import {
   type IShareLink
 } from '@jupyter-buckets/core';
 import { createBackendFactory } from '../backends/index.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -25,13 +22,13 @@ harness();
 const TOKEN = 'share-secret-5c1e';
 const SHARE = '/api/v1/remotes/{remote}/buckets/{bucket}/share';
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let root: ITempDir;
 
 before(async () => {
   root = tempDir();
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger: { info: () => undefined, error: () => undefined },
     services: createServices({
@@ -40,13 +37,11 @@ before(async () => {
       localRoot: root.path
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   root.remove();
 });
 

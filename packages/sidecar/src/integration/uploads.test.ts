@@ -6,8 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   LOCAL_BUCKET,
   LOCAL_REMOTE,
@@ -25,9 +23,8 @@ import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { createBackendFactory } from '../backends/index.js';
 import { s3ClientConfig } from '../backends/s3/backend.js';
 import type { IBackend } from '../backends/types.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -39,7 +36,7 @@ harness();
 const TOKEN = 'uploads-secret-5e2b';
 const RUN = `uploads-test/${randomBytes(4).toString('hex')}`;
 
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let root: ITempDir;
 let services: ReturnType<typeof createServices>;
@@ -49,18 +46,16 @@ const backends = createBackendFactory();
 before(async () => {
   root = tempDir();
   services = createServices({ remotes: store, backends, localRoot: root.path });
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger: { info: () => undefined, error: () => undefined },
     services
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   root.remove();
 });
 

@@ -4,8 +4,6 @@
 // from the metadata alone, a folder's size as a stream, fsspec's options.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
   TOKEN_HEADER,
@@ -17,9 +15,8 @@ import {
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
 import { uploadStream } from '../backends/upload.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -29,7 +26,7 @@ const env = harness();
 const TOKEN = 'zarr-secret-77ab';
 const BUCKETS = { 'demo-s3': 'climate-data', 'demo-gcs': 'leap-persistent' };
 const ROUTE = '/api/v1/remotes/{remote}/buckets/{bucket}';
-let server: Server;
+let running: IRunningApp;
 let port: number;
 const services = createServices({
   remotes: remoteStore(process.env),
@@ -37,13 +34,12 @@ const services = createServices({
 });
 
 before(async () => {
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger: { info: () => undefined, error: () => undefined },
     services
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
@@ -52,8 +48,7 @@ after(async () => {
     'scratch',
     'zarr-test/'
   );
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
 });
 
 function request(path: string, method = 'GET', body?: unknown) {

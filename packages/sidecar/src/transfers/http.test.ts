@@ -4,8 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   REQUEST_HEADER,
@@ -15,9 +14,8 @@ import {
 } from '@jupyter-buckets/core';
 import { createBackendFactory } from '../backends/index.js';
 import { deletePrefix } from '../backends/operations.js';
-import { createApp } from '../http/app.js';
-import { listen } from '../http/server.js';
 import { remoteStore } from '../remotes/discover.js';
+import { startApp, type IRunningApp } from '../testing/app.js';
 import { harness } from '../testing/harness.js';
 import { call, type IAnswer } from '../testing/http.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
@@ -33,7 +31,7 @@ const JOBS = '/api/v1/transfers';
 const JOB = '/api/v1/transfers/{id}';
 const store = remoteStore(process.env);
 const backends = createBackendFactory();
-let server: Server;
+let running: IRunningApp;
 let port: number;
 let root: ITempDir;
 let state: ITempDir;
@@ -45,7 +43,7 @@ before(async () => {
   root.write('up/sub/b.txt', 'bb');
   mkdirSync(join(root.path, 'large'));
   writeFileSync(join(root.path, 'large/huge.bin'), randomBytes(40 * MiB));
-  const app = createApp({
+  running = await startApp({
     token: TOKEN,
     logger: { info: () => undefined, error: () => undefined },
     services: createServices({
@@ -55,13 +53,11 @@ before(async () => {
       journalDir: state.path
     })
   });
-  server = await listen(app, { port: 0 });
-  port = (server.address() as AddressInfo).port;
+  port = running.port;
 });
 
 after(async () => {
-  await new Promise(resolve => server.close(resolve));
-  server.closeAllConnections();
+  await running.close();
   await deletePrefix(backends(store.get('demo-s3')!), 'scratch', `${RUN}/`);
   root.remove();
   state.remove();
