@@ -20,27 +20,10 @@ import {
   TRANSFERS_ID
 } from './jobs';
 import { browse, contextMenu, BUCKETS_ID, item } from './panel';
-import { aws, cat, keys, put, useDemoBucket } from './s3';
+import { cat, keys, openUploads, put, useDemoBucket } from './s3';
 
 const RUN = `ui-transfers-${Date.now().toString(36)}`;
 const S3_RUN = `demo-s3:climate-data/${RUN}`;
-
-/** Multipart uploads still open under `prefix` (parts of an unfinished object). */
-const openUploads = (prefix: string): string[] => {
-  const out = aws([
-    's3api',
-    'list-multipart-uploads',
-    '--bucket',
-    'climate-data',
-    '--prefix',
-    prefix,
-    '--query',
-    'Uploads[].Key',
-    '--output',
-    'json'
-  ]);
-  return (JSON.parse(out) as string[] | null) ?? [];
-};
 
 useDemoBucket(RUN);
 

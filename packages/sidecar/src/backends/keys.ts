@@ -8,6 +8,12 @@ import type { IBackend } from './types.js';
 export const LONE_SURROGATE =
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// C0 and C1 controls and DEL: a line break in a key or a path breaks
+// listings, logs and the INI-like outputs of other tools; no name a user
+// typed or picked has one that they meant.
+// eslint-disable-next-line no-control-regex -- controls are what is found
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** A key the backend can store: non-empty, well-formed text, no NUL, not too long. */
 export function checkKey(
   backend: IBackend,

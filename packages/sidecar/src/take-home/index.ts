@@ -12,7 +12,7 @@ import {
 import { ApiError } from '../api-error.js';
 import { gcsBucketProblem, s3BucketProblem } from '../backends/bucket-names.js';
 import { gcsApiEndpoint } from '../backends/gcs/index.js';
-import { LONE_SURROGATE } from '../backends/keys.js';
+import { CONTROL_CHARACTER, LONE_SURROGATE } from '../backends/keys.js';
 import { isAwsEndpoint } from '../backends/s3/endpoint.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { takeHomeSnippets, type ISnippetSource } from './snippets.js';
@@ -20,8 +20,6 @@ import type { IS3Keys } from './s3.js';
 import { Unavailable } from './unavailable.js';
 
 const KINDS: TakeHomeCredentials[] = ['temporary', 'saved', 'none'];
-// eslint-disable-next-line no-control-regex -- controls are what is refused
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 interface ICheckedRequest {
   path?: string;
@@ -68,7 +66,7 @@ export function checkTakeHomeRequest(
   if (request.path !== undefined && request.path !== '') {
     if (
       typeof request.path !== 'string' ||
-      CONTROL.test(request.path) ||
+      CONTROL_CHARACTER.test(request.path) ||
       LONE_SURROGATE.test(request.path) ||
       request.path.length > 1024
     ) {

@@ -10,13 +10,7 @@ import {
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
 import { safeContentType } from '../backends/content-type.js';
-import { LONE_SURROGATE } from '../backends/keys.js';
-
-// C0 and C1 controls and DEL: a line break in a key breaks listings, logs
-// and the INI-like outputs of other tools; no browser file name has one
-// that the user meant.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+import { CONTROL_CHARACTER, LONE_SURROGATE } from '../backends/keys.js';
 
 function invalid(message: string, hint?: string): ApiError {
   return new ApiError('invalid_request', message, hint);
@@ -27,7 +21,7 @@ export function checkUploadPath(path: unknown): string {
   if (typeof path !== 'string' || path === '') {
     throw invalid('Every file needs a path (its name, or folder/name).');
   }
-  if (CONTROL.test(path) || LONE_SURROGATE.test(path)) {
+  if (CONTROL_CHARACTER.test(path) || LONE_SURROGATE.test(path)) {
     throw invalid(
       `The file name ${JSON.stringify(path)} has control characters or broken Unicode.`,
       'Rename the file on your computer, then upload it.'
