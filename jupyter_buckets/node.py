@@ -106,6 +106,8 @@ NODE_FLAGS = ("--max-semi-space-size=1",)
 # without the CLI importing jupyter_core (~40 ms at every command).
 PYTHON_PREFIX_ENV = "JUPYTER_BUCKETS_PYTHON_PREFIX"
 PYTHON_BASE_PREFIX_ENV = "JUPYTER_BUCKETS_PYTHON_BASE_PREFIX"
+# The interpreter that runs Dask's client for jobs on a cluster (cluster/).
+PYTHON_ENV = "JUPYTER_BUCKETS_PYTHON"
 
 
 def node_command() -> list[str]:
@@ -116,4 +118,5 @@ def node_command() -> list[str]:
     """
     os.environ.setdefault(PYTHON_PREFIX_ENV, sys.prefix)
     os.environ.setdefault(PYTHON_BASE_PREFIX_ENV, sys.base_prefix)
+    os.environ.setdefault(PYTHON_ENV, sys.executable)
     return [find_node(), *NODE_FLAGS, bundle_path()]

@@ -347,8 +347,13 @@ class Servers:
         self._seed_s3(client, tree)
         log(f"seeded {len(tree)} objects into s3://{S3_BUCKET} in {time.monotonic() - seed_started:.1f} s")
 
+        dask_address = self._start_dask()
+        log(f"Dask LocalCluster (2 workers) ready at {dask_address} ({time.monotonic() - started:.1f} s)")
+
         config_dir = self.base_dir / "config"
         self.env = {
+            # The cluster a job with "Run on Dask cluster" (--via dask) uses.
+            "DASK_SCHEDULER_ADDRESS": dask_address,
             "JB_TEST_S3_ENDPOINT": s3_endpoint,
             "JB_TEST_S3_ACCESS_KEY": access_key,
             "JB_TEST_S3_SECRET_KEY": secret_key,
@@ -471,6 +476,28 @@ class Servers:
                 start_new_session=True,  # own process group: stopped as a whole
             )
         self.procs.append((name, proc))
+
+    def _start_dask(self) -> str:
+        """scripts/dask_cluster.py: a LocalCluster on loopback; its address is its first line."""
+        log_path = self.base_dir / "logs" / "dask.log"
+        with open(log_path, "ab") as log_file:
+            proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("dask_cluster.py")), "--workers", "2"],
+                cwd=self.base_dir,
+                stdin=subprocess.PIPE,  # kept open: the cluster serves until it closes
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                env=scrubbed_env(),
+                start_new_session=True,
+            )
+        self.procs.append(("dask", proc))
+        address: list[str] = []
+        reader = threading.Thread(target=lambda: address.append(proc.stdout.readline().decode().strip()), daemon=True)
+        reader.start()
+        reader.join(60)
+        if not address or not address[0].startswith("tcp://127.0.0.1:"):
+            raise RuntimeError(f"the Dask LocalCluster did not start:\n{_log_tail(log_path)}")
+        return address[0]
 
     @staticmethod
     def _seed_s3(client, tree: dict[str, bytes]) -> None:

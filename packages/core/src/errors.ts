@@ -52,6 +52,10 @@ export const ERROR_STATUS = {
   too_many_requests: 429,
   /** A config file is not valid INI: it is never rewritten. */
   config_invalid: 422,
+  /** A job asked to run on a Dask cluster and none can be reached (none configured, the scheduler down, Dask missing). */
+  cluster_unavailable: 409,
+  /** The cluster could not run a shard (its workers lack jupyter-buckets, or kept dying). */
+  cluster_error: 502,
   /** A store's metadata (Zarr's zarr.json, .zarray...) is not what its format says. */
   invalid_metadata: 422,
   internal: 500

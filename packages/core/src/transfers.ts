@@ -67,7 +67,23 @@ export interface ITransferOptions {
   onConflict?: ConflictChoice;
   /** Per-file choices by path relative to the source; they win over onConflict. */
   conflicts?: Record<string, ConflictChoice>;
+  /**
+   * Where the bytes move: 'sidecar' (this machine, the default), or
+   * 'dask': the plan is split into shards that the workers of a Dask
+   * cluster copy (engines.ts). Not for deletes.
+   */
+  via?: TransferEngine;
+  /**
+   * The Dask scheduler of a 'dask' job (tcp://host:port); default: the
+   * cluster the user already has ($DASK_SCHEDULER_ADDRESS, Dask's config).
+   */
+  scheduler?: string;
 }
+
+/** The engines a copy, move or sync can run on. */
+export type TransferEngine = 'sidecar' | 'dask';
+
+export const TRANSFER_ENGINES: readonly TransferEngine[] = ['sidecar', 'dask'];
 
 /** POST /api/v1/transfers. Locations as the CLI takes them: 'remote:bucket/path' or a path relative to the Jupyter root. */
 export interface ITransferRequest {
@@ -104,6 +120,10 @@ export interface ITransferProgress {
   streamedBytes: number;
   /** Files copied by the provider itself (same endpoint and credentials). */
   serverSideFiles: number;
+  /** A job on a Dask cluster: its workers, and how many run a shard of it now. */
+  workers?: { busy: number; total: number };
+  /** A job on a Dask cluster: its shards, and how many are done. */
+  shards?: { done: number; total: number };
 }
 
 export interface ITransferJob {
@@ -181,5 +201,22 @@ export const TRANSFER_ROUTES = {
   events: (id: string) =>
     `${API_PREFIX}/transfers/${encodeURIComponent(id)}/events`,
   retry: (id: string) =>
-    `${API_PREFIX}/transfers/${encodeURIComponent(id)}/retry`
+    `${API_PREFIX}/transfers/${encodeURIComponent(id)}/retry`,
+  engines: () => `${API_PREFIX}/engines`
 };
+
+/**
+ * GET /api/v1/engines: whether a job may run beyond this machine. The
+ * scheduler's address is shown without any credential in it.
+ */
+export interface IEngines {
+  dask: {
+    available: boolean;
+    /** tcp://host:port of the scheduler a 'dask' job would use. */
+    scheduler?: string;
+    /** Workers connected now. */
+    workers?: number;
+    /** Why it is not available, and what to do. */
+    reason?: string;
+  };
+}

@@ -15,6 +15,7 @@ import { addFsspecCommand } from './cli/fsspec.js';
 import { addObjectCommands } from './cli/objects.js';
 import { listRemoteFiles, listRemotes } from './cli/remotes.js';
 import type { IServeOptions } from './cli/serve.js';
+import { addShardCommand } from './cli/shard.js';
 import { addTransferCommands } from './cli/transfers.js';
 import { KEEP_JOBS_ENV, parseKeepJobs } from './transfers/journal.js';
 import type { IServices } from './services.js';
@@ -86,6 +87,7 @@ registerTakeHomeCommand(remotesCommand, cliServices);
 addObjectCommands(program, cliServices);
 addTransferCommands(program, cliServices);
 addFsspecCommand(program, cliServices);
+addShardCommand(program);
 
 // Output read by a command that stops early (`ls | head`) ends this one
 // quietly, as coreutils end (status 141, SIGPIPE's), not with a stack

@@ -61,7 +61,8 @@ export function createServices(options: IServicesOptions = {}): IServices {
     new JobManager({
       resolve: text => resolver.location(text, { remote, needBucket: true }),
       journalDir: options.journalDir,
-      keepJobs: options.keepJobs
+      keepJobs: options.keepJobs,
+      cluster: { env, remote: name => remotes.get(name) }
     });
   let manager = options.manager;
   let transfers: JobManager | undefined;

@@ -11,6 +11,7 @@ import {
   type ITransferJob,
   type ITransferOptions,
   type ITransferRequest,
+  type TransferEngine,
   type TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
@@ -37,6 +38,25 @@ interface ICliOptions {
   clobber: boolean;
   interactive?: boolean;
   onConflict?: ConflictChoice | 'fail';
+  via?: { via: TransferEngine; scheduler?: string };
+}
+
+/** --via dask, --via dask=tcp://host:port, --via sidecar. */
+function engineChoice(text: string): {
+  via: TransferEngine;
+  scheduler?: string;
+} {
+  const [name, ...rest] = text.split('=');
+  const scheduler = rest.join('=');
+  if (name === 'dask') {
+    return scheduler ? { via: 'dask', scheduler } : { via: 'dask' };
+  }
+  if (name === 'sidecar' && !scheduler) {
+    return { via: 'sidecar' };
+  }
+  throw new InvalidArgumentError(
+    'dask, dask=SCHEDULER (tcp://host:port) or sidecar'
+  );
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -188,6 +208,12 @@ async function transfer(
   }
   if (op === 'sync' && options.delete) {
     transferOptions.delete = true;
+  }
+  if (options.via?.via === 'dask') {
+    transferOptions.via = 'dask';
+    if (options.via.scheduler) {
+      transferOptions.scheduler = options.via.scheduler;
+    }
   }
   const request: ITransferRequest = { op, src, dst, options: transferOptions };
   const json = Boolean(options.json) || !process.stdout.isTTY;
@@ -390,6 +416,11 @@ export function addTransferCommands(
         conflictChoice
       )
       .option('--transfers <n>', 'files in flight at once (default 16)', count)
+      .option(
+        '--via <engine>',
+        "where the bytes move: 'dask' (the workers of your Dask cluster: $DASK_SCHEDULER_ADDRESS or Dask Gateway), 'dask=tcp://host:port', or 'sidecar' (here, the default)",
+        engineChoice
+      )
       .option(
         '--json',
         'JSON progress lines on stdout (the default when not a terminal)'

@@ -62,7 +62,7 @@ export function createApp(options: IAppOptions): Express {
   app.use(objectsRoutes(services.resolver));
   app.use(objectRoutes(services.resolver));
   app.use(presignRoutes(services.resolver));
-  app.use(transfersRoutes(services.transfers));
+  app.use(transfersRoutes(services.transfers, services.remotes.env));
   app.use(uploadsRoutes(services.uploads));
   app.use(zarrRoutes(services.resolver, services.remotes));
   app.use(notFound);

@@ -90,7 +90,7 @@ export function serverSide(src: IEndpoint, dst: IEndpoint): boolean {
 }
 
 /** Bytes [start, start + buffer.length) of a source file into `buffer`: straight when the backend can (the disk; S3), else a ranged read. */
-async function readPart(
+export async function readPart(
   src: IEndpoint,
   task: IFileTask,
   start: number,

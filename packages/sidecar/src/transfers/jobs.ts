@@ -36,6 +36,8 @@ import { copySettings, runJob, type ICopySettings } from './runner.js';
 import { startPlan } from './stream.js';
 import { zarrVersionOf } from '../zarr/detect.js';
 import { folderPrefix } from '../locations/folders.js';
+import { requireDask } from '../cluster/engines.js';
+import { runOnCluster, type IClusterContext } from '../cluster/run.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -63,6 +65,8 @@ export interface IJobManagerOptions {
   keepJobs?: number;
   /** Objects per page of a job's source listing (tests: small, to see copies start before it ends). */
   listPageSize?: number;
+  /** Jobs with options.via 'dask' run on a cluster with this (none: refused). */
+  cluster?: IClusterContext;
 }
 
 export class JobManager {
@@ -141,8 +145,15 @@ export class JobManager {
     const { src, dst } = this.endpoints(request);
     const options = { ...(request.options ?? {}) };
     delete options.dryRun;
+    const onCluster = options.via === 'dask';
+    if (onCluster) {
+      await this.checkCluster(src, dst, options.scheduler);
+    }
     const [plan, zarr] = await Promise.all([
-      startPlan(request.op, src, dst, options, new Set(), this.pageSize),
+      // A cluster's shards are cut from the whole plan.
+      onCluster
+        ? planTransfer(request.op, src, dst, options)
+        : startPlan(request.op, src, dst, options, new Set(), this.pageSize),
       // Whether the source is a Zarr store, asked beside the plan (HEADs of
       // its metadata names): its progress is then counted in chunks.
       sourceZarrVersion(src)
@@ -159,6 +170,29 @@ export class JobManager {
       zarr
     });
     return structuredClone(job.record);
+  }
+
+  /** Refuses a job on a cluster that cannot run there, before it exists. */
+  private async checkCluster(
+    src: IEndpoint,
+    dst: IEndpoint,
+    scheduler: string | undefined
+  ): Promise<void> {
+    if (!this.options.cluster) {
+      throw new ApiError(
+        'cluster_unavailable',
+        'This engine cannot hand jobs to a Dask cluster.',
+        'Run the copy here.'
+      );
+    }
+    if (src.local || dst.local) {
+      throw new ApiError(
+        'invalid_request',
+        "The Jupyter disk is not on the Dask cluster's workers.",
+        'Run on a Dask cluster copies between buckets; copy to or from the Jupyter disk here.'
+      );
+    }
+    await requireDask(this.options.cluster.env, scheduler);
   }
 
   /** A new job's id and date, and its journal's first line. */
@@ -227,12 +261,18 @@ export class JobManager {
               this.pageSize
             )
         : undefined;
-    job.running = runJob(
-      job,
-      tasks === 'replan' ? [] : tasks,
-      this.settings,
-      replan
-    ).then(() => {
+    const cluster = this.options.cluster;
+    const running =
+      options.via === 'dask' && cluster
+        ? runOnCluster(
+            job,
+            tasks === 'replan' ? [] : tasks,
+            this.settings,
+            cluster,
+            replan
+          )
+        : runJob(job, tasks === 'replan' ? [] : tasks, this.settings, replan);
+    job.running = running.then(() => {
       if (!job.suspended) {
         this.registry.noteEnded(job.record.id);
       }

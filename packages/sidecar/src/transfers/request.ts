@@ -2,12 +2,15 @@
 // body or the CLI gave must be a request this engine understands.
 import {
   CONFLICT_CHOICES,
+  TRANSFER_ENGINES,
   TRANSFER_OPS,
   type ConflictChoice,
+  type TransferEngine,
   type ITransferRequest,
   type TransferOp
 } from '@jupyter-buckets/core';
 import { ApiError } from '../api-error.js';
+import { CONTROL_CHARACTER } from '../backends/keys.js';
 
 export const MAX_TRANSFERS = 256;
 
@@ -53,6 +56,7 @@ export function checkRequest(request: ITransferRequest): void {
     throw new ApiError('invalid_request', 'options must be an object.');
   }
   checkOptions(options);
+  checkEngine(body.op as TransferOp, options);
   if (options.delete && body.op !== 'sync') {
     throw new ApiError('invalid_request', 'options.delete is for sync only.');
   }
@@ -66,6 +70,40 @@ export function checkRequest(request: ITransferRequest): void {
       'invalid_request',
       'A delete takes only include, exclude, transfers and dryRun.',
       'checksum and conflict choices are for copies.'
+    );
+  }
+}
+
+function checkEngine(op: TransferOp, options: Record<string, unknown>): void {
+  if (
+    options.via !== undefined &&
+    !TRANSFER_ENGINES.includes(options.via as TransferEngine)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      `options.via must be one of ${TRANSFER_ENGINES.join(', ')}.`
+    );
+  }
+  if (options.via === 'dask' && op === 'delete') {
+    throw new ApiError(
+      'invalid_request',
+      'A delete runs here, not on a Dask cluster.',
+      'Leave options.via out.'
+    );
+  }
+  const scheduler = options.scheduler;
+  if (scheduler === undefined) {
+    return;
+  }
+  if (
+    options.via !== 'dask' ||
+    typeof scheduler !== 'string' ||
+    !/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(scheduler) ||
+    CONTROL_CHARACTER.test(scheduler)
+  ) {
+    throw new ApiError(
+      'invalid_request',
+      'options.scheduler must be the address of a Dask scheduler (tcp://host:port), with via: "dask".'
     );
   }
 }

@@ -219,14 +219,14 @@ function copyContext(
   };
 }
 
-function fileDone(job: IJob, task: IFileTask): void {
+export function fileDone(job: IJob, task: IFileTask): void {
   job.done.add(task.path);
   job.journal({ t: 'done', path: task.path });
   job.record.progress.files += 1;
   emit(job, 'file-done', { path: task.path, size: task.size });
 }
 
-function fileFailed(job: IJob, task: IFileTask, error: unknown): void {
+export function fileFailed(job: IJob, task: IFileTask, error: unknown): void {
   const { record } = job;
   const failure: ITransferFileError = { path: task.path, ...errorOf(error) };
   record.progress.failed += 1;
@@ -237,7 +237,10 @@ function fileFailed(job: IJob, task: IFileTask, error: unknown): void {
 }
 
 /** A sync's deletes, only once every copy succeeded (rclone's --delete-after). */
-async function deleteExtras(job: IJob, settings: ICopySettings): Promise<void> {
+export async function deleteExtras(
+  job: IJob,
+  settings: ICopySettings
+): Promise<void> {
   const { record, dst } = job;
   for (const task of job.plan.deletes) {
     try {
@@ -346,7 +349,7 @@ async function removeEmptiedFolders(job: IJob): Promise<void> {
   }
 }
 
-function end(job: IJob): void {
+export function end(job: IJob): void {
   const { record } = job;
   record.state = job.controller.signal.aborted
     ? 'cancelled'

@@ -5,15 +5,26 @@ import { Router } from 'express';
 import { createSession } from 'better-sse';
 import {
   API_PREFIX,
+  TRANSFER_ROUTES,
+  type IEngines,
   type ITransferList,
   type ITransferRequest,
   type TransferEventName
 } from '@jupyter-buckets/core';
 import type { JobManager } from '../../transfers/jobs.js';
+import { daskEngine } from '../../cluster/engines.js';
 
-export function transfersRoutes(jobs: JobManager): Router {
+export function transfersRoutes(
+  jobs: JobManager,
+  env: NodeJS.ProcessEnv = process.env
+): Router {
   const router = Router();
   const base = `${API_PREFIX}/transfers`;
+  // Whether a job may run on a Dask cluster (the dialogs ask before offering it).
+  router.get(TRANSFER_ROUTES.engines(), async (_req, res) => {
+    const engines: IEngines = { dask: await daskEngine(env) };
+    res.json(engines);
+  });
   router.post(base, async (req, res) => {
     const request = (req.body ?? {}) as ITransferRequest;
     if (request.options?.dryRun) {

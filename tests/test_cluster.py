@@ -1,0 +1,229 @@
+"""Copies on a Dask cluster: a real LocalCluster (two worker processes), real
+SeaweedFS and fake-gcs-server, the installed `jupyter-buckets --via dask`.
+
+A worker is killed mid-copy in each test: Dask runs its shard again
+elsewhere, and the bytes at the destination must still be exactly the
+source's, with nothing left half-written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import VENV_BIN
+
+distributed = pytest.importorskip("distributed")
+
+MiB = 1024 * 1024
+# Part size the engine uses for files split in ranges (cluster/shards.ts).
+SPLIT_PART_SIZE = 16 * MiB
+# Buckets of this run (the servers may outlive one run of the tests).
+RUN = os.urandom(3).hex()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_kwargs={"dashboard": False},
+        worker_dashboard_address=None,
+    ) as local:
+        with distributed.Client(local) as client:
+            yield local, client
+
+
+@pytest.fixture(scope="module")
+def env(server_env, cluster, tmp_path_factory):
+    """The servers' env, the cluster's address, and a second S3 remote on the same
+    store with other settings: copies between the two stream (no server-side copy)."""
+    local, _client = cluster
+    config = tmp_path_factory.mktemp("rclone") / "rclone.conf"
+    text = Path(os.environ["RCLONE_CONFIG"]).read_text()
+    demo = text.split("[demo-s3]", 1)[1].split("\n\n", 1)[0]
+    config.write_text(text + "\n[other-s3]" + demo + "\nforce_path_style = true\n")
+    config.chmod(0o600)
+    return {**os.environ, "RCLONE_CONFIG": str(config), "DASK_SCHEDULER_ADDRESS": local.scheduler_address}
+
+
+def jb(env, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(VENV_BIN / "jupyter-buckets"), *args], env=env, capture_output=True, text=True, timeout=900
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"jupyter-buckets {' '.join(args)}: {result.stderr[-2000:]}")
+    return result
+
+
+def s3_client(server_env):
+    import botocore.session
+
+    return botocore.session.get_session().create_client(
+        "s3",
+        endpoint_url=server_env["JB_TEST_S3_ENDPOINT"],
+        aws_access_key_id=server_env["JB_TEST_S3_ACCESS_KEY"],
+        aws_secret_access_key=server_env["JB_TEST_S3_SECRET_KEY"],
+        region_name="us-east-1",
+    )
+
+
+def gcs_bucket(server_env, name: str) -> None:
+    requests.post(
+        f"{server_env['JB_TEST_GCS_ENDPOINT']}/storage/v1/b?project=test", json={"name": name}, timeout=30
+    ).raise_for_status()
+
+
+def gcs_md5s(server_env, bucket: str, prefix: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    token = None
+    while True:
+        params = {"prefix": prefix, **({"pageToken": token} if token else {})}
+        page = requests.get(
+            f"{server_env['JB_TEST_GCS_ENDPOINT']}/storage/v1/b/{bucket}/o", params=params, timeout=60
+        ).json()
+        for item in page.get("items", []):
+            found[item["name"][len(prefix) :]] = base64.b64decode(item["md5Hash"]).hex()
+        token = page.get("nextPageToken")
+        if not token:
+            return found
+
+
+def what_the_scheduler_shows(dask_scheduler) -> str:  # runs on the scheduler
+    """The job's tasks as the scheduler (and its dashboard) can show them: keys, reprs of their specs."""
+    return "\n".join(f"{ts.key!r} {ts.run_spec!r} {ts!r}" for ts in dask_scheduler.tasks.values())
+
+
+def everything_dask_logged(client) -> str:
+    return repr(client.get_scheduler_logs()) + repr(client.get_worker_logs()) + repr(client.get_events())
+
+
+def follow_and_kill(env, cluster, args: list[str], kill_after_bytes: int) -> tuple[dict, bool]:
+    """Runs a --json copy; kills one busy worker once `kill_after_bytes` are copied. Returns (end job, killed).
+
+    At that moment, what the scheduler holds of the job's tasks must not
+    show the remotes' secret; after it, nor may any log or event of Dask's.
+    """
+    secret = os.environ["JB_TEST_S3_SECRET_KEY"]
+    _local, client = cluster
+    pids = client.run(os.getpid)
+    process = subprocess.Popen(
+        [str(VENV_BIN / "jupyter-buckets"), *args, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    stderr: list[str] = []
+    threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True).start()
+    killed = False
+    end = None
+    for line in process.stdout:
+        message = json.loads(line)
+        if message["type"] == "progress" and not killed:
+            progress = message["job"]["progress"]
+            if progress["bytes"] >= kill_after_bytes and progress.get("workers", {}).get("busy", 0) >= 1:
+                shown = client.run_on_scheduler(what_the_scheduler_shows)
+                assert "jupyter-buckets-" in shown and secret not in shown
+                busy = [address for address, tasks in client.processing().items() if tasks]
+                victim = busy[0] if busy else next(iter(pids))
+                os.kill(pids[victim], signal.SIGKILL)
+                killed = True
+        elif message["type"] == "end":
+            end = message["job"]
+        elif message["type"] == "error":
+            raise AssertionError(message["error"])
+    process.wait(timeout=60)
+    assert end is not None, "".join(stderr)[-2000:]
+    logged = everything_dask_logged(client)
+    assert "jupyter-buckets-" in logged and secret not in logged
+    return end, killed
+
+
+def test_a_folder_goes_from_s3_to_gcs_on_the_workers_and_survives_a_killed_worker(env, cluster, server_env, tmp_path):
+    """100 files, 1 GiB, S3 -> GCS, one worker killed mid-copy."""
+    source = tmp_path / "folder"
+    source.mkdir()
+    expected = {}
+    for i in range(100):
+        data = os.urandom(10 * MiB + i * 1024)
+        (source / f"part-{i:03d}.bin").write_bytes(data)
+        expected[f"part-{i:03d}.bin"] = hashlib.md5(data).hexdigest()
+    s3 = s3_client(server_env)
+    src, dst = f"cluster-src-{RUN}", f"cluster-dst-{RUN}"
+    s3.create_bucket(Bucket=src)
+    gcs_bucket(server_env, dst)
+    jb(env, "cp", f"{source}/", f"demo-s3:{src}/folder/")
+    total = sum(p.stat().st_size for p in source.iterdir())
+
+    end, killed = follow_and_kill(
+        env, cluster, ["cp", f"demo-s3:{src}/folder/", f"demo-gcs:{dst}/copy/", "--via", "dask"], total // 4
+    )
+
+    assert killed, "no worker was busy to kill"
+    assert end["state"] == "done", end["errors"][:3] or end.get("error")
+    assert end["progress"]["files"] == 100
+    assert end["progress"]["shards"]["done"] == end["progress"]["shards"]["total"] > 1
+    assert gcs_md5s(server_env, dst, "copy/") == expected
+
+
+def multipart_etag(path: Path, part_size: int) -> str:
+    digests = []
+    with path.open("rb") as file:
+        while chunk := file.read(part_size):
+            digests.append(hashlib.md5(chunk).digest())
+    return f"{hashlib.md5(b''.join(digests)).hexdigest()}-{len(digests)}"
+
+
+def test_a_2_gib_object_is_split_across_workers_and_completed_whole(env, cluster, server_env, tmp_path):
+    """One 2 GiB object in ranges of one multipart upload, a worker killed mid-copy."""
+    big = tmp_path / "big.bin"
+    with big.open("wb") as file:
+        for _ in range(128):
+            file.write(os.urandom(16 * MiB))
+    s3 = s3_client(server_env)
+    bucket = f"cluster-big-{RUN}"
+    s3.create_bucket(Bucket=bucket)
+    jb(env, "cp", str(big), f"demo-s3:{bucket}/in/big.bin")
+    big_size = big.stat().st_size
+
+    end, killed = follow_and_kill(
+        env, cluster, ["cp", f"demo-s3:{bucket}/in/big.bin", f"other-s3:{bucket}/out/", "--via", "dask"], big_size // 4
+    )
+
+    assert killed
+    assert end["state"] == "done", end["errors"][:3] or end.get("error")
+    assert end["progress"]["shards"]["total"] >= 8  # 256 MiB ranges
+    head = s3.head_object(Bucket=bucket, Key="out/big.bin")
+    assert head["ContentLength"] == big_size
+    # The ETag of a multipart upload is the MD5 of its parts' MD5s: the bytes, part by part.
+    assert head["ETag"].strip('"') == multipart_etag(big, SPLIT_PART_SIZE)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    big.unlink()
+
+
+def test_no_cluster_is_refused_before_any_job(server_env, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    env["DASK_SCHEDULER_ADDRESS"] = server_env["JB_TEST_DEAD_ENDPOINT"].replace("http://", "tcp://")
+    result = jb(env, "cp", "demo-s3:climate-data/", "demo-gcs:leap-scratch/x/", "--via", "dask", "--json", check=False)
+    assert result.returncode == 1
+    error = json.loads(result.stdout.strip().splitlines()[-1])["error"]
+    assert error["code"] == "cluster_unavailable"
+    assert "did not answer" in error["message"]
+
+
+def test_the_jupyter_disk_is_not_sent_to_a_cluster(env, tmp_path):
+    (tmp_path / "a.txt").write_text("a")
+    result = jb(env, "cp", f"{tmp_path}/", "demo-s3:climate-data/x/", "--via", "dask", "--json", check=False)
+    assert result.returncode == 1
+    error = json.loads(result.stdout.strip().splitlines()[-1])["error"]
+    assert error["code"] == "invalid_request"
+    assert "not on the Dask cluster" in error["message"]
