@@ -81,12 +81,14 @@ ui-tests:
 # Listing 100,000 objects (bench/run.py), then the CLI's start time and the
 # transfer scenarios (bench/transfers.py), then deleting a Zarr-like folder
 # of 20,000 objects (bench/deletes.py), each against rclone and s5cmd, then
-# uploads from headless Chromium beside JupyterLab's own (bench/uploads.py), in
+# uploads from headless Chromium beside JupyterLab's own (bench/uploads.py),
+# then 2 GiB in 64 files S3 -> GCS on a 2-worker Dask LocalCluster beside the
+# engine alone and rclone (bench/cluster.py), in
 # one servers session; not part of make test. JB_BENCH_SCALE=0.05 makes a
 # quick run, JB_BENCH_HUGE=1 adds a server-side copy of an object over 5 GiB
 # and a 20 GiB upload.
 bench: install
-	$(PY) scripts/servers.py run -- bash -c '$(PY) bench/run.py && $(PY) bench/transfers.py && $(PY) bench/deletes.py && $(PY) bench/uploads.py'
+	$(PY) scripts/servers.py run -- bash -c '$(PY) bench/run.py && $(PY) bench/transfers.py && $(PY) bench/deletes.py && $(PY) bench/uploads.py && $(PY) bench/cluster.py'
 
 clean:
 	npm run clean || true

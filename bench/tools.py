@@ -120,6 +120,8 @@ def tool_env(home: str) -> dict[str, str]:
     """The harness' env (remotes from RCLONE_CONFIG and the AWS files) with a HOME of our own."""
     env = dict(os.environ)
     env["HOME"] = home
+    # What the Python launcher tells the engine (the bench runs the bundle with node itself).
+    env["JUPYTER_BUCKETS_PYTHON"] = sys.executable
     env.pop("AWS_PROFILE", None)
     return env
 
@@ -186,6 +188,8 @@ def reset(loc: Loc, env: dict[str, str]) -> None:
         rclone(env, "delete", f"demo-gcs:{loc.bucket}")
 
 
-def check(src_folder: str, dst: Loc, env: dict[str, str]) -> None:
-    """Byte-for-byte: rclone reads both sides; extra or missing files fail too."""
-    rclone(env, "check", "--download", "--checkers", "16", src_folder, dst.remote().rstrip("/"))
+def check(src_folder: str, dst: Loc, env: dict[str, str], download: bool = True) -> None:
+    """Byte-for-byte: rclone reads both sides; extra or missing files fail too.
+    download=False compares the MD5s both stores state instead (every file)."""
+    rclone(env, "check", *(["--download"] if download else []), "--checkers", "16", src_folder,
+           dst.remote().rstrip("/"))

@@ -33,6 +33,7 @@ def copy(
     progress: bool = True,
     remote: str | None = None,
     via: Via = "auto",
+    scheduler: str | None = None,
 ) -> TransferResult | Transfer | TransferPlan:
     """Copy a file or folder between the disk and buckets (or bucket to bucket, server-side when the store can).
 
@@ -46,7 +47,10 @@ def copy(
     progress: show a progress bar (in a notebook) or line (on a terminal).
     remote: the remote that opens s3:// or gs:// locations.
     via: 'auto' (the running Jupyter's sidecar when there is one, so the job shows in
-      the Transfers panel and outlives the kernel; else here), 'jupyter' or 'cli'.
+      the Transfers panel and outlives the kernel; else here), 'jupyter' or 'cli';
+      or 'dask': the copy is split into shards that the workers of your Dask cluster
+      run (copies between buckets; the cluster of $DASK_SCHEDULER_ADDRESS, Dask's
+      config or Dask Gateway, or scheduler='tcp://host:port').
 
     Raises TransferError (with .result) if any file failed, TransferCancelled if it
     was cancelled, and a BucketsError subclass (FileNotFoundError, PermissionError,
@@ -65,6 +69,7 @@ def copy(
         dry_run=dry_run,
         remote=remote,
         via=via,
+        scheduler=scheduler,
     )
 
 
@@ -81,6 +86,7 @@ def move(
     progress: bool = True,
     remote: str | None = None,
     via: Via = "auto",
+    scheduler: str | None = None,
 ) -> TransferResult | Transfer | TransferPlan:
     """Move: copy (as copy() does), then delete each source file once its copy is verified."""
     return run(
@@ -96,6 +102,7 @@ def move(
         dry_run=dry_run,
         remote=remote,
         via=via,
+        scheduler=scheduler,
     )
 
 
@@ -114,6 +121,7 @@ def sync(
     progress: bool = True,
     remote: str | None = None,
     via: Via = "auto",
+    scheduler: str | None = None,
 ) -> TransferResult | Transfer | TransferPlan:
     """Make dst like src: copy what is new or differs (size and time, or checksum=True).
 
@@ -136,6 +144,7 @@ def sync(
         checksum=checksum,
         remote=remote,
         via=via,
+        scheduler=scheduler,
     )
 
 

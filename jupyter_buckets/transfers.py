@@ -25,7 +25,9 @@ from .locations import Location, as_text, is_local, under_root, _URL_FORM
 from .progress import ProgressDisplay, human_bytes
 
 OnConflict = Literal["replace", "skip", "rename", "error"]
-Via = Literal["auto", "jupyter", "cli"]
+# Where a job runs: the running Jupyter's sidecar or the CLI here (auto picks),
+# or the workers of the user's Dask cluster (followed from either).
+Via = Literal["auto", "jupyter", "cli", "dask"]
 _CLI_OPS = {"copy": "cp", "move": "mv", "sync": "sync", "delete": "rm"}
 _FINAL = ("done", "failed", "cancelled")
 # How often a job is looked at: the sidecar's own progress events come at most a few a second.
@@ -324,6 +326,8 @@ def _cli_args(op: str, src: str, dst: str, options: dict[str, Any], remote: str 
         args += ["--delete", "--yes"]
     if options.get("checksum"):
         args.append("--checksum")
+    if options.get("via") == "dask":
+        args += ["--via", f"dask={options['scheduler']}" if options.get("scheduler") else "dask"]
     if remote:
         args += ["--remote", remote]
     return args
@@ -367,11 +371,21 @@ def start(
     checksum: bool = False,
     remote: str | None = None,
     via: Via = "auto",
+    scheduler: str | None = None,
 ) -> Transfer | TransferPlan:
     """Start a transfer job (or plan one, with dry_run) and return it without waiting."""
-    if via not in ("auto", "jupyter", "cli"):
-        raise ValueError(f"via={via!r}: give 'auto', 'jupyter' or 'cli'.")
+    if via not in ("auto", "jupyter", "cli", "dask"):
+        raise ValueError(f"via={via!r}: give 'auto', 'jupyter', 'cli' or 'dask'.")
+    if scheduler is not None and via != "dask":
+        raise ValueError("scheduler= is for via='dask' (the Dask scheduler's address, tcp://host:port).")
     options = _options(op, include, exclude, on_conflict, transfers, dry_run, delete, checksum)
+    if via == "dask":
+        # The bytes move on the workers of the user's Dask cluster; the job is
+        # followed from here as any other (the sidecar's when in Jupyter).
+        options["via"] = "dask"
+        if scheduler:
+            options["scheduler"] = scheduler
+        via = "auto"
     if op == "delete":
         # A delete has a source only, and nothing to conflict with.
         options.pop("onConflict", None)

@@ -227,3 +227,26 @@ def test_the_jupyter_disk_is_not_sent_to_a_cluster(env, tmp_path):
     error = json.loads(result.stdout.strip().splitlines()[-1])["error"]
     assert error["code"] == "invalid_request"
     assert "not on the Dask cluster" in error["message"]
+
+
+def test_the_python_api_runs_a_copy_on_the_cluster(cluster, server_env, tmp_path, monkeypatch):
+    import jupyter_buckets
+
+    local, _client = cluster
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.delenv("JUPYTER_BUCKETS_SERVER_INFO", raising=False)
+    s3 = s3_client(server_env)
+    bucket = f"cluster-api-{RUN}"
+    s3.create_bucket(Bucket=bucket)
+    sizes = {f"chunk-{i}": 1000 * (i + 1) for i in range(12)}
+    for name, size in sizes.items():
+        s3.put_object(Bucket=bucket, Key=f"store/{name}", Body=os.urandom(size))
+
+    result = jupyter_buckets.copy(
+        f"demo-s3:{bucket}/store/", f"demo-gcs:leap-scratch/api-{RUN}/", via="dask", scheduler=local.scheduler_address, progress=False
+    )
+
+    assert result.files == 12
+    assert result.bytes == sum(sizes.values())
+    listed = {entry["name"]: entry["size"] for entry in jupyter_buckets.ls(f"demo-gcs:leap-scratch/api-{RUN}/")}
+    assert listed == sizes

@@ -9,6 +9,7 @@ scaled to the plan. We never start a cluster of our own beyond that.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -84,7 +85,7 @@ def connect(named: str | None, shards: int, timeout: float = 20) -> Connection:
         from distributed import Client
     except ImportError as error:
         raise NoCluster(
-            "Dask is not installed where the sidecar runs.",
+            f"Dask is not installed in the Python the sidecar uses ({sys.executable}).",
             "pip install 'dask[distributed]' (and dask-gateway on a hub), then try again.",
         ) from error
     address = scheduler_address(named)

@@ -10,8 +10,13 @@ import type { ITransferFileError } from '@jupyter-buckets/core';
 /** The interpreter that has jupyter_buckets (and Dask) installed. */
 export const PYTHON_ENV = 'JUPYTER_BUCKETS_PYTHON';
 
+/**
+ * The Python launcher (jupyter_buckets/node.py) names itself; a bundle run
+ * straight by node falls back to the Python whose Jupyter config it reads.
+ */
 export function pythonOf(env: NodeJS.ProcessEnv): string {
-  return env[PYTHON_ENV] || 'python3';
+  const prefix = env.JUPYTER_BUCKETS_PYTHON_PREFIX;
+  return env[PYTHON_ENV] || (prefix ? `${prefix}/bin/python3` : 'python3');
 }
 
 interface IWorkerNews {
