@@ -50,7 +50,8 @@ def copy(
       the Transfers panel and outlives the kernel; else here), 'jupyter' or 'cli';
       or 'dask': the copy is split into shards that the workers of your Dask cluster
       run (copies between buckets; the cluster of $DASK_SCHEDULER_ADDRESS, Dask's
-      config or Dask Gateway, or scheduler='tcp://host:port').
+      config or Dask Gateway, or scheduler='tcp://host:port'); or 'cloud': Google's
+      Storage Transfer Service copies a folder into a GCS bucket.
 
     Raises TransferError (with .result) if any file failed, TransferCancelled if it
     was cancelled, and a BucketsError subclass (FileNotFoundError, PermissionError,

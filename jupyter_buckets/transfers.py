@@ -27,7 +27,7 @@ from .progress import ProgressDisplay, human_bytes
 OnConflict = Literal["replace", "skip", "rename", "error"]
 # Where a job runs: the running Jupyter's sidecar or the CLI here (auto picks),
 # or the workers of the user's Dask cluster (followed from either).
-Via = Literal["auto", "jupyter", "cli", "dask"]
+Via = Literal["auto", "jupyter", "cli", "dask", "cloud"]
 _CLI_OPS = {"copy": "cp", "move": "mv", "sync": "sync", "delete": "rm"}
 _FINAL = ("done", "failed", "cancelled")
 # How often a job is looked at: the sidecar's own progress events come at most a few a second.
@@ -328,6 +328,8 @@ def _cli_args(op: str, src: str, dst: str, options: dict[str, Any], remote: str 
         args.append("--checksum")
     if options.get("via") == "dask":
         args += ["--via", f"dask={options['scheduler']}" if options.get("scheduler") else "dask"]
+    elif options.get("via") == "cloud":
+        args += ["--via", "cloud"]
     if remote:
         args += ["--remote", remote]
     return args
@@ -374,15 +376,16 @@ def start(
     scheduler: str | None = None,
 ) -> Transfer | TransferPlan:
     """Start a transfer job (or plan one, with dry_run) and return it without waiting."""
-    if via not in ("auto", "jupyter", "cli", "dask"):
-        raise ValueError(f"via={via!r}: give 'auto', 'jupyter', 'cli' or 'dask'.")
+    if via not in ("auto", "jupyter", "cli", "dask", "cloud"):
+        raise ValueError(f"via={via!r}: give 'auto', 'jupyter', 'cli', 'dask' or 'cloud'.")
     if scheduler is not None and via != "dask":
         raise ValueError("scheduler= is for via='dask' (the Dask scheduler's address, tcp://host:port).")
     options = _options(op, include, exclude, on_conflict, transfers, dry_run, delete, checksum)
-    if via == "dask":
-        # The bytes move on the workers of the user's Dask cluster; the job is
-        # followed from here as any other (the sidecar's when in Jupyter).
-        options["via"] = "dask"
+    if via in ("dask", "cloud"):
+        # The bytes move on the workers of the user's Dask cluster, or in
+        # Google's Storage Transfer Service; the job is followed from here as
+        # any other (the sidecar's when in Jupyter).
+        options["via"] = via
         if scheduler:
             options["scheduler"] = scheduler
         via = "auto"

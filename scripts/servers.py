@@ -349,11 +349,17 @@ class Servers:
 
         dask_address = self._start_dask()
         log(f"Dask LocalCluster (2 workers) ready at {dask_address} ({time.monotonic() - started:.1f} s)")
+        sts_endpoint = self._start_sts_double(s3_endpoint, gcs_endpoint, access_key, secret_key)
+        log(f"Storage Transfer Service double ready at {sts_endpoint}")
 
         config_dir = self.base_dir / "config"
         self.env = {
             # The cluster a job with "Run on Dask cluster" (--via dask) uses.
             "DASK_SCHEDULER_ADDRESS": dask_address,
+            # A local double of Google's Storage Transfer Service (no emulator
+            # exists): it checks every request against the service's discovery
+            # document, and copies from SeaweedFS ("AWS") into fake-gcs-server.
+            "JB_TEST_STS_ENDPOINT": sts_endpoint,
             "JB_TEST_S3_ENDPOINT": s3_endpoint,
             "JB_TEST_S3_ACCESS_KEY": access_key,
             "JB_TEST_S3_SECRET_KEY": secret_key,
@@ -477,27 +483,42 @@ class Servers:
             )
         self.procs.append((name, proc))
 
-    def _start_dask(self) -> str:
-        """scripts/dask_cluster.py: a LocalCluster on loopback; its address is its first line."""
-        log_path = self.base_dir / "logs" / "dask.log"
+    def _first_line(self, name: str, command: list[str], env: dict[str, str], prefix: str) -> str:
+        """Start a helper server that prints its address first and serves until stdin closes."""
+        log_path = self.base_dir / "logs" / f"{name}.log"
         with open(log_path, "ab") as log_file:
             proc = subprocess.Popen(
-                [sys.executable, str(Path(__file__).with_name("dask_cluster.py")), "--workers", "2"],
+                command,
                 cwd=self.base_dir,
-                stdin=subprocess.PIPE,  # kept open: the cluster serves until it closes
+                stdin=subprocess.PIPE,  # kept open: it serves until it closes
                 stdout=subprocess.PIPE,
                 stderr=log_file,
-                env=scrubbed_env(),
+                env=env,
                 start_new_session=True,
             )
-        self.procs.append(("dask", proc))
-        address: list[str] = []
-        reader = threading.Thread(target=lambda: address.append(proc.stdout.readline().decode().strip()), daemon=True)
+        self.procs.append((name, proc))
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline().decode().strip()), daemon=True)
         reader.start()
         reader.join(60)
-        if not address or not address[0].startswith("tcp://127.0.0.1:"):
-            raise RuntimeError(f"the Dask LocalCluster did not start:\n{_log_tail(log_path)}")
-        return address[0]
+        if not line or not line[0].startswith(prefix):
+            raise RuntimeError(f"{name} did not start:\n{_log_tail(log_path)}")
+        return line[0]
+
+    def _start_sts_double(self, s3: str, gcs: str, key: str, secret: str) -> str:
+        env = scrubbed_env({
+            "JB_STS_DOUBLE_S3_ENDPOINT": s3,
+            "JB_STS_DOUBLE_GCS_ENDPOINT": gcs,
+            "JB_STS_DOUBLE_AGENT_KEY": key,
+            "JB_STS_DOUBLE_AGENT_SECRET": secret,
+        })
+        script = str(Path(__file__).with_name("sts_double.py"))
+        return self._first_line("sts-double", [sys.executable, script, "--port", "0"], env, "http://127.0.0.1:")
+
+    def _start_dask(self) -> str:
+        """scripts/dask_cluster.py: a LocalCluster on loopback; its address is its first line."""
+        script = str(Path(__file__).with_name("dask_cluster.py"))
+        return self._first_line("dask", [sys.executable, script, "--workers", "2"], scrubbed_env(), "tcp://127.0.0.1:")
 
     @staticmethod
     def _seed_s3(client, tree: dict[str, bytes]) -> None:

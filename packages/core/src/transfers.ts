@@ -68,9 +68,11 @@ export interface ITransferOptions {
   /** Per-file choices by path relative to the source; they win over onConflict. */
   conflicts?: Record<string, ConflictChoice>;
   /**
-   * Where the bytes move: 'sidecar' (this machine, the default), or
-   * 'dask': the plan is split into shards that the workers of a Dask
-   * cluster copy (engines.ts). Not for deletes.
+   * Where the bytes move: 'sidecar' (this machine, the default); 'dask':
+   * the plan is split into shards that the workers of a Dask cluster copy;
+   * 'cloud': Google's Storage Transfer Service copies a folder into GCS
+   * (from GCS, AWS S3, or an S3-compatible store through its agents).
+   * Not for deletes.
    */
   via?: TransferEngine;
   /**
@@ -81,9 +83,13 @@ export interface ITransferOptions {
 }
 
 /** The engines a copy, move or sync can run on. */
-export type TransferEngine = 'sidecar' | 'dask';
+export type TransferEngine = 'sidecar' | 'dask' | 'cloud';
 
-export const TRANSFER_ENGINES: readonly TransferEngine[] = ['sidecar', 'dask'];
+export const TRANSFER_ENGINES: readonly TransferEngine[] = [
+  'sidecar',
+  'dask',
+  'cloud'
+];
 
 /** POST /api/v1/transfers. Locations as the CLI takes them: 'remote:bucket/path' or a path relative to the Jupyter root. */
 export interface ITransferRequest {
@@ -124,6 +130,8 @@ export interface ITransferProgress {
   workers?: { busy: number; total: number };
   /** A job on a Dask cluster: its shards, and how many are done. */
   shards?: { done: number; total: number };
+  /** A cloud transfer: its Storage Transfer Service operation (transferOperations/...). */
+  operation?: string;
 }
 
 export interface ITransferJob {

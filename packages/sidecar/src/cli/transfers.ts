@@ -51,11 +51,11 @@ function engineChoice(text: string): {
   if (name === 'dask') {
     return scheduler ? { via: 'dask', scheduler } : { via: 'dask' };
   }
-  if (name === 'sidecar' && !scheduler) {
-    return { via: 'sidecar' };
+  if ((name === 'sidecar' || name === 'cloud') && !scheduler) {
+    return { via: name };
   }
   throw new InvalidArgumentError(
-    'dask, dask=SCHEDULER (tcp://host:port) or sidecar'
+    'dask, dask=SCHEDULER (tcp://host:port), cloud or sidecar'
   );
 }
 
@@ -209,8 +209,8 @@ async function transfer(
   if (op === 'sync' && options.delete) {
     transferOptions.delete = true;
   }
-  if (options.via?.via === 'dask') {
-    transferOptions.via = 'dask';
+  if (options.via?.via === 'dask' || options.via?.via === 'cloud') {
+    transferOptions.via = options.via.via;
     if (options.via.scheduler) {
       transferOptions.scheduler = options.via.scheduler;
     }
@@ -418,7 +418,7 @@ export function addTransferCommands(
       .option('--transfers <n>', 'files in flight at once (default 16)', count)
       .option(
         '--via <engine>',
-        "where the bytes move: 'dask' (the workers of your Dask cluster: $DASK_SCHEDULER_ADDRESS or Dask Gateway), 'dask=tcp://host:port', or 'sidecar' (here, the default)",
+        "where the bytes move: 'dask' (the workers of your Dask cluster: $DASK_SCHEDULER_ADDRESS or Dask Gateway), 'dask=tcp://host:port', 'cloud' (Google's Storage Transfer Service, a folder into GCS), or 'sidecar' (here, the default)",
         engineChoice
       )
       .option(

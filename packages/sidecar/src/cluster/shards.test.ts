@@ -91,10 +91,11 @@ describe('shards of a plan', () => {
       options: { transfers: 8 }
     });
     assert.ok(shards.length >= 8, `${shards.length} shards`);
-    const paths = shards.flatMap(shard =>
-      shard.work.files!.map(f => f.path)
+    const paths = shards.flatMap(shard => shard.work.files!.map(f => f.path));
+    assert.deepEqual(
+      paths,
+      tasks.map(t => t.path)
     );
-    assert.deepEqual(paths, tasks.map(t => t.path));
     const f3 = shards
       .flatMap(shard => shard.work.files!)
       .find(f => f.path === 'f3')!;

@@ -140,7 +140,11 @@ describe('jobs on a Dask cluster', () => {
       const body = randomBytes(MiB + i * 1000);
       sizes.set(`f-${i}.bin`, body.length);
       await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: `in/f-${i}.bin`, Body: body })
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `in/f-${i}.bin`,
+          Body: body
+        })
       );
     }
     const created = await call('POST', TRANSFER_ROUTES.transfers(), {
@@ -166,7 +170,9 @@ describe('jobs on a Dask cluster', () => {
     assert.equal(job.progress.workers?.total, 2);
     const listed = await fetch(
       `${gcsEndpoint}/storage/v1/b/leap-scratch/o?prefix=cluster-${RUN}/`
-    ).then(r => r.json() as Promise<{ items: { name: string; size: string }[] }>);
+    ).then(
+      r => r.json() as Promise<{ items: { name: string; size: string }[] }>
+    );
     assert.deepEqual(
       new Map(
         listed.items.map(item => [
@@ -215,7 +221,10 @@ describe('jobs on a Dask cluster', () => {
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const { id } = created.json as ITransferJob;
-    const moving = await waitFor(id, j => j.progress.bytes > 0 || j.state !== 'running');
+    const moving = await waitFor(
+      id,
+      j => j.progress.bytes > 0 || j.state !== 'running'
+    );
     assert.equal(moving.state, 'running');
     assert.equal(moving.progress.shards?.total, 3); // 640 MiB in 256 MiB ranges
     const cancelled = await call('DELETE', TRANSFER_ROUTES.transfer(id));
@@ -231,9 +240,11 @@ describe('jobs on a Dask cluster', () => {
   });
 
   test('without a cluster that answers, the request is refused before any job exists', async () => {
-    const before = ((await call('GET', TRANSFER_ROUTES.transfers())).json as {
-      jobs: ITransferJob[];
-    }).jobs.length;
+    const before = (
+      (await call('GET', TRANSFER_ROUTES.transfers())).json as {
+        jobs: ITransferJob[];
+      }
+    ).jobs.length;
     const refused = await call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: 'demo-s3:climate-data/',
@@ -245,16 +256,21 @@ describe('jobs on a Dask cluster', () => {
     const { error } = refused.json as IErrorBody;
     assert.equal(error.code, 'cluster_unavailable');
     assert.match(error.message, /did not answer/);
-    const jobs = ((await call('GET', TRANSFER_ROUTES.transfers())).json as {
-      jobs: ITransferJob[];
-    }).jobs;
+    const jobs = (
+      (await call('GET', TRANSFER_ROUTES.transfers())).json as {
+        jobs: ITransferJob[];
+      }
+    ).jobs;
     assert.equal(jobs.length, before);
   });
 
   for (const [name, request] of [
     ['an engine it does not know', { via: 'spark' }],
     ['a scheduler without via dask', { scheduler: 'tcp://127.0.0.1:1' }],
-    ['a scheduler that is not an address', { via: 'dask', scheduler: 'tcp://a\nb' }]
+    [
+      'a scheduler that is not an address',
+      { via: 'dask', scheduler: 'tcp://a\nb' }
+    ]
   ] as const) {
     test(`${name} is a 400`, async () => {
       const refused = await call('POST', TRANSFER_ROUTES.transfers(), {
@@ -282,6 +298,9 @@ describe('jobs on a Dask cluster', () => {
       options: { via: 'dask' }
     });
     assert.equal(local.status, 400);
-    assert.match((local.json as IErrorBody).error.message, /not on the Dask cluster/);
+    assert.match(
+      (local.json as IErrorBody).error.message,
+      /not on the Dask cluster/
+    );
   });
 });

@@ -6,6 +6,7 @@ import { readAdminConfig } from '../admin/load.js';
 import { readAwsRemotes } from './aws.js';
 import { compareSides } from './differences.js';
 import { readExtras } from './extras.js';
+import { AGENT_POOL } from '../cloud-transfer/spec.js';
 import { GCLOUD_REMOTE, readGcloudRemotes } from './gcloud.js';
 import { addHubBookmarks } from './hub.js';
 import { toPublicRemote } from './public.js';
@@ -107,6 +108,12 @@ export function discoverRemotes(
       // then sign nothing only with --no-sign-request); we know it is anonymous.
       remote.anonymous = true;
       remote.s3 = { forcePathStyle: remote.s3?.forcePathStyle };
+    }
+    if (
+      typeof extra.transferAgentPool === 'string' &&
+      AGENT_POOL.test(extra.transferAgentPool)
+    ) {
+      remote.transferAgentPool = extra.transferAgentPool;
     }
     remote.bookmarks = (extra.bookmarks ?? []).map(path => ({
       path,

@@ -12,6 +12,8 @@ export interface IExtra {
   bookmarks?: string[];
   /** A service-account key file this tool wrote (deleted with the remote). */
   keyFile?: string;
+  /** projects/P/agentPools/A: Storage Transfer Service agents that read this store. */
+  transferAgentPool?: string;
 }
 
 export interface IExtras {

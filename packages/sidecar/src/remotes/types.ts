@@ -30,6 +30,11 @@ export interface IRemoteConfig extends IBackendConfig {
   differences?: IFieldDifference[];
   /** The hub admin's rules (jupyter_buckets.json), enforced on every write. */
   policy?: IRemotePolicy;
+  /**
+   * The Storage Transfer Service agent pool that reads this S3-compatible
+   * store (remotes.json), for cloud transfers out of it.
+   */
+  transferAgentPool?: string;
 }
 
 /** What one kind of config file yielded. */

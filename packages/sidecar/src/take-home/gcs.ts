@@ -37,15 +37,22 @@ function jwtExpiry(token: string): Date | undefined {
   }
 }
 
+/** Storage read-write or read-only (a laptop's), or another scope by name (a cloud transfer's). */
 export async function gcsAccessToken(
   remote: IRemoteConfig,
-  readOnly: boolean
+  scope: boolean | string
 ): Promise<IGcsToken> {
   // Not the Storage client's own auth, which asks for cloud-platform (more
   // than a laptop needs); its key and project, as backend.ts reads them.
   const { keyFilename, credentials, projectId } = storageOptions(remote);
   const options: GoogleAuthOptions = {
-    scopes: [readOnly ? SCOPES.readOnly : SCOPES.readWrite],
+    scopes: [
+      typeof scope === 'string'
+        ? scope
+        : scope
+          ? SCOPES.readOnly
+          : SCOPES.readWrite
+    ],
     keyFilename,
     credentials,
     projectId

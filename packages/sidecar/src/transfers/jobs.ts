@@ -38,6 +38,8 @@ import { zarrVersionOf } from '../zarr/detect.js';
 import { folderPrefix } from '../locations/folders.js';
 import { requireDask } from '../cluster/engines.js';
 import { runOnCluster, type IClusterContext } from '../cluster/run.js';
+import { runCloudTransfer } from '../cloud-transfer/run.js';
+import { transferJobOf } from '../cloud-transfer/spec.js';
 
 export { DEFAULT_TRANSFERS } from './runner.js';
 
@@ -149,6 +151,9 @@ export class JobManager {
     if (onCluster) {
       await this.checkCluster(src, dst, options.scheduler);
     }
+    if (options.via === 'cloud') {
+      return this.createCloudTransfer({ ...request, options }, src, dst);
+    }
     const [plan, zarr] = await Promise.all([
       // A cluster's shards are cut from the whole plan.
       onCluster
@@ -168,6 +173,48 @@ export class JobManager {
       plan,
       done: new Set(),
       zarr
+    });
+    return structuredClone(job.record);
+  }
+
+  /**
+   * A cloud transfer: refused here when the service cannot do it (checked
+   * by building its transfer job); not planned here, since the service
+   * lists the source itself (its counters become the job's totals).
+   */
+  private createCloudTransfer(
+    request: Required<ITransferRequest>,
+    src: IEndpoint,
+    dst: IEndpoint
+  ): ITransferJob {
+    const cluster = this.options.cluster;
+    const remote = (name: string) => cluster?.remote(name);
+    const srcRemote = remote(src.remote);
+    const dstRemote = remote(dst.remote);
+    if (!cluster || !srcRemote || !dstRemote || src.local || dst.local) {
+      throw new ApiError(
+        'invalid_request',
+        'A cloud transfer copies from a bucket into a Google Cloud Storage bucket.',
+        'Run a copy to or from the Jupyter disk here.'
+      );
+    }
+    transferJobOf(request, src, dst, { src: srcRemote, dst: dstRemote }, '');
+    const { id, created } = this.begin(request);
+    const job = this.start({
+      id,
+      created,
+      request,
+      src,
+      dst,
+      plan: {
+        op: request.op,
+        files: [],
+        deletes: [],
+        skipped: 0,
+        totals: { files: 0, bytes: 0 },
+        conflicts: []
+      },
+      done: new Set()
     });
     return structuredClone(job.record);
   }
@@ -263,15 +310,17 @@ export class JobManager {
         : undefined;
     const cluster = this.options.cluster;
     const running =
-      options.via === 'dask' && cluster
-        ? runOnCluster(
-            job,
-            tasks === 'replan' ? [] : tasks,
-            this.settings,
-            cluster,
-            replan
-          )
-        : runJob(job, tasks === 'replan' ? [] : tasks, this.settings, replan);
+      options.via === 'cloud' && cluster
+        ? runCloudTransfer(job, cluster)
+        : options.via === 'dask' && cluster
+          ? runOnCluster(
+              job,
+              tasks === 'replan' ? [] : tasks,
+              this.settings,
+              cluster,
+              replan
+            )
+          : runJob(job, tasks === 'replan' ? [] : tasks, this.settings, replan);
     job.running = running.then(() => {
       if (!job.suspended) {
         this.registry.noteEnded(job.record.id);
@@ -325,6 +374,17 @@ export class JobManager {
         'An upload is sent again from the computer it came from.',
         'In the Buckets panel, upload the same files to the same folder.'
       );
+    }
+    if (job.record.options.via === 'cloud') {
+      // The service runs the whole transfer again (what is there already
+      // is skipped or replaced as the job says).
+      if (job.record.state === 'running' || job.record.state === 'queued') {
+        throw new ApiError('invalid_request', `Job ${id} is still running.`);
+      }
+      job.controller = new AbortController();
+      delete job.record.error;
+      this.run(job, []);
+      return structuredClone(job.record);
     }
     this.run(job, prepareRetry(job));
     return structuredClone(job.record);

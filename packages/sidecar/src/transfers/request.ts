@@ -84,10 +84,10 @@ function checkEngine(op: TransferOp, options: Record<string, unknown>): void {
       `options.via must be one of ${TRANSFER_ENGINES.join(', ')}.`
     );
   }
-  if (options.via === 'dask' && op === 'delete') {
+  if ((options.via === 'dask' || options.via === 'cloud') && op === 'delete') {
     throw new ApiError(
       'invalid_request',
-      'A delete runs here, not on a Dask cluster.',
+      'A delete runs here, not on a Dask cluster or as a cloud transfer.',
       'Leave options.via out.'
     );
   }
