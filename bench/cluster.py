@@ -1,7 +1,8 @@
 """Copies beyond one machine (issue 14): 2 GiB in 64 files, S3 -> GCS, by
 jupyter-buckets alone (the sidecar's engine, here the CLI), by jupyter-buckets
-on a 2-worker Dask LocalCluster (--via dask), and by rclone at its defaults,
-in turn, in one run, against the same servers.
+on a 2-worker Dask LocalCluster (--via dask), by rclone at its defaults, and
+by s3fs + gcsfs in one Python process (the other way a worker could copy a
+shard: bench/fsspec_copy.py), in turn, in one run, against the same servers.
 
 On this machine the cluster's workers share its 2 cores with the stores and
 the client, so the figure says what a hand-off costs and how the shards
@@ -79,6 +80,9 @@ def main() -> int:
                 OURS: ours(job),
                 ON_DASK: [*ours(job), "--via", f"dask={cluster.scheduler_address}"],
                 "rclone": rclone_cmd(tuned=False)(job),
+                # What a worker would run on the Python path instead of the engine.
+                "s3fs + gcsfs": [sys.executable, str(ROOT / "bench" / "fsspec_copy.py"),
+                                 f"s3://{SRC_BUCKET}/g64/", f"gs://{DST_BUCKET}/g64/"],
             }
             figures = {tool: Figures() for tool in commands}
             worker_cpu: list[float] = []

@@ -59,6 +59,30 @@ def env(server_env, cluster, tmp_path_factory):
     return {**os.environ, "RCLONE_CONFIG": str(config), "DASK_SCHEDULER_ADDRESS": local.scheduler_address}
 
 
+# What the tests made, removed at the end: other suites list the servers' buckets.
+MADE_S3: list[str] = []
+MADE_GCS: list[tuple[str, str]] = []  # (bucket, prefix); prefix "" removes the bucket
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remove_what_was_made(server_env):
+    yield
+    s3 = s3_client(server_env)
+    for bucket in MADE_S3:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=item["Key"])
+        for upload in s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
+            s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        s3.delete_bucket(Bucket=bucket)
+    base = f"{server_env['JB_TEST_GCS_ENDPOINT']}/storage/v1/b"
+    for bucket, prefix in MADE_GCS:
+        for name in gcs_md5s(server_env, bucket, prefix):
+            requests.delete(f"{base}/{bucket}/o/{requests.utils.quote(prefix + name, safe='')}", timeout=30)
+        if not prefix:
+            requests.delete(f"{base}/{bucket}", timeout=30)
+
+
 def jb(env, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [str(VENV_BIN / "jupyter-buckets"), *args], env=env, capture_output=True, text=True, timeout=900
@@ -160,7 +184,9 @@ def test_a_folder_goes_from_s3_to_gcs_on_the_workers_and_survives_a_killed_worke
     s3 = s3_client(server_env)
     src, dst = f"cluster-src-{RUN}", f"cluster-dst-{RUN}"
     s3.create_bucket(Bucket=src)
+    MADE_S3.append(src)
     gcs_bucket(server_env, dst)
+    MADE_GCS.append((dst, ""))
     jb(env, "cp", f"{source}/", f"demo-s3:{src}/folder/")
     total = sum(p.stat().st_size for p in source.iterdir())
 
@@ -192,6 +218,7 @@ def test_a_2_gib_object_is_split_across_workers_and_completed_whole(env, cluster
     s3 = s3_client(server_env)
     bucket = f"cluster-big-{RUN}"
     s3.create_bucket(Bucket=bucket)
+    MADE_S3.append(bucket)
     jb(env, "cp", str(big), f"demo-s3:{bucket}/in/big.bin")
     big_size = big.stat().st_size
 
@@ -238,6 +265,8 @@ def test_the_python_api_runs_a_copy_on_the_cluster(cluster, server_env, tmp_path
     s3 = s3_client(server_env)
     bucket = f"cluster-api-{RUN}"
     s3.create_bucket(Bucket=bucket)
+    MADE_S3.append(bucket)
+    MADE_GCS.append(("leap-scratch", f"api-{RUN}/"))
     sizes = {f"chunk-{i}": 1000 * (i + 1) for i in range(12)}
     for name, size in sizes.items():
         s3.put_object(Bucket=bucket, Key=f"store/{name}", Body=os.urandom(size))

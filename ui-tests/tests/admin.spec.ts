@@ -56,6 +56,14 @@ test('a read-only remote: its write actions are disabled with the reason, and th
   const rename = await menuItem(page, item(panel, 'README.md'), 'Rename');
   await expect(rename).toHaveClass(/lm-mod-disabled/);
   await page.keyboard.press('Escape');
+  // A move deletes what it copied: refused too; a copy elsewhere is not.
+  const move = await menuItem(page, item(panel, 'README.md'), 'Move to…');
+  await expect(move).toHaveClass(/lm-mod-disabled/);
+  await expect(move).toContainText('Move to… (read-only)');
+  await page.keyboard.press('Escape');
+  const copyTo = await menuItem(page, item(panel, 'README.md'), 'Copy to…');
+  await expect(copyTo).not.toHaveClass(/lm-mod-disabled/);
+  await page.keyboard.press('Escape');
   const newFolder = panel.locator(
     '.jp-Buckets-toolbar [data-command="jupyter-buckets:new-folder"]'
   );

@@ -2,6 +2,7 @@
 // AWS CLI, profile demo-s3), the guard that they run with the servers, and
 // s5cmd for the buckets of 100,000 objects some tests make.
 import { execFileSync, spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -138,20 +139,22 @@ export function requireS3Harness(): void {
 }
 
 /**
- * A new bucket with `count` empty objects `obj-00000.txt`... under
- * `folder`/, uploaded by s5cmd's workers (~25 s for 100,000 on loopback).
- * Returns the scratch home to pass to `dropBucket`.
+ * A new bucket with `count` objects `obj-00000.txt`... under `folder`/,
+ * empty or of `size(i)` random bytes, uploaded by s5cmd's workers (~25 s
+ * for 100,000 empty ones on loopback). Returns the scratch home to pass to
+ * `dropBucket`.
  */
 export function seedBucket(
   bucket: string,
   folder: string,
-  count: number
+  count: number,
+  size: (i: number) => number = () => 0
 ): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'jb-ui-huge-'));
   const files = path.join(home, folder);
   fs.mkdirSync(files);
   for (let i = 0; i < count; i++) {
-    fs.writeFileSync(path.join(files, objectName(i)), '');
+    fs.writeFileSync(path.join(files, objectName(i)), randomBytes(size(i)));
   }
   s5cmd(home, 'mb', `s3://${bucket}`);
   s5cmd(home, 'cp', `${files}/*`, `s3://${bucket}/${folder}/`);

@@ -186,7 +186,21 @@ export interface ITransferPlan {
   totals: { files: number; bytes: number };
   /** Destination files that exist and differ (before any choice is applied). */
   conflicts: ITransferConflict[];
+  /**
+   * How long it would take on this machine, at the rate its recent copies
+   * were measured at (none yet: no estimate).
+   */
+  estimate?: IEstimate;
 }
+
+export interface IEstimate {
+  seconds: number;
+  /** Bytes per second: the median of this machine's recent large copies. */
+  rate: number;
+}
+
+/** Over this, a copy between buckets is worth handing to a cluster or the cloud. */
+export const LONG_COPY_SECONDS = 10 * 60;
 
 export interface ITransferList {
   jobs: ITransferJob[];
@@ -218,6 +232,8 @@ export const TRANSFER_ROUTES = {
  * scheduler's address is shown without any credential in it.
  */
 export interface IEngines {
+  /** This machine: the rate its recent large copies ran at, when known. */
+  sidecar: { rate?: number };
   dask: {
     available: boolean;
     /** tcp://host:port of the scheduler a 'dask' job would use. */

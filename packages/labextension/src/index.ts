@@ -23,6 +23,7 @@ import { BucketsModel, savedLocation } from './model';
 import { CommandIDs, IBucketsModel, ITransfersModel } from './tokens';
 import {
   addBucketsClipboard,
+  addBucketsCopyTo,
   addBucketsDrag,
   addBucketsDrop,
   fileBrowserTransfersPlugin,
@@ -190,7 +191,7 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
       });
     }
     if (transfers) {
-      // Copy, paste and drag in the panel; listings follow the jobs' results.
+      // Copy, paste, drag and Copy to… in the panel; listings follow the jobs' results.
       addBucketsDrag(model, panel.node);
       addBucketsDrop({ app, buckets: model, transfers, panel: panel.node });
       addUploads({
@@ -201,6 +202,7 @@ const plugin: JupyterFrontEndPlugin<IBucketsModel> = {
         palette
       });
       addBucketsClipboard({ app, buckets: model, transfers });
+      addBucketsCopyTo({ app, buckets: model, transfers, palette });
       refreshWhenJobsEnd(transfers, model, fileBrowser);
     }
     return model;

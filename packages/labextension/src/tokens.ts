@@ -2,6 +2,7 @@
 // (Buckets, Transfers) other plugins reach through these tokens.
 import type {
   IConfigProblem,
+  IEngines,
   IRemote,
   ITransferJob,
   ITransferRequest,
@@ -39,6 +40,9 @@ export enum CommandIDs {
   properties = 'jupyter-buckets:properties',
   copyEntries = 'jupyter-buckets:copy-entries',
   pasteEntries = 'jupyter-buckets:paste-entries',
+  copyTo = 'jupyter-buckets:copy-to',
+  moveTo = 'jupyter-buckets:move-to',
+  syncTo = 'jupyter-buckets:sync-to',
   // Transfers
   showTransfers = 'jupyter-buckets:show-transfers',
   clearFinishedTransfers = 'jupyter-buckets:clear-finished-transfers',
@@ -202,6 +206,11 @@ export interface ITransfersModel {
   cancel(id: string): Promise<ITransferJob>;
   /** Run a failed (or cancelled) job's remaining files again. */
   retry(id: string): Promise<ITransferJob>;
+  /**
+   * Where a copy may run besides this server (a Dask cluster, its workers),
+   * asked when a dialog offers it; the server remembers its answer briefly.
+   */
+  engines(): Promise<IEngines>;
   /** Hide the jobs that have ended (they stay in the server's journal). */
   clearFinished(): void;
   /** List and follow a job started elsewhere (an upload, at its own route). */

@@ -1,13 +1,15 @@
-// The body of the "Copy to bucket…" dialog: a remote, a bucket (suggested
+// The destination part of the transfer dialogs: a remote, a bucket (suggested
 // from the remote's buckets and bookmarks, or typed: many pods refuse to list
-// buckets), a folder within it, and the recent destinations one click away.
+// buckets), a folder within it, and the recent destinations one click away;
+// for copies out of a bucket, the Jupyter disk too.
 import { parseLocation, PROVIDERS, type IRemote } from '@jupyter-buckets/core';
+import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 
 import { folderRefusal, purgeWarning } from '../rules';
 import { h } from '../widgets/dom';
-import { remoteLocation } from './locations';
+import { describeLocation, localLocation, remoteLocation } from './locations';
 
 /** Ids of the form's labels and inputs are unique per dialog. */
 let pickers = 0;
@@ -19,6 +21,19 @@ export interface IDestination {
   path: string;
 }
 
+/** A folder of the Jupyter server's disk. */
+export interface IDiskDestination {
+  disk: true;
+  /** Relative to the Jupyter root: '' or ending with '/'. */
+  path: string;
+}
+
+/**
+ * The remote picker's value for the Jupyter disk: a remote's name never has
+ * a ':' (it ends the name in a location).
+ */
+const DISK_CHOICE = ':jupyter-disk';
+
 export interface IDestinationPickerOptions {
   remotes: ReadonlyArray<IRemote>;
   initial: IDestination | null;
@@ -26,15 +41,17 @@ export interface IDestinationPickerOptions {
   recent: string[];
   /** Bucket names of a remote, for suggestions ([] when it cannot list them). */
   listBuckets: (remote: string) => Promise<string[]>;
+  /** Offer a folder of the Jupyter disk too (for what comes from a bucket). */
+  jupyterDisk?: boolean;
 }
 
-/** 'remote:bucket/folder/' of a destination. */
-export function destinationLocation(destination: IDestination): string {
-  return remoteLocation(
-    destination.remote,
-    destination.bucket,
-    destination.path
-  );
+/** 'remote:bucket/folder/' of a destination, or the Jupyter disk's 'folder/'. */
+export function destinationLocation(
+  destination: IDestination | IDiskDestination
+): string {
+  return 'disk' in destination
+    ? localLocation(destination.path, true)
+    : remoteLocation(destination.remote, destination.bucket, destination.path);
 }
 
 /** A recent destination back into its parts (null if it no longer parses). */
@@ -77,6 +94,14 @@ export class DestinationPicker extends Widget {
       option.disabled = readOnly;
       this._remote.append(option);
     }
+    if (_options.jupyterDisk) {
+      this._remote.append(
+        h('option', {
+          text: 'Jupyter disk (this server)',
+          attrs: { value: DISK_CHOICE }
+        })
+      );
+    }
     this._buckets = h('datalist', { attrs: { id: `${id}-buckets` } });
     this._bucket = h('input', {
       className: 'jp-mod-styled',
@@ -109,9 +134,10 @@ export class DestinationPicker extends Widget {
         h('label', { text: label, attrs: { for: forId } }),
         input
       ]);
+    this._bucketField = field('Bucket', this._bucket, `${id}-bucket`);
     this.node.append(
       field('Remote', this._remote, `${id}-remote`),
-      field('Bucket', this._bucket, `${id}-bucket`),
+      this._bucketField,
       this._buckets,
       field('Folder', this._path, `${id}-path`),
       h('div', { className: 'jp-Buckets-destinationSummary' }, [
@@ -163,9 +189,17 @@ export class DestinationPicker extends Widget {
     }
   }
 
+  /** Fires whenever the destination shown changes (typed, picked, a recent one). */
+  get changed(): ISignal<this, void> {
+    return this._changedSignal;
+  }
+
   /** The chosen destination, or null while the bucket is missing. */
-  getValue(): IDestination | null {
+  getValue(): IDestination | IDiskDestination | null {
     const remote = this._remote.value;
+    if (remote === DISK_CHOICE) {
+      return { disk: true, path: normalizeFolder(this._path.value.trim()) };
+    }
     const bucket = this._bucket.value.trim().replace(/^\/+|\/+$/g, '');
     if (!remote || !bucket || bucket.includes('/')) {
       return null;
@@ -173,10 +207,25 @@ export class DestinationPicker extends Widget {
     return { remote, bucket, path: normalizeFolder(this._path.value.trim()) };
   }
 
+  /** The chosen destination as a location, or null. */
+  location(): string | null {
+    const value = this.getValue();
+    return value ? destinationLocation(value) : null;
+  }
+
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this._changed();
-    (this._bucket.value ? this._path : this._bucket).focus();
+    (this._bucket.value || this._onDisk() ? this._path : this._bucket).focus();
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+    super.dispose();
+  }
+
+  private _onDisk(): boolean {
+    return this._remote.value === DISK_CHOICE;
   }
 
   private _set(destination: IDestination): void {
@@ -199,6 +248,9 @@ export class DestinationPicker extends Widget {
   private async _suggestBuckets(): Promise<void> {
     const remote = this._remote.value;
     this._suggested = remote;
+    if (this._onDisk()) {
+      return;
+    }
     const names = new Set(await this._options.listBuckets(remote));
     const bookmarks =
       this._options.remotes.find(r => r.name === remote)?.bookmarks ?? [];
@@ -219,15 +271,21 @@ export class DestinationPicker extends Widget {
    */
   private _changed(): void {
     const value = this.getValue();
+    const disk = this._onDisk();
+    this._bucketField.hidden = disk;
+    this._path.placeholder = disk
+      ? 'folder/on/disk/ (empty: the Jupyter root)'
+      : 'folder/in/bucket/ (empty: its root)';
     this._preview.textContent = value
-      ? destinationLocation(value)
+      ? describeLocation(destinationLocation(value))
       : 'choose a bucket';
     const remote = this._options.remotes.find(
       r => r.name === this._remote.value
     );
-    const refusal = value
-      ? folderRefusal(remote, value.bucket, value.path)
-      : undefined;
+    const refusal =
+      value && !('disk' in value)
+        ? folderRefusal(remote, value.bucket, value.path)
+        : undefined;
     const warning = purgeWarning(remote);
     this._notice.textContent = refusal ?? warning ?? '';
     this._notice.classList.toggle('jp-mod-refused', refusal !== undefined);
@@ -241,13 +299,16 @@ export class DestinationPicker extends Widget {
     if (accept) {
       accept.disabled = value === null || refusal !== undefined;
     }
+    this._changedSignal.emit(undefined);
   }
 
   private readonly _remote: HTMLSelectElement;
   private readonly _bucket: HTMLInputElement;
+  private readonly _bucketField: HTMLElement;
   private readonly _buckets: HTMLDataListElement;
   private readonly _path: HTMLInputElement;
   private readonly _preview: HTMLElement;
   private readonly _notice: HTMLElement;
   private _suggested = '';
+  private readonly _changedSignal = new Signal<this, void>(this);
 }

@@ -1,12 +1,14 @@
 // One job in the Transfers panel: what goes where, a progress bar, the
-// figures, the failed files, Cancel or Retry. Built once and then updated in
-// place: progress arrives several times a second, and a row rebuilt under the
-// pointer would swallow the click on its Cancel button.
+// figures (and the workers and shards of a job on a Dask cluster), the failed
+// files, Cancel or Retry. Built once and then updated in place: progress
+// arrives several times a second, and a row rebuilt under the pointer would
+// swallow the click on its Cancel button.
 import type { ITransferJob, JobState, TransferOp } from '@jupyter-buckets/core';
 
 import { formatDuration, formatSize } from '../format';
 import { h, richText } from '../widgets/dom';
 import { amounts } from './amounts';
+import { daskLine } from './dask';
 import { describeLocation } from './locations';
 import { isActive } from './model';
 
@@ -76,6 +78,8 @@ export class JobView {
     this._files = h('span', { className: 'jp-Transfers-files' });
     this._rate = h('span', { className: 'jp-Transfers-rate' });
     this._eta = h('span', { className: 'jp-Transfers-eta' });
+    // A job on a Dask cluster: its workers and shards, under the figures.
+    this._engine = h('div', { className: 'jp-Transfers-engine' });
     this._jobError = h('div', {
       className: 'jp-Transfers-jobError',
       attrs: { role: 'alert' }
@@ -111,6 +115,7 @@ export class JobView {
           this._rate,
           this._eta
         ]),
+        this._engine,
         this._jobError,
         this._errors
       ]
@@ -192,6 +197,7 @@ export class JobView {
         ? `${formatDuration(progress.eta)} left`
         : ''
     );
+    setText(this._engine, daskLine(job));
     this._title(job);
     this._renderJobError(job);
     this._renderErrors(job);
@@ -304,6 +310,7 @@ export class JobView {
   private readonly _files: HTMLElement;
   private readonly _rate: HTMLElement;
   private readonly _eta: HTMLElement;
+  private readonly _engine: HTMLElement;
   private readonly _jobError: HTMLElement;
   private readonly _errors: HTMLDetailsElement;
   private readonly _errorCount: HTMLElement;

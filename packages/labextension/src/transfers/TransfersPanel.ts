@@ -140,7 +140,8 @@ export class TransfersPanel extends SidePanel {
         h('p', {
           text:
             'Drag files between the file browser and the Buckets panel, ' +
-            'copy and paste in the Buckets panel, or choose ' +
+            'copy and paste in the Buckets panel (or Copy to…, Move to… ' +
+            'and Sync to… in its context menu), or choose ' +
             '“Copy to bucket…” in the file browser’s context menu.'
         })
       ]);

@@ -1,12 +1,10 @@
 // "Copy to bucket…" and "Move to bucket…" on files and folders of
 // JupyterLab's own file browser: notebook outputs to persistent storage in
 // one step. A dialog picks the destination; each item becomes a job.
-import { routes, type IBucketList } from '@jupyter-buckets/core';
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
-import { requestAPI } from '../api';
 import { addCommands } from '../commands';
 import { bucketIcon } from '../icons';
 import {
@@ -15,14 +13,9 @@ import {
   type ITransfersModel
 } from '../tokens';
 import { startJobs } from './commands';
-import {
-  DestinationPicker,
-  destinationLocation,
-  parseDestination,
-  type IDestination
-} from './DestinationPicker';
 import { diskItemsRequests, type IDiskItem } from './entries';
-import { recentDestinations, rememberDestination } from './recent';
+import { localLocation } from './locations';
+import { askDestination } from './TransferDialog';
 
 export interface ICopyToBucketOptions {
   app: JupyterFrontEnd;
@@ -70,16 +63,21 @@ export function addCopyToBucket(options: ICopyToBucketOptions): void {
       }
       return;
     }
-    const destination = await pickDestination(op, items, buckets);
-    if (!destination) {
+    const what = items.length === 1 ? items[0].name : `${items.length} items`;
+    // From the Jupyter disk: no Dask cluster is offered (its workers do not see this disk).
+    const choice = await askDestination({
+      op,
+      title: `${op === 'copy' ? 'Copy' : 'Move'} ${what} to a bucket`,
+      sources: items.map(item => localLocation(item.path, item.directory)),
+      buckets
+    });
+    if (!choice) {
       return;
     }
-    const location = destinationLocation(destination);
-    rememberDestination(location);
     await startJobs(
       app.commands,
       transfers,
-      diskItemsRequests(items, location, op)
+      diskItemsRequests(items, choice.location, op)
     );
   };
 
@@ -108,38 +106,4 @@ export function addCopyToBucket(options: ICopyToBucketOptions): void {
       contextMenu: { selector, rank: 10.6 }
     }
   ]);
-}
-
-async function pickDestination(
-  op: 'copy' | 'move',
-  items: IDiskItem[],
-  buckets: IBucketsModel
-): Promise<IDestination | null> {
-  const recent = recentDestinations();
-  const known = (d: IDestination | null) =>
-    d && buckets.remotes.some(r => r.name === d.remote) ? d : null;
-  const { remote, bucket, prefix } = buckets.location;
-  const initial =
-    known(parseDestination(recent[0] ?? '')) ??
-    (remote
-      ? { remote, bucket: bucket ?? '', path: bucket ? prefix : '' }
-      : null);
-  const picker = new DestinationPicker({
-    remotes: buckets.remotes,
-    initial,
-    recent,
-    listBuckets: name =>
-      requestAPI<IBucketList>(routes.buckets(name)).then(
-        list => list.buckets.map(b => b.name),
-        () => [] // listing buckets is often refused: typing the name works
-      )
-  });
-  const what = items.length === 1 ? items[0].name : `${items.length} items`;
-  const verb = op === 'copy' ? 'Copy' : 'Move';
-  const result = await showDialog({
-    title: `${verb} ${what} to a bucket`,
-    body: picker,
-    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: verb })]
-  });
-  return result.button.accept ? result.value : null;
 }

@@ -49,7 +49,7 @@ export interface IDiskItem {
 export function bucketEntriesRequests(
   data: IBucketEntries,
   folder: string,
-  op: 'copy' | 'move' = 'copy'
+  op: 'copy' | 'move' | 'sync' = 'copy'
 ): ITransferRequest[] {
   if (data.folder !== undefined) {
     // A folder's contents land in the destination as its entries one by

@@ -1,4 +1,5 @@
 export { addBucketsClipboard } from './bucketsClipboard';
+export { addBucketsCopyTo } from './bucketsCopyTo';
 export { addBucketsDrag } from './bucketsDrag';
 export { addBucketsDrop } from './bucketsDrop';
 export { startJobs } from './commands';

@@ -6,6 +6,7 @@
 import {
   REQUEST_HEADER,
   TRANSFER_ROUTES,
+  type IEngines,
   type ITransferJob,
   type ITransferList,
   type ITransferRequest
@@ -163,6 +164,10 @@ export class TransfersModel implements ITransfersModel {
     this._ended.delete(id);
     this._update(job);
     return job;
+  }
+
+  engines(): Promise<IEngines> {
+    return this._request<IEngines>(TRANSFER_ROUTES.engines());
   }
 
   clearFinished(): void {

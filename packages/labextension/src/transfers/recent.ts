@@ -1,4 +1,4 @@
-// Recent destinations of "Copy to bucket…" and "Move to bucket…", newest
+// Recent bucket destinations of the transfer dialogs (TransferDialog.ts), newest
 // first, in the browser's storage (locations are not secret).
 import { readJSON, writeJSON } from './storage';
 

@@ -33,6 +33,8 @@ const TITLES: Record<BucketsErrorCode, string> = {
   upload_ended: 'The upload has ended',
   parts_missing: 'Parts of the file did not arrive',
   too_many_requests: 'Too many requests at once',
+  cluster_unavailable: 'No Dask cluster to run on',
+  cluster_error: 'The Dask cluster could not run the copy',
   internal: 'Something went wrong',
   sidecar_unreachable: "Can't reach the Jupyter server",
   sidecar_missing: 'jupyter-buckets is not installed on the server',

@@ -6,6 +6,9 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   CONFLICT_CHOICES,
   fileUnit,
+  LOCAL_REMOTE,
+  LONG_COPY_SECONDS,
+  parseLocation,
   type ConflictChoice,
   type ITransferConflict,
   type ITransferJob,
@@ -95,7 +98,7 @@ export function humanBytes(bytes: number): string {
   return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
 }
 
-function duration(seconds: number | undefined): string {
+export function duration(seconds: number | undefined): string {
   if (seconds === undefined) {
     return '--';
   }
@@ -233,6 +236,11 @@ async function transfer(
       for (const conflict of plan.conflicts) {
         process.stdout.write(`exists  ${conflict.dst}\n`);
       }
+      if (plan.estimate) {
+        process.stdout.write(
+          `about ${duration(plan.estimate.seconds)} on this machine, at its measured ${humanBytes(plan.estimate.rate)}/s\n`
+        );
+      }
       process.stdout.write(
         `dry run: ${plan.copy.length} to copy (${humanBytes(plan.totals.bytes)}), ${plan.delete.length} to delete, ${plan.skipped} identical or skipped, ${plan.conflicts.length} existing at the destination${transferOptions.onConflict ? ` (${transferOptions.onConflict === 'skip' ? 'kept' : 'replaced'})` : ''}\n`
       );
@@ -297,7 +305,19 @@ export async function followJob(
   process.once('SIGINT', onSignal);
   const terminal = !json && process.stderr.isTTY;
   let shown = false;
+  let hinted = false;
   const unsubscribe = jobs.subscribe(job.id, (name, data) => {
+    if (name === 'progress' && !hinted) {
+      const hint = handOffHint(request, data as ITransferJob);
+      if (hint) {
+        hinted = true;
+        if (json) {
+          jsonLine({ type: 'hint', message: hint });
+        } else {
+          process.stderr.write(`\r\x1b[K${hint}\n`);
+        }
+      }
+    }
     if (json) {
       if (name === 'end') {
         return; // printed once, below, from the final record
@@ -326,6 +346,37 @@ export async function followJob(
     process.stderr.write(`\r\x1b[K`);
   }
   return end;
+}
+
+/**
+ * A copy between buckets that will take long here could run elsewhere:
+ * said once, when the measured rate puts the end past LONG_COPY_SECONDS.
+ */
+export function handOffHint(
+  request: ITransferRequest,
+  job: ITransferJob
+): string | undefined {
+  const eta = job.progress.eta;
+  const here = (request.options?.via ?? 'sidecar') === 'sidecar';
+  const buckets = [request.src, request.dst].every(text => {
+    const location = parseLocationOrUndefined(text);
+    return (
+      location?.kind === 'url' ||
+      (location?.kind === 'remote' && location.remote !== LOCAL_REMOTE)
+    );
+  });
+  if (!here || !buckets || eta === undefined || eta < LONG_COPY_SECONDS) {
+    return undefined;
+  }
+  return `This copy will take about ${duration(eta)} on this machine. Between buckets it can run on your Dask cluster (--via dask), or into GCS as a cloud transfer (--via cloud).`;
+}
+
+function parseLocationOrUndefined(text: string) {
+  try {
+    return parseLocation(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A job's failed files, one per line, on stderr. */

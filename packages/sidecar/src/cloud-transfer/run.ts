@@ -13,7 +13,6 @@ import {
   type TransferCounters
 } from './client.js';
 import { transferJobOf } from './spec.js';
-import { serviceToken } from './token.js';
 
 const POLL_MS = 1000;
 /** After a cancel, how long the service may take to say it stopped. */
@@ -98,6 +97,9 @@ export async function runCloudTransfer(
       record.id
     );
     projectId = resource.projectId;
+    // Google's auth library loads only for a cloud transfer (every CLI
+    // command builds the job manager; `ls` must not pay for it).
+    const { serviceToken } = await import('./token.js');
     client = new TransferServiceClient(context.env, () =>
       serviceToken(remotes.dst)
     );

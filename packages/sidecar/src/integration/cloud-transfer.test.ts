@@ -25,6 +25,7 @@ import { remoteStore, type IRemoteStore } from '../remotes/discover.js';
 import type { IRemoteConfig } from '../remotes/types.js';
 import { createServices } from '../services.js';
 import { startApp, type IRunningApp } from '../testing/app.js';
+import { removeGcsPrefix, removeS3Bucket } from '../testing/buckets.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -165,6 +166,7 @@ async function seedS3(
   count: number
 ): Promise<Map<string, number>> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  made.push(bucket);
   const sizes = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const body = randomBytes(10_000 + i * 100);
@@ -209,9 +211,18 @@ beforeEach(async () => {
   });
 });
 
+/** Buckets this file made; its GCS folders are all named *-RUN/. */
+const made: string[] = [];
+
 after(async () => {
   await app.close();
   root.remove();
+  for (const bucket of made) {
+    await removeS3Bucket(s3, bucket);
+  }
+  for (const folder of ['sts-aws', 'sts-osn', 'sts-copy', 'sts-cancel']) {
+    await removeGcsPrefix(gcsEndpoint, 'leap-scratch', `${folder}-${RUN}/`);
+  }
 });
 
 describe('cloud transfers (Storage Transfer Service, a local double)', () => {

@@ -25,6 +25,7 @@ import { createBackendFactory } from '../backends/index.js';
 import { remoteStore, type IRemoteStore } from '../remotes/discover.js';
 import { createServices } from '../services.js';
 import { startApp, type IRunningApp } from '../testing/app.js';
+import { removeGcsPrefix, removeS3Bucket } from '../testing/buckets.js';
 import { harness } from '../testing/harness.js';
 import { assertMatchesSpec } from '../testing/openapi.js';
 import { tempDir, type ITempDir } from '../testing/tempdir.js';
@@ -116,9 +117,16 @@ before(async () => {
   });
 });
 
+/** Buckets and GCS folders this file made, removed at its end. */
+const made: string[] = [];
+
 after(async () => {
   await app.close();
   root.remove();
+  for (const bucket of made) {
+    await removeS3Bucket(s3, bucket);
+  }
+  await removeGcsPrefix(gcsEndpoint, 'leap-scratch', `cluster-${RUN}/`);
 });
 
 describe('jobs on a Dask cluster', () => {
@@ -135,6 +143,7 @@ describe('jobs on a Dask cluster', () => {
   test('a folder S3 -> GCS runs on the workers as one job, every file at the destination', async () => {
     const bucket = `cluster-api-${RUN}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    made.push(bucket);
     const sizes = new Map<string, number>();
     for (let i = 0; i < 10; i++) {
       const body = randomBytes(MiB + i * 1000);
@@ -187,6 +196,7 @@ describe('jobs on a Dask cluster', () => {
   test('a cancel stops the workers and leaves no open multipart upload', async () => {
     const bucket = `cluster-cancel-${RUN}`;
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    made.push(bucket);
     // 640 MiB in one object (its parts repeat: only the size matters here).
     const part = randomBytes(32 * MiB);
     const { UploadId } = await s3.send(

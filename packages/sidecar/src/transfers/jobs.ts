@@ -7,6 +7,7 @@
 // remembered.
 import { randomUUID } from 'node:crypto';
 import type {
+  IEstimate,
   ITransferJob,
   ITransferPlan,
   ITransferRequest,
@@ -48,6 +49,9 @@ export { DEFAULT_TRANSFERS } from './runner.js';
 // (parts in flight) x (part size). 64 MiB keeps six 8 MiB parts moving with
 // room for small files, and the whole process under ~150 MiB.
 const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
+/** Copies that say what this machine's rate is: large enough to be past start-up costs. */
+const MEASURED_MIN_BYTES = 64 * 1024 * 1024;
+const MEASURED_JOBS = 5;
 
 export interface IJobManagerOptions {
   /** A location string to an endpoint (HTTP: confined to the Jupyter root; CLI: the user's paths). */
@@ -129,7 +133,9 @@ export class JobManager {
       ...request.options,
       dryRun: true
     });
+    const estimate = this.estimate(plan.totals.bytes);
     return {
+      ...(estimate ? { estimate } : {}),
       op: request.op,
       src: request.src,
       dst: request.dst,
@@ -332,6 +338,21 @@ export class JobManager {
     return this.registry.list();
   }
 
+  /**
+   * Bytes per second of this machine's recent copies (the median of the
+   * last few done here that moved at least 64 MiB), journaled ones
+   * included; undefined before there is any.
+   */
+  measuredRate(): number | undefined {
+    return measuredRate(this.registry.list());
+  }
+
+  /** How long `bytes` would take here, at the measured rate. */
+  estimate(bytes: number): IEstimate | undefined {
+    const rate = this.measuredRate();
+    return rate ? { seconds: Math.round(bytes / rate), rate } : undefined;
+  }
+
   get(id: string): ITransferJob {
     return this.registry.get(id);
   }
@@ -489,6 +510,24 @@ export class JobManager {
     }
     await Promise.all(running.map(job => job.running));
   }
+}
+
+/** The median rate of the last few large copies done here (jobs oldest first). */
+export function measuredRate(jobs: ITransferJob[]): number | undefined {
+  const rates = jobs
+    .filter(
+      job =>
+        job.state === 'done' &&
+        job.op !== 'delete' &&
+        job.op !== 'upload' &&
+        (job.options.via ?? 'sidecar') === 'sidecar' &&
+        job.progress.bytes >= MEASURED_MIN_BYTES &&
+        job.progress.rate > 0
+    )
+    .slice(-MEASURED_JOBS)
+    .map(job => job.progress.rate)
+    .sort((a, b) => a - b);
+  return rates.length ? rates[Math.floor(rates.length / 2)] : undefined;
 }
 
 /** The Zarr format of a job's source folder, or undefined (a file, not a store, unreadable). */

@@ -22,7 +22,11 @@ export function transfersRoutes(
   const base = `${API_PREFIX}/transfers`;
   // Whether a job may run on a Dask cluster (the dialogs ask before offering it).
   router.get(TRANSFER_ROUTES.engines(), async (_req, res) => {
-    const engines: IEngines = { dask: await daskEngine(env) };
+    const rate = jobs.measuredRate();
+    const engines: IEngines = {
+      sidecar: rate ? { rate } : {},
+      dask: await daskEngine(env)
+    };
     res.json(engines);
   });
   router.post(base, async (req, res) => {
