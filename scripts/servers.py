@@ -290,6 +290,7 @@ class Servers:
         # SeaweedFS leaves its gRPC unix sockets in the temp folder: removed on stop.
         self.stray_files: list[str] = []
         self.env: dict[str, str] = {}
+        self.dead_socket: socket.socket | None = None
 
     # Folders this object creates (and deletes) inside base_dir.
     def _created_paths(self) -> list[Path]:
@@ -303,6 +304,11 @@ class Servers:
         secret_key = secrets.token_urlsafe(30)
         ports = free_ports(12)
         s3_port, gcs_port, dead_port = ports[0], ports[1], ports[2]
+        # The dead endpoint's port stays bound, never listening, while the
+        # servers run: connections to it are refused, and no server started
+        # later (the Dask cluster, the transfer double) can take it.
+        self.dead_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.dead_socket.bind(("127.0.0.1", dead_port))
         (self.base_dir / "logs").mkdir(exist_ok=True)
 
         # fake-gcs-server loads its buckets from a folder per bucket: write them first.
@@ -537,6 +543,9 @@ class Servers:
         for name, proc in reversed(self.procs):
             stop_process_group(proc, name)
         self.procs = []
+        if self.dead_socket is not None:
+            self.dead_socket.close()
+            self.dead_socket = None
         self.cleanup()
 
     def cleanup(self) -> None:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,102 @@ def test_the_python_api_runs_a_copy_on_the_cluster(cluster, server_env, tmp_path
     assert result.bytes == sum(sizes.values())
     listed = {entry["name"]: entry["size"] for entry in jupyter_buckets.ls(f"demo-gcs:leap-scratch/api-{RUN}/")}
     assert listed == sizes
+
+
+def test_a_shard_input_shows_nothing_of_what_it_holds_and_crosses_pickling_whole():
+    import pickle
+
+    from jupyter_buckets.cluster.shard import Sealed
+
+    sealed = Sealed(b'{"secretAccessKey": "s3cr3t-value"}')
+    for shown in (repr(sealed), str(sealed), repr([sealed]), f"{sealed}"):
+        assert "s3cr3t" not in shown
+    assert pickle.loads(pickle.dumps(sealed)).reveal() == sealed.reveal()
+
+
+def test_the_scheduler_address_is_shown_without_credentials():
+    from jupyter_buckets.cluster.connect import shown_address
+
+    assert shown_address("tls://alice:pa55@sched.example.org:8786") == "tls://sched.example.org:8786"
+    assert shown_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def gateway(tmp_path):
+    """A real Dask Gateway server on loopback, its clusters local processes (dask-gateway-server's local backend)."""
+    api, proxy, tcp = free_port(), free_port(), free_port()
+    dask = VENV_BIN / "dask"
+    (tmp_path / "gateway_config.py").write_text(
+        f'c.DaskGateway.address = "127.0.0.1:{api}"\n'
+        f'c.Proxy.address = "127.0.0.1:{proxy}"\n'
+        f'c.Proxy.tcp_address = "127.0.0.1:{tcp}"\n'
+        'c.DaskGateway.backend_class = "dask_gateway_server.backends.local.UnsafeLocalBackend"\n'
+        'c.DaskGateway.authenticator_class = "dask_gateway_server.auth.SimpleAuthenticator"\n'
+        "c.ClusterConfig.worker_cores = 1\n"
+        'c.ClusterConfig.worker_memory = "1 G"\n'
+        "c.ClusterConfig.cluster_max_workers = 2\n"
+        f'c.ClusterConfig.scheduler_cmd = ["{dask}", "scheduler"]\n'
+        f'c.ClusterConfig.worker_cmd = ["{dask}", "worker"]\n'
+    )
+    log = open(tmp_path / "gateway.log", "wb")
+    server = subprocess.Popen(
+        [str(VENV_BIN / "dask-gateway-server"), "-f", str(tmp_path / "gateway_config.py")],
+        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    client_env = {
+        "DASK_GATEWAY__ADDRESS": f"http://127.0.0.1:{proxy}",
+        "DASK_GATEWAY__PROXY_ADDRESS": f"tcp://127.0.0.1:{tcp}",
+        "DASK_GATEWAY__AUTH__TYPE": "basic",
+        "DASK_GATEWAY__AUTH__KWARGS__USERNAME": "alice",
+    }
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{proxy}/api/health", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.3)
+    try:
+        yield client_env
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_with_dask_gateway_configured_a_cluster_is_made_for_the_job_and_shut_down_after(server_env, gateway, tmp_path):
+    from dask_gateway import Gateway
+
+    s3 = s3_client(server_env)
+    bucket = f"cluster-gw-{RUN}"
+    s3.create_bucket(Bucket=bucket)
+    MADE_S3.append(bucket)
+    MADE_GCS.append(("leap-scratch", f"gw-{RUN}/"))
+    sizes = {f"f-{i}": 5000 + i for i in range(6)}
+    for name, size in sizes.items():
+        s3.put_object(Bucket=bucket, Key=f"in/{name}", Body=os.urandom(size))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    env.update(gateway)
+
+    result = jb(env, "cp", f"demo-s3:{bucket}/in/", f"demo-gcs:leap-scratch/gw-{RUN}/", "--via", "dask", "--json")
+
+    end = json.loads(result.stdout.strip().splitlines()[-1])["job"]
+    assert end["state"] == "done", end
+    assert end["progress"]["files"] == 6
+    assert end["progress"]["workers"]["total"] >= 1
+    listed = requests.get(
+        f"{server_env['JB_TEST_GCS_ENDPOINT']}/storage/v1/b/leap-scratch/o", params={"prefix": f"gw-{RUN}/"}, timeout=30
+    ).json()
+    assert {item["name"][len(f"gw-{RUN}/"):]: int(item["size"]) for item in listed["items"]} == sizes
+    # The cluster made for the job is gone with it.
+    with Gateway(address=gateway["DASK_GATEWAY__ADDRESS"], proxy_address=gateway["DASK_GATEWAY__PROXY_ADDRESS"],
+                 auth="basic") as client:
+        assert [c for c in client.list_clusters() if c.status.name in ("PENDING", "RUNNING")] == []

@@ -117,6 +117,11 @@ def run(start: dict[str, Any]) -> int:
                 out({"type": "shard-failed", "shard": shard, "error": error_of(future.exception())})
     finally:
         done.set()
+        try:
+            # The workers that ran it (a new Gateway cluster had none at the start).
+            out({"type": "workers", "busy": 0, "total": len(client.scheduler_info().get("workers", {}))})
+        except Exception:
+            pass
         out({"type": "end", "cancelled": cancelled.is_set()})
         try:
             cancel.clear()
