@@ -14,7 +14,6 @@ import {
   S3Client
 } from '@aws-sdk/client-s3';
 import {
-  TOKEN_HEADER,
   TRANSFER_ROUTES,
   type IErrorBody,
   type ITransferJob
@@ -109,26 +108,10 @@ function remotes(): IRemoteStore {
   };
 }
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown
-): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`http://127.0.0.1:${app.port}${path}`, {
-    method,
-    headers: {
-      [TOKEN_HEADER]: TOKEN,
-      ...(method !== 'GET' ? { 'content-type': 'application/json' } : {})
-    },
-    body: body ? JSON.stringify(body) : undefined
-  });
-  return { status: response.status, json: await response.json() };
-}
-
 async function ended(id: string): Promise<ITransferJob> {
   const until = Date.now() + 120_000;
   for (;;) {
-    const job = (await call('GET', TRANSFER_ROUTES.transfer(id)))
+    const job = (await app.call('GET', TRANSFER_ROUTES.transfer(id)))
       .json as ITransferJob;
     if (!['running', 'queued'].includes(job.state) || Date.now() > until) {
       return job;
@@ -257,7 +240,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
   test('a folder from AWS S3 into GCS: job made, run, followed to its end, disabled', async () => {
     const bucket = `sts-aws-${RUN}`;
     const sizes = await seedS3(bucket, 6);
-    const created = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const created = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `aws:${bucket}/out/`,
       dst: `gcs-project:leap-scratch/sts-aws-${RUN}/`,
@@ -287,7 +270,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
   test('GCS to GCS, and an S3-compatible store through its agent pool', async () => {
     const bucket = `sts-osn-${RUN}`;
     const sizes = await seedS3(bucket, 3);
-    const viaAgents = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const viaAgents = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `osn:${bucket}/out/`,
       dst: `gcs-project:leap-scratch/sts-osn-${RUN}/`,
@@ -299,7 +282,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
       'done'
     );
     assert.deepEqual(await gcsSizes(`sts-osn-${RUN}/`), sizes);
-    const gcsToGcs = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const gcsToGcs = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'sync',
       src: `gcs-project:leap-scratch/sts-osn-${RUN}/`,
       dst: `gcs-project:leap-scratch/sts-copy-${RUN}/`,
@@ -321,7 +304,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
       method: 'POST',
       body: JSON.stringify({ delay: 0.5 })
     });
-    const created = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const created = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `aws:${bucket}/out/`,
       dst: `gcs-project:leap-scratch/sts-cancel-${RUN}/`,
@@ -330,13 +313,15 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
     const { id } = created.json as ITransferJob;
     const until = Date.now() + 30_000;
     while (
-      !((await call('GET', TRANSFER_ROUTES.transfer(id))).json as ITransferJob)
-        .progress.files &&
+      !(
+        (await app.call('GET', TRANSFER_ROUTES.transfer(id)))
+          .json as ITransferJob
+      ).progress.files &&
       Date.now() < until
     ) {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
-    const cancelled = (await call('DELETE', TRANSFER_ROUTES.transfer(id)))
+    const cancelled = (await app.call('DELETE', TRANSFER_ROUTES.transfer(id)))
       .json as ITransferJob;
     assert.equal(cancelled.state, 'cancelled');
     assert.ok(
@@ -359,7 +344,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
       ['notebooks/', 'gcs-project:leap-scratch/x/', /from a bucket/]
     ];
     for (const [src, dst, message] of refusals) {
-      const answer = await call('POST', TRANSFER_ROUTES.transfers(), {
+      const answer = await app.call('POST', TRANSFER_ROUTES.transfers(), {
         op: 'copy',
         src,
         dst,
@@ -372,7 +357,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
       );
       assert.match((answer.json as IErrorBody).error.message, message);
     }
-    const keepBoth = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const keepBoth = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: 'aws:b/f/',
       dst: 'gcs-project:leap-scratch/x/',

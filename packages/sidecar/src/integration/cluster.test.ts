@@ -15,7 +15,6 @@ import {
   UploadPartCommand
 } from '@aws-sdk/client-s3';
 import {
-  TOKEN_HEADER,
   TRANSFER_ROUTES,
   type IEngines,
   type IErrorBody,
@@ -67,23 +66,6 @@ function remotes(): IRemoteStore {
   };
 }
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown
-): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`http://127.0.0.1:${app.port}${path}`, {
-    method,
-    headers: {
-      [TOKEN_HEADER]: TOKEN,
-      // State-changing requests must be JSON (a cross-site form cannot be).
-      ...(method !== 'GET' ? { 'content-type': 'application/json' } : {})
-    },
-    body: body ? JSON.stringify(body) : undefined
-  });
-  return { status: response.status, json: await response.json() };
-}
-
 async function waitFor(
   id: string,
   done: (job: ITransferJob) => boolean,
@@ -91,7 +73,7 @@ async function waitFor(
 ): Promise<ITransferJob> {
   const until = Date.now() + seconds * 1000;
   for (;;) {
-    const { json } = await call('GET', TRANSFER_ROUTES.transfer(id));
+    const { json } = await app.call('GET', TRANSFER_ROUTES.transfer(id));
     const job = json as ITransferJob;
     if (done(job) || Date.now() > until) {
       return job;
@@ -131,7 +113,7 @@ after(async () => {
 
 describe('jobs on a Dask cluster', () => {
   test('GET /engines says which cluster answers, and how many workers it has', async () => {
-    const { status, json } = await call('GET', TRANSFER_ROUTES.engines());
+    const { status, json } = await app.call('GET', TRANSFER_ROUTES.engines());
     assert.equal(status, 200);
     assertMatchesSpec('/api/v1/engines', 200, json);
     const { dask } = json as IEngines;
@@ -156,7 +138,7 @@ describe('jobs on a Dask cluster', () => {
         })
       );
     }
-    const created = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const created = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `demo-s3:${bucket}/in/`,
       dst: `demo-gcs:leap-scratch/cluster-${RUN}/`,
@@ -223,7 +205,7 @@ describe('jobs on a Dask cluster', () => {
         MultipartUpload: { Parts: parts }
       })
     );
-    const created = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const created = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `demo-s3:${bucket}/in/big.bin`,
       dst: `other-s3:${bucket}/out/`,
@@ -237,7 +219,7 @@ describe('jobs on a Dask cluster', () => {
     );
     assert.equal(moving.state, 'running');
     assert.equal(moving.progress.shards?.total, 3); // 640 MiB in 256 MiB ranges
-    const cancelled = await call('DELETE', TRANSFER_ROUTES.transfer(id));
+    const cancelled = await app.call('DELETE', TRANSFER_ROUTES.transfer(id));
     assert.equal(
       (cancelled.json as ITransferJob).state,
       'cancelled',
@@ -251,11 +233,11 @@ describe('jobs on a Dask cluster', () => {
 
   test('without a cluster that answers, the request is refused before any job exists', async () => {
     const before = (
-      (await call('GET', TRANSFER_ROUTES.transfers())).json as {
+      (await app.call('GET', TRANSFER_ROUTES.transfers())).json as {
         jobs: ITransferJob[];
       }
     ).jobs.length;
-    const refused = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const refused = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: 'demo-s3:climate-data/',
       dst: 'demo-gcs:leap-scratch/never/',
@@ -267,7 +249,7 @@ describe('jobs on a Dask cluster', () => {
     assert.equal(error.code, 'cluster_unavailable');
     assert.match(error.message, /did not answer/);
     const jobs = (
-      (await call('GET', TRANSFER_ROUTES.transfers())).json as {
+      (await app.call('GET', TRANSFER_ROUTES.transfers())).json as {
         jobs: ITransferJob[];
       }
     ).jobs;
@@ -283,7 +265,7 @@ describe('jobs on a Dask cluster', () => {
     ]
   ] as const) {
     test(`${name} is a 400`, async () => {
-      const refused = await call('POST', TRANSFER_ROUTES.transfers(), {
+      const refused = await app.call('POST', TRANSFER_ROUTES.transfers(), {
         op: 'copy',
         src: 'demo-s3:climate-data/',
         dst: 'demo-gcs:leap-scratch/never/',
@@ -295,13 +277,13 @@ describe('jobs on a Dask cluster', () => {
   }
 
   test('a delete and the Jupyter disk stay here', async () => {
-    const deleting = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const deleting = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'delete',
       src: 'demo-s3:climate-data/nothing/',
       options: { via: 'dask' }
     });
     assert.equal(deleting.status, 400);
-    const local = await call('POST', TRANSFER_ROUTES.transfers(), {
+    const local = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: 'notebooks/',
       dst: 'demo-s3:climate-data/x/',
