@@ -5,6 +5,7 @@ import type {
   IEngines,
   IRemote,
   ITransferJob,
+  ITransferPlan,
   ITransferRequest,
   ZarrVersion
 } from '@jupyter-buckets/core';
@@ -211,6 +212,11 @@ export interface ITransfersModel {
    * asked when a dialog offers it; the server remembers its answer briefly.
    */
   engines(): Promise<IEngines>;
+  /**
+   * What a request would do, without doing it (a dry run: the server lists
+   * the source); `signal` stops waiting for the answer.
+   */
+  plan(request: ITransferRequest, signal?: AbortSignal): Promise<ITransferPlan>;
   /** Hide the jobs that have ended (they stay in the server's journal). */
   clearFinished(): void;
   /** List and follow a job started elsewhere (an upload, at its own route). */

@@ -3,6 +3,7 @@
 // server found a cluster, and otherwise disabled with why, and how to get
 // one, in its tooltip.
 import type { IEngines } from '@jupyter-buckets/core';
+import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { h } from '../widgets/dom';
@@ -15,6 +16,9 @@ export class DaskOption extends Widget {
     this._box = h('input', { attrs: { type: 'checkbox', name: 'dask' } });
     this._label = h('span', { className: 'jp-Buckets-daskLabel' });
     this.node.append(this._box, this._label);
+    this._box.addEventListener('change', () =>
+      this._ticked.emit(this._box.checked)
+    );
     this._show(null);
     engines
       .then(
@@ -41,6 +45,21 @@ export class DaskOption extends Widget {
     return !this.isHidden && !this._box.disabled && this._box.checked;
   }
 
+  /** Fires when the user ticks or unticks the box. */
+  get ticked(): ISignal<this, boolean> {
+    return this._ticked;
+  }
+
+  /** Untick (another way to run the transfer was chosen). */
+  untick(): void {
+    this._box.checked = false;
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+    super.dispose();
+  }
+
   private _show(dask: DaskEngine | null): void {
     const choice = daskChoice(dask);
     this._box.disabled = !choice.enabled;
@@ -54,4 +73,5 @@ export class DaskOption extends Widget {
 
   private readonly _box: HTMLInputElement;
   private readonly _label: HTMLElement;
+  private readonly _ticked = new Signal<this, boolean>(this);
 }

@@ -1,13 +1,15 @@
 // One job in the Transfers panel: what goes where, a progress bar, the
-// figures (and the workers and shards of a job on a Dask cluster), the failed
-// files, Cancel or Retry. Built once and then updated in place: progress
-// arrives several times a second, and a row rebuilt under the pointer would
-// swallow the click on its Cancel button.
+// figures (and the workers and shards of a job on a Dask cluster, or the
+// operation of a cloud transfer), the failed files, Cancel or Retry. Built
+// once and then updated in place: progress arrives several times a second,
+// and a row rebuilt under the pointer would swallow the click on its Cancel
+// button.
 import type { ITransferJob, JobState, TransferOp } from '@jupyter-buckets/core';
 
 import { formatDuration, formatSize } from '../format';
 import { h, richText } from '../widgets/dom';
 import { amounts } from './amounts';
+import { cloudLine } from './cloud';
 import { daskLine } from './dask';
 import { describeLocation } from './locations';
 import { isActive } from './model';
@@ -78,7 +80,8 @@ export class JobView {
     this._files = h('span', { className: 'jp-Transfers-files' });
     this._rate = h('span', { className: 'jp-Transfers-rate' });
     this._eta = h('span', { className: 'jp-Transfers-eta' });
-    // A job on a Dask cluster: its workers and shards, under the figures.
+    // A job on a Dask cluster (its workers and shards) or a cloud transfer
+    // (its operation), under the figures.
     this._engine = h('div', { className: 'jp-Transfers-engine' });
     this._jobError = h('div', {
       className: 'jp-Transfers-jobError',
@@ -197,7 +200,7 @@ export class JobView {
         ? `${formatDuration(progress.eta)} left`
         : ''
     );
-    setText(this._engine, daskLine(job));
+    setText(this._engine, daskLine(job) || cloudLine(job));
     this._title(job);
     this._renderJobError(job);
     this._renderErrors(job);

@@ -1,7 +1,10 @@
 // Copy to…, Move to… and Sync to… on the Buckets panel's objects and folders:
 // a dialog picks a folder of any remote, or of the Jupyter disk, and each
 // entry becomes a job (a select-all, one job for the whole folder). Between
-// buckets the dialog offers the user's Dask cluster to run the jobs on.
+// buckets the dialog says how long the jobs would take here, and offers the
+// user's Dask cluster, or Google's Storage Transfer Service into GCS, to run
+// them instead.
+import type { ITransferRequest } from '@jupyter-buckets/core';
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 
@@ -22,10 +25,11 @@ import {
 import { showActionError } from '../widgets/errors';
 import { entriesFor } from './bucketsDrag';
 import { startJobs } from './commands';
+import { onCloud } from './cloud';
 import { onDask } from './dask';
 import { bucketEntriesRequests, type IBucketEntries } from './entries';
 import { lastSegment, remoteLocation } from './locations';
-import { askDestination } from './TransferDialog';
+import { askDestination, type ITransferChoice } from './TransferDialog';
 
 type Op = 'copy' | 'move' | 'sync';
 
@@ -76,17 +80,22 @@ export function addBucketsCopyTo(options: IBucketsCopyToOptions): void {
       sources: sourcesOf(data),
       buckets,
       engines: () => transfers.engines(),
+      estimate: {
+        requests: location => bucketEntriesRequests(data, location, op),
+        plan: (request, signal) => transfers.plan(request, signal)
+      },
       jupyterDisk: true
     });
     if (!choice) {
       return;
     }
     const requests = bucketEntriesRequests(data, choice.location, op);
-    // A refusal (no cluster after all: 409 cluster_unavailable) is said as any other.
+    // A refusal (no cluster after all: 409 cluster_unavailable; what the
+    // cloud cannot do: 400 invalid_request) is said as any other.
     await startJobs(
       app.commands,
       transfers,
-      choice.runOnDask ? requests.map(onDask) : requests
+      requests.map(request => runWhereChosen(request, choice))
     );
   };
 
@@ -140,6 +149,20 @@ export function addBucketsCopyTo(options: IBucketsCopyToOptions): void {
 }
 
 const VERBS: Record<Op, string> = { copy: 'Copy', move: 'Move', sync: 'Sync' };
+
+function runWhereChosen(
+  request: ITransferRequest,
+  choice: ITransferChoice
+): ITransferRequest {
+  switch (choice.via) {
+    case 'dask':
+      return onDask(request);
+    case 'cloud':
+      return onCloud(request, choice.onConflict ?? 'skip');
+    default:
+      return request;
+  }
+}
 
 function onlyFolders(data: IBucketEntries): boolean {
   return (

@@ -9,6 +9,7 @@ import {
   type IEngines,
   type ITransferJob,
   type ITransferList,
+  type ITransferPlan,
   type ITransferRequest
 } from '@jupyter-buckets/core';
 import { Poll } from '@lumino/polling';
@@ -168,6 +169,20 @@ export class TransfersModel implements ITransfersModel {
 
   engines(): Promise<IEngines> {
     return this._request<IEngines>(TRANSFER_ROUTES.engines());
+  }
+
+  plan(
+    request: ITransferRequest,
+    signal?: AbortSignal
+  ): Promise<ITransferPlan> {
+    return this._request<ITransferPlan>(TRANSFER_ROUTES.transfers(), {
+      method: 'POST',
+      body: JSON.stringify({
+        ...request,
+        options: { ...request.options, dryRun: true }
+      }),
+      signal
+    });
   }
 
   clearFinished(): void {
