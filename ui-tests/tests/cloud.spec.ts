@@ -8,12 +8,13 @@
 // is said, no job started. The estimate's figures are those of the folder
 // this file seeds in a bucket of its own on SeaweedFS.
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page, Request } from '@playwright/test';
+import type { Request } from '@playwright/test';
 
 import { attach } from './evidence';
 import { fileRow, TRANSFERS_ID } from './jobs';
 import { browse, contextMenu, item } from './panel';
 import { dropBucket, requireS3Harness, seedBucket } from './s3';
+import { dialog, pickBucket } from './transfer-dialog';
 
 const RUN = `ui-cloud-${Date.now().toString(36)}`;
 const BUCKET = RUN;
@@ -49,29 +50,6 @@ test.afterAll(() => {
     dropBucket(home, BUCKET);
   }
 });
-
-/** The transfer dialog, while it is shown. */
-function dialog(page: Page): Locator {
-  return page.locator('.jp-Dialog').filter({
-    has: page.locator('.jp-Buckets-destination')
-  });
-}
-
-/** Pick `remote`:`bucket`/`folder` in the open dialog. */
-async function pickBucket(
-  page: Page,
-  remote: string,
-  bucket: string,
-  folder: string
-): Promise<void> {
-  const picker = dialog(page).locator('.jp-Buckets-destination');
-  await picker.locator('select[name="remote"]').selectOption(remote);
-  await picker.locator('input[name="bucket"]').fill(bucket);
-  await picker.locator('input[name="path"]').fill(folder);
-  await expect(picker.locator('.jp-Buckets-destinationPreview')).toHaveText(
-    `${remote}:${bucket}/${folder}`
-  );
-}
 
 /** Copy to… on the seeded folder: the dialog, open. */
 async function copyBatch(page: Parameters<typeof browse>[0]): Promise<void> {

@@ -9,12 +9,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
 
 import { attach } from './evidence';
 import { fileRow, job, jupyterRoot, TRANSFERS_ID } from './jobs';
 import { browse, contextMenu, item } from './panel';
 import { dropBucket, objectName, requireS3Harness, seedBucket } from './s3';
+import { dialog, pickBucket } from './transfer-dialog';
 
 const RUN = `ui-cluster-${Date.now().toString(36)}`;
 /** The source: a bucket of its own (SeaweedFS keeps empty folders: climate-data stays as it is). */
@@ -49,29 +49,6 @@ test.afterAll(() => {
     // Nothing arrived there (the copy test failed before): nothing to remove.
   }
 });
-
-/** The transfer dialog, while it is shown. */
-function dialog(page: Page): Locator {
-  return page.locator('.jp-Dialog').filter({
-    has: page.locator('.jp-Buckets-destination')
-  });
-}
-
-/** Pick `remote`:`bucket`/`folder` in the open dialog. */
-async function pickBucket(
-  page: Page,
-  remote: string,
-  bucket: string,
-  folder: string
-): Promise<void> {
-  const picker = dialog(page).locator('.jp-Buckets-destination');
-  await picker.locator('select[name="remote"]').selectOption(remote);
-  await picker.locator('input[name="bucket"]').fill(bucket);
-  await picker.locator('input[name="path"]').fill(folder);
-  await expect(picker.locator('.jp-Buckets-destinationPreview')).toHaveText(
-    `${remote}:${bucket}/${folder}`
-  );
-}
 
 /** Names and sizes of the objects under `prefix` in leap-scratch, from fake-gcs-server's JSON API. */
 async function gcsObjects(prefix: string): Promise<Record<string, number>> {

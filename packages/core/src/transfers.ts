@@ -134,6 +134,21 @@ export interface ITransferProgress {
   operation?: string;
 }
 
+/** A job's progress before anything has moved. */
+export function emptyProgress(): ITransferProgress {
+  return {
+    bytes: 0,
+    files: 0,
+    failed: 0,
+    skipped: 0,
+    deleted: 0,
+    rate: 0,
+    current: [],
+    streamedBytes: 0,
+    serverSideFiles: 0
+  };
+}
+
 export interface ITransferJob {
   id: string;
   op: TransferOp;

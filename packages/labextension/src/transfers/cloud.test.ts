@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { ITransferJob } from '@jupyter-buckets/core';
+import { emptyProgress, type ITransferJob } from '@jupyter-buckets/core';
 
 import { cloudLine, cloudMayRun, onCloud } from './cloud.js';
 
@@ -109,17 +109,7 @@ test('a cloud copy or move says what happens to existing files; a sync does not'
   );
 });
 
-const progress: ITransferJob['progress'] = {
-  bytes: 0,
-  files: 0,
-  failed: 0,
-  skipped: 0,
-  deleted: 0,
-  rate: 0,
-  current: [],
-  streamedBytes: 0,
-  serverSideFiles: 0
-};
+const progress = emptyProgress();
 
 test('a cloud transfer shows its operation, and that the service still lists the source', () => {
   const job = (

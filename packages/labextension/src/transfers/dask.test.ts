@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { ITransferJob } from '@jupyter-buckets/core';
+import { emptyProgress, type ITransferJob } from '@jupyter-buckets/core';
 
 import { daskChoice, daskLine, daskMayRun, onDask } from './dask.js';
 
@@ -104,17 +104,7 @@ test('a request on the cluster keeps its other options', () => {
   });
 });
 
-const progress: ITransferJob['progress'] = {
-  bytes: 0,
-  files: 0,
-  failed: 0,
-  skipped: 0,
-  deleted: 0,
-  rate: 0,
-  current: [],
-  streamedBytes: 0,
-  serverSideFiles: 0
-};
+const progress = emptyProgress();
 
 test('a job on a cluster shows its workers and shards as they change', () => {
   const job = (

@@ -8,19 +8,7 @@ const PROGRESS_INTERVAL_MS = 250;
 /** Files named as in flight, at most: enough to see the job move. */
 const CURRENT_SHOWN = 20;
 
-export function emptyProgress(): ITransferJob['progress'] {
-  return {
-    bytes: 0,
-    files: 0,
-    failed: 0,
-    skipped: 0,
-    deleted: 0,
-    rate: 0,
-    current: [],
-    streamedBytes: 0,
-    serverSideFiles: 0
-  };
-}
+export { emptyProgress } from '@jupyter-buckets/core';
 
 /** Progress over one run of a job (a retry is a new run: its rate starts again). */
 export class ProgressTicker {
