@@ -15,6 +15,12 @@ import {
 import { transferJobOf } from './spec.js';
 
 const POLL_MS = 1000;
+/**
+ * Where the job journals its transfer job and operation (an upload line of
+ * its own, path ''), so that after a restart it follows the same operation
+ * instead of starting the transfer again.
+ */
+const OPERATION_PATH = '';
 /** After a cancel, how long the service may take to say it stopped. */
 const CANCEL_WAIT_MS = 60_000;
 
@@ -54,6 +60,19 @@ function failureOf(operation: ITransferOperation): ApiError {
     `Storage Transfer Service could not finish the transfer (${breakdown?.errorCode ?? operation.metadata?.status ?? 'FAILED'}: ${detail}).`,
     `Its operation is ${operation.name} in the Cloud console; retry the job, or run the copy here or on Dask.`
   );
+}
+
+/** The operation an earlier run of this job started (a restart), if it is still known to the service. */
+async function followed(
+  job: IJob,
+  client: TransferServiceClient
+): Promise<ITransferOperation | undefined> {
+  const earlier = job.uploads.get(OPERATION_PATH);
+  if (!earlier) {
+    return undefined;
+  }
+  const name = earlier.token.split('\n')[1];
+  return name ? client.operation(name).catch(() => undefined) : undefined;
 }
 
 const pause = (ms: number): Promise<void> =>
@@ -103,18 +122,30 @@ export async function runCloudTransfer(
     client = new TransferServiceClient(context.env, () =>
       serviceToken(remotes.dst)
     );
-    const created = await client.createJob(resource);
-    jobName = created.name;
-    if (!jobName) {
-      throw new ApiError(
-        'provider_error',
-        'Storage Transfer Service made a job without a name.'
-      );
+    let operation = await followed(job, client);
+    if (operation) {
+      jobName = job.uploads.get(OPERATION_PATH)!.token.split('\n')[0];
+    } else {
+      const created = await client.createJob(resource);
+      jobName = created.name;
+      if (!jobName) {
+        throw new ApiError(
+          'provider_error',
+          'Storage Transfer Service made a job without a name.'
+        );
+      }
+      operation = await client.run(jobName, projectId);
+      const journaled = { token: `${jobName}\n${operation.name}`, partSize: 1 };
+      job.uploads.set(OPERATION_PATH, journaled);
+      job.journal({ t: 'upload', path: OPERATION_PATH, ...journaled });
     }
-    let operation = await client.run(jobName, projectId);
     record.progress.operation = operation.name;
     let cancelledAt: number | undefined;
     while (!operation.done) {
+      if (job.suspended) {
+        // The sidecar stops: the service goes on, and the next start follows it.
+        break;
+      }
       if (signal.aborted && cancelledAt === undefined) {
         cancelledAt = Date.now();
         await client.cancel(operation.name).catch(() => undefined);
@@ -139,8 +170,10 @@ export async function runCloudTransfer(
       record.error = errorOf(error);
     }
   } finally {
-    if (client && jobName) {
+    if (client && jobName && !job.suspended) {
       await client.disable(jobName, projectId).catch(() => undefined);
+      job.uploads.delete(OPERATION_PATH);
+      job.journal({ t: 'upload', path: OPERATION_PATH });
     }
   }
   ticker.stop();

@@ -203,7 +203,13 @@ after(async () => {
   for (const bucket of made) {
     await removeS3Bucket(s3, bucket);
   }
-  for (const folder of ['sts-aws', 'sts-osn', 'sts-copy', 'sts-cancel']) {
+  for (const folder of [
+    'sts-aws',
+    'sts-osn',
+    'sts-copy',
+    'sts-cancel',
+    'sts-restart'
+  ]) {
     await removeGcsPrefix(gcsEndpoint, 'leap-scratch', `${folder}-${RUN}/`);
   }
 });
@@ -331,6 +337,55 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
     const saw = await doubleSaw();
     assert.ok(saw.requests.some(r => r.method === 'transferOperations.cancel'));
     assert.deepEqual(saw.violations, []);
+  });
+
+  test('after a restart, the job follows the operation it started instead of starting the transfer again', async () => {
+    const bucket = `sts-restart-${RUN}`;
+    await seedS3(bucket, 12);
+    await fetch(`${double}/__double/settings`, {
+      method: 'POST',
+      body: JSON.stringify({ delay: 0.3 })
+    });
+    const journals = tempDir();
+    // Two lives of the sidecar's job manager, with one journal folder.
+    const life = () =>
+      createServices({
+        remotes: remotes(),
+        backends: createBackendFactory(),
+        localRoot: root.path,
+        journalDir: journals.path
+      }).transfers;
+    try {
+      const first = life();
+      const job = await first.create({
+        op: 'copy',
+        src: `aws:${bucket}/out/`,
+        dst: `gcs-project:leap-scratch/sts-restart-${RUN}/`,
+        options: { via: 'cloud', onConflict: 'replace' }
+      });
+      const until = Date.now() + 30_000;
+      while (!first.get(job.id).progress.files && Date.now() < until) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      const operation = first.get(job.id).progress.operation;
+      assert.match(operation ?? '', /^transferOperations\//);
+      await first.shutdown();
+
+      const second = life();
+      await second.resume();
+      const ended = await second.wait(job.id);
+      assert.equal(ended.state, 'done', JSON.stringify(ended.error));
+      assert.equal(ended.progress.operation, operation);
+      assert.equal(ended.progress.files, 12);
+      const methods = (await doubleSaw()).requests.map(r => r.method);
+      assert.equal(methods.filter(m => m === 'transferJobs.create').length, 1);
+      assert.equal(methods.filter(m => m === 'transferJobs.run').length, 1);
+      assert.ok(!methods.includes('transferOperations.cancel'));
+      assert.equal(methods.at(-1), 'transferJobs.patch');
+      assert.deepEqual((await doubleSaw()).violations, []);
+    } finally {
+      journals.remove();
+    }
   });
 
   test('what the service cannot do is refused before any job exists', async () => {

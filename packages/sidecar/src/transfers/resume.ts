@@ -94,14 +94,25 @@ export async function replan(
   };
   const src = resolve(request.src);
   const dst = request.op === 'delete' ? src : resolve(request.dst);
-  const plan = await startPlan(
-    request.op,
-    src,
-    dst,
-    start.options,
-    entry.done,
-    pageSize
-  );
+  // A cloud transfer is listed by the service, not here.
+  const plan =
+    start.options.via === 'cloud'
+      ? {
+          op: request.op,
+          files: [],
+          deletes: [],
+          skipped: 0,
+          totals: { files: 0, bytes: 0 },
+          conflicts: []
+        }
+      : await startPlan(
+          request.op,
+          src,
+          dst,
+          start.options,
+          entry.done,
+          pageSize
+        );
   return {
     id: start.id,
     created: start.created,
