@@ -28,7 +28,12 @@ import {
 } from './job.js';
 import { DEFAULT_KEEP_JOBS, Journal, type IJournalEntry } from './journal.js';
 import type { IEndpoint } from '../locations/resolver.js';
-import { LIST_PAGE_SIZE, planTransfer, type IFileTask } from './plan.js';
+import {
+  emptyPlan,
+  LIST_PAGE_SIZE,
+  planTransfer,
+  type IFileTask
+} from './plan.js';
 import { checkRequest } from './request.js';
 import { JobRegistry } from './registry.js';
 import { loadJournals, replan, unresumable } from './resume.js';
@@ -212,14 +217,7 @@ export class JobManager {
       request,
       src,
       dst,
-      plan: {
-        op: request.op,
-        files: [],
-        deletes: [],
-        skipped: 0,
-        totals: { files: 0, bytes: 0 },
-        conflicts: []
-      },
+      plan: emptyPlan(request.op),
       done: new Set()
     });
     return structuredClone(job.record);

@@ -66,6 +66,18 @@ export interface IPlan {
   more?: AsyncIterator<IPlanPage>;
 }
 
+/** A plan with nothing in it: a cloud transfer's, whose source the service lists. */
+export function emptyPlan(op: TransferOp): IPlan {
+  return {
+    op,
+    files: [],
+    deletes: [],
+    skipped: 0,
+    totals: { files: 0, bytes: 0 },
+    conflicts: []
+  };
+}
+
 /** Pages a transfer lists (tests make them small, to see a listing go on). */
 export const LIST_PAGE_SIZE = MAX_PAGE_SIZE;
 

@@ -6,6 +6,7 @@ import { errorOf, recordOf, type IJobStart } from './job.js';
 import { endedAt, type IJournalEntry, type Journal } from './journal.js';
 import type { IEndpoint } from '../locations/resolver.js';
 import { startPlan } from './stream.js';
+import { emptyPlan } from './plan.js';
 import type { JobRegistry } from './registry.js';
 import { compareCharacters } from '../order.js';
 
@@ -97,14 +98,7 @@ export async function replan(
   // A cloud transfer is listed by the service, not here.
   const plan =
     start.options.via === 'cloud'
-      ? {
-          op: request.op,
-          files: [],
-          deletes: [],
-          skipped: 0,
-          totals: { files: 0, bytes: 0 },
-          conflicts: []
-        }
+      ? emptyPlan(request.op)
       : await startPlan(
           request.op,
           src,
