@@ -98,7 +98,8 @@ def cell(value: float | None, width: int, digits: int) -> str:
 def table(title: str, rows: dict[str, dict]) -> str:
     """The peers first, then the ceiling under its own heading: a limit to
     measure against, not a peer to beat."""
-    lines = [title, f"  {'tool':<16}{'median s':>10}{'MiB/s':>8}{'peer/ours':>11}{'x max':>7}"
+    width = max([16, *(len(tool) + 1 for tool in rows)])
+    lines = [title, f"  {'tool':<{width}}{'median s':>10}{'MiB/s':>8}{'peer/ours':>11}{'x max':>7}"
                     f"{'CPU s':>8}{'CPU s/GiB':>11}{'peak RSS MiB':>14}"]
     peers = [tool for tool, row in rows.items() if not row["ceiling"]]
     ceilings = [tool for tool, row in rows.items() if row["ceiling"]]
@@ -106,7 +107,7 @@ def table(title: str, rows: dict[str, dict]) -> str:
         if tool in ceilings:
             lines.append("  ceiling, what SeaweedFS serves here (x max: a tool's time / this one's):")
         row = rows[tool]
-        lines.append(f"  {tool:<16}{row['median_s']:>10.2f}{cell(row['mib_s'], 8, 0)}"
+        lines.append(f"  {tool:<{width}}{row['median_s']:>10.2f}{cell(row['mib_s'], 8, 0)}"
                      f"{cell(row['time_vs_ours'], 11, 2)}{cell(row['time_vs_ceiling'], 7, 2)}"
                      f"{row['cpu_s']:>8.2f}{cell(row['cpu_s_per_gib'], 11, 2)}{row['peak_rss_mib']:>14.0f}")
     return "\n".join(lines)

@@ -25,6 +25,14 @@ BIN = ROOT / ".venv" / "bin"
 # JB_BENCH_BUNDLE: another build of the CLI to measure (a saved copy of an
 # earlier one, for before/after figures).
 BUNDLE = Path(os.environ.get("JB_BENCH_BUNDLE") or ROOT / "jupyter_buckets" / "sidecar" / "jupyter-buckets.cjs")
+# JB_BENCH_BASELINE: another build's jupyter-buckets.cjs (its sidecar.cjs
+# beside it) measured in the same run as "jupyter-buckets baseline": before
+# and after a change, taking turns on the same servers.
+BASELINE = os.environ.get("JB_BENCH_BASELINE")
+BASELINE_TOOL = "jupyter-buckets baseline"
+# JB_BENCH_TOOLS: only these tools, by their names in the tables, comma
+# separated (e.g. "jupyter-buckets,jupyter-buckets baseline" to study a change).
+ONLY = [tool.strip() for tool in os.environ.get("JB_BENCH_TOOLS", "").split(",") if tool.strip()]
 TUNED = ["--transfers", "32", "--checkers", "32", "--s3-upload-concurrency", "16", "--s3-chunk-size", "16M"]
 OURS = "jupyter-buckets"
 CEILING = "s5cmd max"
@@ -41,12 +49,12 @@ def need(name: str) -> str:
     return value
 
 
-def ours_command() -> list[str]:
+def ours_command(bundle: Path = BUNDLE) -> list[str]:
     """What `jupyter-buckets` runs (the real node, its flags, the bundle): the
     .venv/bin launchers are Python wrappers whose RSS is not ours."""
     from jupyter_buckets.node import NODE_FLAGS, find_node
 
-    return [find_node(), *NODE_FLAGS, str(BUNDLE)]
+    return [find_node(), *NODE_FLAGS, str(bundle)]
 
 
 @dataclass(frozen=True)
@@ -79,9 +87,15 @@ class Job:
 Builder = Callable[[Job], "list[str] | None"]
 
 
-def ours(job: Job) -> list[str]:
-    verb = "cp" if job.op == "copy" else "sync"
-    return [*ours_command(), verb, job.src.remote(), job.dst.remote(), "--json"]
+def ours_with(bundle: Path) -> Builder:
+    def build(job: Job) -> list[str]:
+        verb = "cp" if job.op == "copy" else "sync"
+        return [*ours_command(bundle), verb, job.src.remote(), job.dst.remote(), "--json"]
+
+    return build
+
+
+ours = ours_with(BUNDLE)
 
 
 def rclone_cmd(tuned: bool) -> Builder:
@@ -114,6 +128,10 @@ TOOLS: dict[str, Builder] = {
     "s5cmd": s5cmd_cmd(),
     CEILING: s5cmd_cmd(CEILING_FLAGS),
 }
+if BASELINE:
+    TOOLS[BASELINE_TOOL] = ours_with(Path(BASELINE))
+if ONLY:
+    TOOLS = {tool: build for tool, build in TOOLS.items() if tool in ONLY}
 
 
 def tool_env(home: str) -> dict[str, str]:

@@ -21,8 +21,9 @@ Env: JB_BENCH_SCALE (default 1; 0.05 for a smoke run), JB_BENCH_REPEATS,
 JB_BENCH_HUGE=1 (adds the > 5 GiB server-side copy and a 20 GiB local -> S3
 upload, never scaled, one run each, only if the disk has room),
 JB_BENCH_VERIFY=0, JB_BENCH_SCENARIOS (e.g. "4,5": only those, to study
-them; the default runs all), JB_BENCH_START_RUNS (default 10), JB_BENCH_TMP (where the
-local data goes). Prints tables and adds "cli_start" and "transfers" sections
+them; the default runs all), JB_BENCH_TOOLS and JB_BENCH_BASELINE (only
+some tools; another build beside ours, see tools.py), JB_BENCH_START_RUNS
+(default 10), JB_BENCH_TMP (where the local data goes). Prints tables and adds "cli_start" and "transfers" sections
 to bench/results/latest.json.
 """
 

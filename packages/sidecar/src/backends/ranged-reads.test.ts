@@ -5,7 +5,7 @@
 // re-sends every body chunked).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { IBackendConfig } from './config.js';
 import { remoteStore } from '../remotes/discover.js';
@@ -14,7 +14,7 @@ import { removePrefix } from '../testing/objects.js';
 import { storeProxy, type IStoreProxy } from '../testing/proxy.js';
 import { createStorage, GcsBackend } from './gcs/backend.js';
 import { S3Backend, s3ClientConfig } from './s3/backend.js';
-import type { IBackend } from './types.js';
+import type { IBackend, IStatedHashes } from './types.js';
 
 harness();
 const RUN = `ranged-reads-test/${randomBytes(4).toString('hex')}/`;
@@ -83,6 +83,26 @@ for (const store of STORES) {
           );
         }
       }
+    });
+
+    test("a whole read states the object's MD5; a range states none", async () => {
+      const key = `${RUN}stated.bin`;
+      await backend.put(BUCKET, key, DATA, { size: DATA.length });
+      const whole: IStatedHashes = {};
+      await read(
+        BUCKET,
+        key,
+        0,
+        DATA.length,
+        DATA.length,
+        undefined,
+        undefined,
+        whole
+      );
+      assert.equal(whole.md5, createHash('md5').update(DATA).digest('hex'));
+      const part: IStatedHashes = {};
+      await read(BUCKET, key, 0, 100, DATA.length, undefined, undefined, part);
+      assert.equal(part.md5, undefined);
     });
 
     test('an empty object reads as no bytes; a missing one is not found', async () => {

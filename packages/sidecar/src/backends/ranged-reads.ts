@@ -11,7 +11,7 @@ import {
   type IGetIntoAnswer
 } from './http/get-into.js';
 import { readAll, readAllTo } from './read-all.js';
-import type { IBodySink, IByteRange } from './types.js';
+import type { IBodySink, IByteRange, IStatedHashes } from './types.js';
 
 /** A GET as the store wants it: where, and its (signed) headers. */
 export interface IRangedRequest {
@@ -34,6 +34,12 @@ export interface IRangedStore {
   failure(error: unknown, bucket: string, key: string): ApiError;
   /** The general path: the object, or a range of it, as a stream. */
   read(bucket: string, key: string, range?: IByteRange): Promise<Readable>;
+  /**
+   * The MD5 (hex) an answer's headers state for the whole object, if any:
+   * then a whole small file is checked by the store it goes to (or hashed
+   * once for the disk) against what its source stated for those very bytes.
+   */
+  statedMd5?(headers: Record<string, string>): string | undefined;
 }
 
 // Connect fast or fail (an unreachable endpoint answers within seconds); a
@@ -91,13 +97,20 @@ export class RangedReads {
     length: number,
     size: number,
     into?: Buffer,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    stated?: IStatedHashes
   ): Promise<Buffer> {
     if (into && into.length !== length) {
       throw new RangeError(`into has ${into.length} bytes, not ${length}`);
     }
     const buffer = into ?? Buffer.allocUnsafe(length);
-    if (!(await this.direct(bucket, key, start, size, buffer, signal))) {
+    const answer = await this.direct(bucket, key, start, size, buffer, signal);
+    if (answer) {
+      // The headers speak of the whole object: only a whole read is theirs.
+      if (stated && start === 0 && length === size) {
+        stated.md5 = this.store.statedMd5?.(answer.headers);
+      }
+    } else {
       await readAll(
         await this.general(bucket, key, start, length),
         buffer,
@@ -139,7 +152,7 @@ export class RangedReads {
     );
   }
 
-  /** The direct read; false when this store needs the general client. */
+  /** The direct read's answer; undefined when this store needs the general client. */
   private async direct(
     bucket: string,
     key: string,
@@ -147,10 +160,10 @@ export class RangedReads {
     size: number,
     into: Buffer | IBodySink,
     signal?: AbortSignal
-  ): Promise<boolean> {
+  ): Promise<IGetIntoAnswer | undefined> {
     const pool = this.pool;
     if (!pool) {
-      return false;
+      return undefined;
     }
     const length = into.length;
     let answer: IGetIntoAnswer;
@@ -167,7 +180,7 @@ export class RangedReads {
       }
       if (error instanceof UnsupportedAnswer) {
         this.pool = undefined; // from now on, the general client
-        return false;
+        return undefined;
       }
       throw error instanceof ApiError
         ? error
@@ -190,6 +203,6 @@ export class RangedReads {
         'Try again once nothing writes to it.'
       );
     }
-    return true;
+    return answer;
   }
 }

@@ -67,6 +67,12 @@ export interface IObjectInfo {
   crc32c?: string;
 }
 
+/** What a store's answer to a read stated about the object it sent. */
+export interface IStatedHashes {
+  /** Hex. */
+  md5?: string;
+}
+
 export interface IListOptions {
   /** '' for the bucket root, else ends with '/' (any text when recursive). */
   prefix: string;
@@ -281,7 +287,9 @@ export interface IBackend {
    * local disk; S3, whose bytes the kernel reads into it): into `into`
    * (exactly `length` bytes) when given, else a new one. Fails if the
    * object's size is no longer `size` (it changed since it was listed).
-   * Without it, parts are read as streams.
+   * Without it, parts are read as streams. When the whole object is read
+   * and `stated` is given, it is filled with the MD5 the store's answer
+   * states for those bytes (an S3 ETag that is one, GCS's x-goog-hash).
    */
   readBuffer?(
     bucket: string,
@@ -290,7 +298,8 @@ export interface IBackend {
     length: number,
     size: number,
     into?: Buffer,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    stated?: IStatedHashes
   ): Promise<Buffer>;
   /**
    * Bytes [start, start + sink.length) of an object of `size` bytes into

@@ -4,8 +4,12 @@
 import { Readable } from 'node:stream';
 import type { IBackend } from '../backends/types.js';
 
-export function servingSource(served: Buffer): IBackend {
-  return {
+export function servingSource(
+  served: Buffer,
+  /** The MD5 its answers state for a whole read (as S3's ETag, GCS's x-goog-hash). */
+  answerMd5?: string
+): IBackend {
+  const backend: IBackend = {
     capabilities: {
       rangedReads: true,
       multipartWrite: null,
@@ -33,4 +37,24 @@ export function servingSource(served: Buffer): IBackend {
     delete: async () => undefined,
     deleteMany: async () => ({ deleted: 0 })
   };
+  if (answerMd5 !== undefined) {
+    backend.readBuffer = async (
+      _bucket,
+      _key,
+      start,
+      length,
+      size,
+      into,
+      _signal,
+      stated
+    ) => {
+      const buffer = into ?? Buffer.alloc(length);
+      served.copy(buffer, 0, start, start + length);
+      if (stated && start === 0 && length === size) {
+        stated.md5 = answerMd5;
+      }
+      return buffer;
+    };
+  }
+  return backend;
 }

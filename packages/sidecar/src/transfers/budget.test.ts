@@ -61,9 +61,17 @@ test('a lease of a MiB or more reuses the buffer given back, and kept buffers ne
   budget.release(all);
 });
 
-test('small leases are not kept', async () => {
+test("leases under 4 KiB are not kept; a small file's buffer is, in its size class", async () => {
   const budget = new ByteBudget(1024 * 1024);
-  const lease = await budget.lease(64 * 1024);
-  lease.release();
+  const tiny = await budget.lease(4095);
+  tiny.release();
   assert.equal(budget.keptTotal, 0);
+  const small = await budget.lease(16 * 1024);
+  const whole = small.buffer.buffer;
+  small.release();
+  assert.equal(budget.keptTotal, 16 * 1024);
+  const next = await budget.lease(9 * 1024);
+  assert.equal(next.buffer.length, 9 * 1024, 'exactly the bytes asked');
+  assert.equal(next.buffer.buffer, whole, 'the kept 16 KiB buffer served it');
+  next.release();
 });

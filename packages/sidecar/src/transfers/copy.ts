@@ -10,7 +10,11 @@ import { ApiError } from '../api-error.js';
 import { contentDifference } from '../backends/operations.js';
 import { choosePartSize } from '../backends/parts.js';
 import { readAll } from '../backends/read-all.js';
-import type { IChunkedWriter, IObjectInfo } from '../backends/types.js';
+import type {
+  IChunkedWriter,
+  IObjectInfo,
+  IStatedHashes
+} from '../backends/types.js';
 import { uploadStream } from '../backends/upload.js';
 import type { ByteBudget } from './budget.js';
 import type { IEndpoint } from '../locations/resolver.js';
@@ -95,7 +99,8 @@ export async function readPart(
   task: IFileTask,
   start: number,
   buffer: Buffer,
-  signal: AbortSignal
+  signal: AbortSignal,
+  stated?: IStatedHashes
 ): Promise<Buffer> {
   const length = buffer.length;
   if (src.backend.readBuffer) {
@@ -106,7 +111,8 @@ export async function readPart(
       length,
       task.size,
       buffer,
-      signal
+      signal,
+      stated
     );
   }
   // Always a range (even for a whole file): a backend serves ranges on its
@@ -144,12 +150,12 @@ async function abortable<T>(
  * disk cannot, so a whole small file read for it is checked here, natively,
  * against the MD5 its source states.
  */
-function checkMd5(task: IFileTask, data: Buffer): void {
+function checkMd5(task: IFileTask, stated: string, data: Buffer): void {
   const md5 = createHash('md5').update(data).digest('hex');
-  if (md5 !== task.source.md5) {
+  if (md5 !== stated) {
     throw new ApiError(
       'provider_error',
-      `The bytes read for ${task.path} do not match its source's MD5 (${task.source.md5}, read ${md5}).`,
+      `The bytes read for ${task.path} do not match its source's MD5 (${stated}, read ${md5}).`,
       'The source may have changed during the copy: try again.'
     );
   }
@@ -454,22 +460,35 @@ export async function copyFile(
     ctx.onBytes(task.size);
   } else if (task.size <= ctx.singlePutLimit) {
     const lease = await ctx.budget.lease(task.size);
+    // The MD5 the source states for the bytes read: its listing's, else the
+    // read's answer (an S3 ETag, GCS's x-goog-hash). The store written to
+    // checks the bytes against it, so nothing is hashed here but for the disk.
+    let md5 = task.source.md5;
     try {
       result = await withRetry(
         async () => {
-          const data = await readPart(src, task, 0, lease.buffer, ctx.signal);
+          const stated: IStatedHashes = {};
+          const data = await readPart(
+            src,
+            task,
+            0,
+            lease.buffer,
+            ctx.signal,
+            stated
+          );
           ctx.onStreamed(data.length);
           if (ctx.signal.aborted) {
             throw abortError();
           }
-          if (dst.local && task.source.md5) {
-            checkMd5(task, data);
+          md5 = task.source.md5 ?? stated.md5;
+          if (dst.local && md5) {
+            checkMd5(task, md5, data);
           }
           return dst.backend.put(dst.bucket, task.dstKey, data, {
             contentType: task.source.contentType,
             size: data.length,
             skipStat: true,
-            sourceMd5: task.source.md5
+            sourceMd5: md5
           });
         },
         ctx.signal,
@@ -477,6 +496,9 @@ export async function copyFile(
       );
     } finally {
       lease.release();
+    }
+    if (md5 && !task.source.md5) {
+      task = { ...task, source: { ...task.source, md5 } };
     }
     ctx.onBytes(task.size);
   } else {

@@ -118,6 +118,17 @@ function base64ToHex(value: string): string {
   return Buffer.from(value, 'base64').toString('hex');
 }
 
+/**
+ * The MD5 (hex) of an `x-goog-hash` header (`crc32c=…,md5=…`, or one header
+ * each); composite objects state none.
+ */
+export function googHashMd5(header: string | undefined): string | undefined {
+  const value = /(?:^|,)\s*md5=([A-Za-z0-9+/]{22}==)\s*(?:,|$)/.exec(
+    header ?? ''
+  )?.[1];
+  return value ? base64ToHex(value) : undefined;
+}
+
 function toObjectInfo(metadata: IGcsObjectMetadata): IObjectInfo {
   const info: IObjectInfo = {
     key: metadata.name ?? '',
@@ -178,7 +189,8 @@ export class GcsBackend implements IBackend {
       refusal: httpError,
       failure: (error, bucket, key) =>
         toApiError(error, { ...this.context(bucket), key }),
-      read: (bucket, key, range) => this.read(bucket, key, range)
+      read: (bucket, key, range) => this.read(bucket, key, range),
+      statedMd5: headers => googHashMd5(headers['x-goog-hash'])
     },
     rangedReadPool()
   );

@@ -129,6 +129,23 @@ function unquote(etag: string | undefined): string | undefined {
   return etag?.replace(/^"(.*)"$/, '$1');
 }
 
+/**
+ * The MD5 an object's ETag is (hex), if it is one: a single-part upload's
+ * ETag is, unless KMS or the customer's key encrypts the object.
+ */
+export function etagMd5(
+  etag: string | undefined,
+  encryption: string | undefined,
+  customerKey: string | undefined
+): string | undefined {
+  return etag &&
+    /^[0-9a-f]{32}$/.test(etag) &&
+    !encryption?.startsWith('aws:kms') &&
+    !customerKey
+    ? etag
+    : undefined;
+}
+
 function md5Base64(data: Buffer): string {
   return createHash('md5').update(data).digest('base64');
 }
@@ -252,7 +269,13 @@ export class S3Backend implements IBackend {
         refusal: s3Refusal,
         failure: (error, bucket, key) =>
           toApiError(error, { ...this.context(bucket), key }),
-        read: (bucket, key, range) => this.read(bucket, key, range)
+        read: (bucket, key, range) => this.read(bucket, key, range),
+        statedMd5: headers =>
+          etagMd5(
+            unquote(headers.etag),
+            headers['x-amz-server-side-encryption'],
+            headers['x-amz-server-side-encryption-customer-algorithm']
+          )
       },
       // A test interposing on the wire gets every GET through it.
       options.dispatcher ? undefined : rangedReadPool()
@@ -350,14 +373,13 @@ export class S3Backend implements IBackend {
       if (answer.Metadata && Object.keys(answer.Metadata).length) {
         info.metadata = answer.Metadata;
       }
-      // A single-part upload's ETag is its MD5, unless KMS or customer keys encrypt it.
-      if (
-        info.etag &&
-        /^[0-9a-f]{32}$/.test(info.etag) &&
-        answer.ServerSideEncryption !== 'aws:kms' &&
-        !answer.SSECustomerAlgorithm
-      ) {
-        info.md5 = info.etag;
+      const md5 = etagMd5(
+        info.etag,
+        answer.ServerSideEncryption,
+        answer.SSECustomerAlgorithm
+      );
+      if (md5) {
+        info.md5 = md5;
       }
       return info;
     } catch (error) {
