@@ -11,7 +11,7 @@
 // metadata, and authentication (whose headers we ask it for).
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from '../http/undici.js';
 import { ApiError } from '../../api-error.js';
 import { toApiError, type IErrorContext } from '../errors.js';
 import type {

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IBucket } from '@jupyter-buckets/core';
 import pLimit from 'p-limit';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from '../http/undici.js';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ApiError } from '../../api-error.js';
 import type { IBackendConfig } from '../config.js';

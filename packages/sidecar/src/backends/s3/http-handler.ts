@@ -7,7 +7,7 @@
 // with the same llhttp at a fraction of the CPU.
 import type { HttpHandlerOptions, HttpRequest } from '@smithy/types';
 import { buildQueryString, HttpResponse } from '@smithy/core/protocols';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from '../http/undici.js';
 
 export interface IUndiciHandlerOptions {
   /** Connect or fail within this (an unreachable endpoint answers fast). */

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from '../http/undici.js';
 import type { IRangedRequest } from '../ranged-reads.js';
 import type { IByteRange } from '../types.js';
 
