@@ -131,6 +131,14 @@ async function doubleSaw(): Promise<IDoubleRecord> {
   ).json() as Promise<IDoubleRecord>;
 }
 
+/** Seconds the double waits between steps of an operation (0: none). */
+async function doubleDelay(seconds: number): Promise<void> {
+  await fetch(`${double}/__double/settings`, {
+    method: 'POST',
+    body: JSON.stringify({ delay: seconds })
+  });
+}
+
 async function gcsSizes(prefix: string): Promise<Map<string, number>> {
   const listed = (await (
     await fetch(`${gcsEndpoint}/storage/v1/b/leap-scratch/o?prefix=${prefix}`)
@@ -188,10 +196,7 @@ before(async () => {
 
 beforeEach(async () => {
   await fetch(`${double}/__double/violations`, { method: 'DELETE' });
-  await fetch(`${double}/__double/settings`, {
-    method: 'POST',
-    body: JSON.stringify({ delay: 0 })
-  });
+  await doubleDelay(0);
 });
 
 /** Buckets this file made; its GCS folders are all named *-RUN/. */
@@ -306,10 +311,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
   test('a cancel cancels the operation, and the job ends cancelled', async () => {
     const bucket = `sts-cancel-${RUN}`;
     await seedS3(bucket, 20);
-    await fetch(`${double}/__double/settings`, {
-      method: 'POST',
-      body: JSON.stringify({ delay: 0.5 })
-    });
+    await doubleDelay(0.5);
     const created = await app.call('POST', TRANSFER_ROUTES.transfers(), {
       op: 'copy',
       src: `aws:${bucket}/out/`,
@@ -342,10 +344,7 @@ describe('cloud transfers (Storage Transfer Service, a local double)', () => {
   test('after a restart, the job follows the operation it started instead of starting the transfer again', async () => {
     const bucket = `sts-restart-${RUN}`;
     await seedS3(bucket, 12);
-    await fetch(`${double}/__double/settings`, {
-      method: 'POST',
-      body: JSON.stringify({ delay: 0.3 })
-    });
+    await doubleDelay(0.3);
     const journals = tempDir();
     // Two lives of the sidecar's job manager, with one journal folder.
     const life = () =>
