@@ -96,6 +96,26 @@ function partials(dir: string): string[] {
   );
 }
 
+/** `backend`, with the key of every stat it is asked for written down in `asked`. */
+function statsInto(backend: IBackend, asked: string[]): IBackend {
+  return new Proxy(backend, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name, target);
+      if (name === 'stat') {
+        return (bucket: string, key: string, ...rest: unknown[]) => {
+          asked.push(key);
+          return (target.stat as (...args: unknown[]) => unknown)(
+            bucket,
+            key,
+            ...rest
+          );
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    }
+  });
+}
+
 async function run(
   jobs: JobManager,
   op: 'copy' | 'move' | 'sync',
@@ -162,6 +182,50 @@ describe('transfers engine', () => {
       readFileSync(join(root.path, 'single/renamed.txt'), 'utf8'),
       'hello transfers\n'
     );
+  });
+
+  test('only a folder is asked whether it is a Zarr store, named with its slash or not', async () => {
+    writeTree('zarr-src/store.zarr', {
+      'zarr.json': Buffer.from('{"zarr_format":3,"node_type":"group"}'),
+      't/c/0': Buffer.from('chunk 0')
+    });
+    const asked: string[] = [];
+    const jobs = manager({
+      resolve: resolver((_text, endpoint) =>
+        endpoint.bucket
+          ? { ...endpoint, backend: statsInto(endpoint.backend, asked) }
+          : endpoint
+      )
+    });
+    await run(jobs, 'copy', 'zarr-src/store.zarr/', `${S3}/zarr/store.zarr/`);
+    // One object: its copy asks for nothing under its name.
+    asked.length = 0;
+    const one = await run(
+      jobs,
+      'copy',
+      `${S3}/zarr/store.zarr/zarr.json`,
+      'zarr-one/'
+    );
+    assert.equal(one.zarr, undefined);
+    const under = `${RUN}/zarr/store.zarr/zarr.json/`;
+    assert.deepEqual(
+      asked.filter(key => key.startsWith(under)),
+      []
+    );
+    // A store named without its slash is found once the plan sees a folder.
+    asked.length = 0;
+    const store = await run(
+      jobs,
+      'copy',
+      `${S3}/zarr/store.zarr`,
+      'zarr-copy/'
+    );
+    assert.equal(store.zarr, 3);
+    assert.ok(asked.includes(`${RUN}/zarr/store.zarr/zarr.json`), asked.join());
+    assertTree('zarr-copy', {
+      'zarr.json': Buffer.from('{"zarr_format":3,"node_type":"group"}'),
+      't/c/0': Buffer.from('chunk 0')
+    });
   });
 
   test('a 20 MiB file goes in parallel parts, verified, with bounded memory', async () => {

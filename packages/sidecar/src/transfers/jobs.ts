@@ -166,14 +166,22 @@ export class JobManager {
     if (options.via === 'cloud') {
       return this.createCloudTransfer({ ...request, options }, src, dst);
     }
+    // A cluster's shards are cut from the whole plan.
+    const planning = onCluster
+      ? planTransfer(request.op, src, dst, options)
+      : startPlan(request.op, src, dst, options, new Set(), this.pageSize);
+    // Whether the source is a Zarr store (HEADs of its metadata names): its
+    // progress is then counted in chunks. Asked beside the plan when the
+    // source is named as a folder; otherwise once the plan has found a
+    // folder there: a single object is no store, and its copy is spared
+    // four requests (as many as the rest of a small copy makes).
     const [plan, zarr] = await Promise.all([
-      // A cluster's shards are cut from the whole plan.
-      onCluster
-        ? planTransfer(request.op, src, dst, options)
-        : startPlan(request.op, src, dst, options, new Set(), this.pageSize),
-      // Whether the source is a Zarr store, asked beside the plan (HEADs of
-      // its metadata names): its progress is then counted in chunks.
-      sourceZarrVersion(src)
+      planning,
+      namedAsFolder(src)
+        ? sourceZarrVersion(src)
+        : planning.then(planned =>
+            planned.srcPrefix === undefined ? undefined : sourceZarrVersion(src)
+          )
     ]);
     const { id, created } = this.begin({ ...request, options }, zarr);
     const job = this.start({
@@ -527,6 +535,11 @@ export function measuredRate(jobs: ITransferJob[]): number | undefined {
     .map(job => job.progress.rate)
     .sort((a, b) => a - b);
   return rates.length ? rates[Math.floor(rates.length / 2)] : undefined;
+}
+
+/** A source that can only be a folder: a bucket, or a path ending in '/'. */
+function namedAsFolder(src: IEndpoint): boolean {
+  return !src.path || src.path.endsWith('/');
 }
 
 /** The Zarr format of a job's source folder, or undefined (a file, not a store, unreadable). */
