@@ -12,6 +12,7 @@ import {
   fstatSync,
   openSync,
   readlinkSync,
+  readSync,
   realpathSync,
   type Dirent,
   type Stats
@@ -48,7 +49,7 @@ import type {
   IPutOptions,
   IWriterOptions
 } from '../types.js';
-import { metadataCalls } from './on-loop.js';
+import { metadataCalls, smallReads } from './on-loop.js';
 import { PartSink, writeAll } from './part-sink.js';
 
 export const CAPABILITIES: ICapabilities = {
@@ -116,6 +117,28 @@ interface IOpenFile {
   stats: Stats;
   /** Names the opened file itself (for copyFile); valid until the handle is closed. */
   path: string;
+}
+
+/** A file read whole on the event loop when the disk answers at once (readBuffer). */
+const SMALL_READ = 256 * 1024;
+
+/** A file of another size than listed: it changed since. */
+function checkUnchanged(stats: Stats, size: number, key: string): void {
+  if (stats.size !== size) {
+    throw new ApiError(
+      'provider_error',
+      `${key} changed during the copy (${stats.size} bytes, ${size} when listed).`,
+      'Try again once nothing writes to it.'
+    );
+  }
+}
+
+function endedEarly(key: string, at: number, size: number): ApiError {
+  return new ApiError(
+    'provider_error',
+    `${key} ended after ${at} of ${size} bytes.`,
+    'It may have changed during the copy: try again.'
+  );
 }
 
 function hasCode(error: unknown, ...codes: string[]): boolean {
@@ -359,23 +382,78 @@ export class LocalBackend implements IBackend {
     }
     try {
       const real = await this.whereIs(handle, opened);
-      if (!this.inside(real)) {
-        throw this.outside(key, 'leads outside the root through a symlink');
-      }
+      this.checkInside(real, key);
       const stats = await metadataCalls.run(
         () => fstatSync(handle.fd),
         () => handle.stat()
       );
-      if (stats.isDirectory()) {
-        throw this.fsError({ code: 'EISDIR' }, key);
-      }
-      if (!stats.isFile()) {
-        throw this.notRegular(key);
-      }
+      this.checkRegular(stats, key);
       return { handle, stats, path: this.heldPath(handle, real) };
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw this.fsError(error, key);
+    }
+  }
+
+  /** An opened file, where it really is: refused outside the root. */
+  private checkInside(real: string, key: string): void {
+    if (!this.inside(real)) {
+      throw this.outside(key, 'leads outside the root through a symlink');
+    }
+  }
+
+  /** Only regular files are read. */
+  private checkRegular(stats: Stats, key: string): void {
+    if (stats.isDirectory()) {
+      throw this.fsError({ code: 'EISDIR' }, key);
+    }
+    if (!stats.isFile()) {
+      throw this.notRegular(key);
+    }
+  }
+
+  /**
+   * openFile() and a whole read of a small file, on the event loop: the
+   * same checks, in calls the kernel answers from its caches in
+   * microseconds. Through the thread pool each of open, read and close
+   * cost a futex wake-up and a context switch on each side; a folder of
+   * 5,000 files of 16 KiB spent 1.1 of its 8 CPU-seconds just handing
+   * them over. Without /proc (macOS), the async path.
+   */
+  private readSmallSync(
+    path: string,
+    key: string,
+    size: number,
+    into: Buffer
+  ): Buffer {
+    let opened = path;
+    let fd: number;
+    try {
+      fd = openSync(path, READ_FLAGS);
+    } catch (error) {
+      if (!hasCode(error, 'ELOOP')) {
+        throw error;
+      }
+      opened = realpathSync.native(path);
+      this.checkInside(opened, key);
+      fd = openSync(opened, READ_FLAGS);
+    }
+    try {
+      this.checkInside(readlinkSync(`${PROC_FD}/${fd}`), key);
+      const stats = fstatSync(fd);
+      this.checkRegular(stats, key);
+      checkUnchanged(stats, size, key);
+      let got = 0;
+      while (got < into.length) {
+        const count = readSync(fd, into, got, into.length - got, got);
+        if (count === 0) {
+          throw endedEarly(key, got, size);
+        }
+        got += count;
+      }
+      return into;
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -704,19 +782,28 @@ export class LocalBackend implements IBackend {
     into?: Buffer
   ): Promise<Buffer> {
     const path = await this.resolve(bucket, key);
+    if (into && into.length !== length) {
+      throw new RangeError(`into has ${into.length} bytes, not ${length}`);
+    }
+    const buffer = into ?? Buffer.allocUnsafe(length);
+    if (this.procFd && start === 0 && length === size && size <= SMALL_READ) {
+      const read = await smallReads.run<Buffer | undefined>(
+        () => {
+          try {
+            return this.readSmallSync(path, key, size, buffer);
+          } catch (error) {
+            throw this.fsError(error, key);
+          }
+        },
+        async () => undefined
+      );
+      if (read) {
+        return read;
+      }
+    }
     const { handle, stats } = await this.openFile(path, key);
     try {
-      if (stats.size !== size) {
-        throw new ApiError(
-          'provider_error',
-          `${key} changed during the copy (${stats.size} bytes, ${size} when listed).`,
-          'Try again once nothing writes to it.'
-        );
-      }
-      if (into && into.length !== length) {
-        throw new RangeError(`into has ${into.length} bytes, not ${length}`);
-      }
-      const buffer = into ?? Buffer.allocUnsafe(length);
+      checkUnchanged(stats, size, key);
       let got = 0;
       while (got < length) {
         const { bytesRead } = await handle.read(
@@ -726,11 +813,7 @@ export class LocalBackend implements IBackend {
           start + got
         );
         if (bytesRead === 0) {
-          throw new ApiError(
-            'provider_error',
-            `${key} ended after ${start + got} of ${size} bytes.`,
-            'It may have changed during the copy: try again.'
-          );
+          throw endedEarly(key, start + got, size);
         }
         got += bytesRead;
       }

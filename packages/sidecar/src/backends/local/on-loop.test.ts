@@ -1,6 +1,6 @@
 // The governor of calls on the event loop: quick calls stay on the loop, one
-// slow call sends the next ones to the thread pool's path, an error is the
-// caller's, and the loop is tried again after a while.
+// slow call (or a few in a row) sends the next ones to the thread pool's
+// path, an error is the caller's, and the loop is tried again after a while.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoopGovernor } from './on-loop.js';
@@ -34,6 +34,32 @@ describe('calls on the event loop', () => {
     assert.deepEqual(where, ['loop', 'loop', 'pool']);
     governor.reset();
     assert.equal(call(), 1, 'after the pause, the loop again');
+  });
+
+  test('with inARow, one slow call among quick ones keeps calls on the loop', async () => {
+    const governor = new LoopGovernor(100, 3);
+    const call = (work = 0) =>
+      governor.run(
+        () => {
+          busy(work);
+          return 'loop';
+        },
+        async () => 'pool'
+      );
+    assert.equal(call(150), 'loop');
+    assert.equal(call(150), 'loop');
+    assert.equal(call(), 'loop', 'a quick call in between');
+    assert.equal(call(150), 'loop');
+    assert.equal(call(150), 'loop', 'two slow calls in a row, not three');
+    assert.equal(call(), 'loop', 'the count starts again');
+    call(150);
+    call(150);
+    assert.equal(
+      call(150),
+      'loop',
+      'the third slow call in a row still answers'
+    );
+    assert.equal(await call(), 'pool', 'then calls go off the loop');
   });
 
   test("a call's error is thrown to the caller, and a failed call is timed too", () => {

@@ -14,9 +14,19 @@ const OFF_LOOP_MS = 3_000;
 export class LoopGovernor {
   /** Until when (performance.now()) calls of this kind go to the thread pool. */
   private offUntil = 0;
+  /** Slow calls in a row so far. */
+  private slow = 0;
 
-  /** `slowMs`: a call on the loop that took longer says the disk makes calls wait. */
-  constructor(private readonly slowMs: number) {}
+  /**
+   * `slowMs`: a call on the loop that took longer says the disk makes calls
+   * wait; `inARow` such calls one after the other send them to the pool (a
+   * disk that makes calls wait makes every call wait; a process the kernel
+   * preempted once, on a busy 2-core machine, makes one call look slow).
+   */
+  constructor(
+    private readonly slowMs: number,
+    private readonly inARow = 1
+  ) {}
 
   /**
    * `call()` on the loop, timed, if calls of this kind have lately been
@@ -31,8 +41,10 @@ export class LoopGovernor {
       return call();
     } finally {
       const now = performance.now();
-      if (now - started > this.slowMs) {
+      this.slow = now - started > this.slowMs ? this.slow + 1 : 0;
+      if (this.slow >= this.inARow) {
         this.offUntil = now + OFF_LOOP_MS;
+        this.slow = 0;
       }
     }
   }
@@ -45,6 +57,7 @@ export class LoopGovernor {
   /** Calls may go on the loop again (tests). */
   reset(): void {
     this.offUntil = 0;
+    this.slow = 0;
   }
 }
 
@@ -61,3 +74,9 @@ export const slotWrites = new LoopGovernor(50);
  * files is better served by the pool's parallel calls.
  */
 export const metadataCalls = new LoopGovernor(2);
+
+/**
+ * Whole reads of small files (open, read, close): microseconds from the
+ * page cache; a disk that makes them wait sends the next ones to the pool.
+ */
+export const smallReads = new LoopGovernor(2, 3);

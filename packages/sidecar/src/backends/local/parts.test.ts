@@ -1,5 +1,6 @@
 // The disk's fast paths of the transfer engine: a byte range read straight
-// into a buffer, and parts written straight from a stream at their offsets.
+// into a buffer (a small file whole, on the event loop), and parts written
+// straight from a stream at their offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { Readable } from 'node:stream';
 import { LOCAL_BUCKET } from '@jupyter-buckets/core';
 import { ApiError } from '../../api-error.js';
 import { LocalBackend } from './backend.js';
+import { smallReads } from './on-loop.js';
 
 function pieces(data: Buffer, size: number): Readable {
   const list: Buffer[] = [];
@@ -49,6 +51,49 @@ test('readBuffer reads a range, and refuses a file whose size changed', async ()
         error instanceof ApiError && error.code === 'not_found'
     );
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a small file read whole: the same bytes and refusals on the loop and in the pool', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'jb-local-parts-'));
+  try {
+    const data = randomBytes(16 * 1024);
+    writeFileSync(join(root, 'small.bin'), data);
+    const disk = new LocalBackend(root);
+    for (const where of ['loop', 'pool']) {
+      if (where === 'pool') {
+        smallReads.pushBack();
+      }
+      const into = Buffer.alloc(data.length);
+      const read = await disk.readBuffer(
+        LOCAL_BUCKET,
+        'small.bin',
+        0,
+        data.length,
+        data.length,
+        into
+      );
+      assert.ok(
+        read === into && read.equals(data),
+        `${where}: the bytes, in place`
+      );
+      await assert.rejects(
+        disk.readBuffer(LOCAL_BUCKET, 'small.bin', 0, 10, 10),
+        (error: unknown) =>
+          error instanceof ApiError &&
+          /changed during the copy/.test(error.message),
+        `${where}: a file of another size than listed`
+      );
+      await assert.rejects(
+        disk.readBuffer(LOCAL_BUCKET, 'gone.bin', 0, 10, 10),
+        (error: unknown) =>
+          error instanceof ApiError && error.code === 'not_found',
+        `${where}: a missing file`
+      );
+    }
+  } finally {
+    smallReads.reset();
     rmSync(root, { recursive: true, force: true });
   }
 });
