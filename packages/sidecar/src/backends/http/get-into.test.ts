@@ -268,6 +268,35 @@ describe('GET into a buffer', async () => {
     }
   });
 
+  test('a head that comes in pieces (its end split too) is read whole', async () => {
+    const pieces = [
+      'HTTP/1.1 206 OK\r\ncontent-',
+      'length: 4\r\nx-a: b\r',
+      '\n\r',
+      '\nda',
+      'ta'
+    ];
+    const raw = await rawServer(socket => {
+      pieces.forEach((piece, index) =>
+        setTimeout(() => socket.write(piece), 20 * index)
+      );
+    });
+    try {
+      const into = Buffer.alloc(4);
+      const answer = await pool.get({
+        origin: raw.origin,
+        path: '/x',
+        headers: {},
+        into
+      });
+      assert.equal(answer.status, 206);
+      assert.equal(answer.headers['x-a'], 'b');
+      assert.equal(into.toString(), 'data');
+    } finally {
+      raw.close();
+    }
+  });
+
   test('an interim 100 answer is skipped', async () => {
     const raw = await rawServer(socket =>
       socket.write(

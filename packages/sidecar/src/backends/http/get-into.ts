@@ -385,14 +385,26 @@ class Connection {
   /** Bytes read into our own buffer: the head, or body bytes to copy. */
   private take(exchange: IExchange, bytes: Buffer): void {
     if (!exchange.answer) {
-      exchange.head.push(Buffer.from(bytes));
-      exchange.headBytes += bytes.length;
-      const all = Buffer.concat(exchange.head, exchange.headBytes);
+      // The head usually comes whole in one read, with a small file's whole
+      // body after it: parsed where it was read, and the body copied once,
+      // into its sink. Only a head split across reads is gathered, in
+      // copies (our buffer is read into again). Copying every read first
+      // made two dead copies of each small file, which outlived the young
+      // generation: 5,000 files of 16 KiB left 150 MiB for full GCs.
+      const all = exchange.headBytes
+        ? Buffer.concat(
+            [...exchange.head, bytes],
+            exchange.headBytes + bytes.length
+          )
+        : bytes;
       const end = all.indexOf('\r\n\r\n');
       if (end < 0) {
         if (all.length > HEAD_LIMIT) {
           this.fail(protocolError('head too large'));
+          return;
         }
+        exchange.head = [all === bytes ? Buffer.from(bytes) : all];
+        exchange.headBytes = all.length;
         return;
       }
       exchange.head = [];
