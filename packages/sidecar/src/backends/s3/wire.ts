@@ -6,15 +6,15 @@
 // Everything else (listing, multipart uploads, HEAD, copies, deletes) stays
 // on the SDK, and so does every rule: the address of a bucket is learnt once
 // from the SDK's own presigner (path style, virtual hosts, regions, dotted
-// names), and the signature is the SDK's SigV4 with its credentials, region
-// and clock-skew correction.
+// names), and the signature is SigV4 (sigv4.ts, held to the SDK's) with the
+// SDK's credentials, region and clock-skew correction.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from '../http/undici.js';
 import type { IRangedRequest } from '../ranged-reads.js';
 import type { IByteRange } from '../types.js';
+import { ObjectSigner } from './sigv4.js';
 
 /** The key whose presigned URL shows where a bucket's objects live. */
 const PROBE_KEY = 'k';
@@ -72,25 +72,14 @@ interface IBase {
 export class S3Wire {
   /** Each bucket's base, learnt once. */
   private readonly bases = new Map<string, Promise<IBase>>();
-  private readonly signer: SignatureV4 | null;
+  private readonly signer: ObjectSigner | null;
 
   constructor(
     private readonly client: S3Client,
     private readonly dispatcher: Dispatcher,
     anonymous: boolean
   ) {
-    const config = client.config;
-    this.signer = anonymous
-      ? null
-      : new SignatureV4({
-          credentials: config.credentials,
-          region: config.region,
-          service: 's3',
-          sha256: config.sha256,
-          // S3 signs the path as sent (no second encoding).
-          uriEscapePath: false,
-          applyChecksum: false
-        });
+    this.signer = anonymous ? null : new ObjectSigner();
   }
 
   /** GET of an object or a range of it; a store's refusal rejects here. */
@@ -191,24 +180,20 @@ export class S3Wire {
     if (!this.signer) {
       return { url, path, headers };
     }
-    const offset = this.client.config.systemClockOffset ?? 0;
-    const signed = await this.signer.sign(
-      {
-        method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port ? Number(url.port) : undefined,
-        path,
-        query: {},
-        headers: {
-          ...headers,
-          host: url.host,
-          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD'
-        }
-      },
-      { signingDate: new Date(Date.now() + offset) }
+    const config = this.client.config;
+    // The SDK's own providers: memoized, refreshed before credentials expire.
+    const [credentials, region] = await Promise.all([
+      config.credentials(),
+      config.region()
+    ]);
+    const offset = config.systemClockOffset ?? 0;
+    const signed = this.signer.sign(
+      { method, host: url.host, path, headers },
+      credentials,
+      region,
+      new Date(Date.now() + offset)
     );
-    return { url, path, headers: signed.headers };
+    return { url, path, headers: signed };
   }
 
   private async send(
