@@ -13,7 +13,11 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from '../../testing/tempdir.js';
-import { GetIntoPool, UnsupportedAnswer } from './get-into.js';
+import {
+  GetIntoPool,
+  UnsupportedAnswer,
+  type IGetIntoAnswer
+} from './get-into.js';
 
 const DATA = randomBytes(3 * 1024 * 1024 + 17);
 
@@ -91,6 +95,26 @@ const pool = new GetIntoPool({
   connectTimeoutMs: 2_000,
   requestTimeoutMs: 500
 });
+
+/** A GET of `length` bytes from a raw server answering with `reply`. */
+async function getFromRaw(
+  length: number,
+  reply: (socket: Socket) => void
+): Promise<{ answer: IGetIntoAnswer; into: Buffer }> {
+  const raw = await rawServer(reply);
+  try {
+    const into = Buffer.alloc(length);
+    const answer = await pool.get({
+      origin: raw.origin,
+      path: '/x',
+      headers: {},
+      into
+    });
+    return { answer, into };
+  } finally {
+    raw.close();
+  }
+}
 
 function range(start: number, end: number) {
   return { range: `bytes=${start}-${end}` };
@@ -276,46 +300,24 @@ describe('GET into a buffer', async () => {
       '\nda',
       'ta'
     ];
-    const raw = await rawServer(socket => {
+    const { answer, into } = await getFromRaw(4, socket =>
       pieces.forEach((piece, index) =>
         setTimeout(() => socket.write(piece), 20 * index)
-      );
-    });
-    try {
-      const into = Buffer.alloc(4);
-      const answer = await pool.get({
-        origin: raw.origin,
-        path: '/x',
-        headers: {},
-        into
-      });
-      assert.equal(answer.status, 206);
-      assert.equal(answer.headers['x-a'], 'b');
-      assert.equal(into.toString(), 'data');
-    } finally {
-      raw.close();
-    }
+      )
+    );
+    assert.equal(answer.status, 206);
+    assert.equal(answer.headers['x-a'], 'b');
+    assert.equal(into.toString(), 'data');
   });
 
   test('an interim 100 answer is skipped', async () => {
-    const raw = await rawServer(socket =>
+    const { answer, into } = await getFromRaw(2, socket =>
       socket.write(
         'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 206 OK\r\ncontent-length: 2\r\n\r\nok'
       )
     );
-    try {
-      const into = Buffer.alloc(2);
-      const answer = await pool.get({
-        origin: raw.origin,
-        path: '/x',
-        headers: {},
-        into
-      });
-      assert.equal(answer.status, 206);
-      assert.equal(into.toString(), 'ok');
-    } finally {
-      raw.close();
-    }
+    assert.equal(answer.status, 206);
+    assert.equal(into.toString(), 'ok');
   });
 
   test('a kept connection the server closed meanwhile is replaced', async () => {
